@@ -1,0 +1,234 @@
+"""The `annotator` command line: thin click commands over the core."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputErrors, UserError
+from .paths import default_annotator, default_db
+
+
+class Group(click.Group):
+    """Runs the window when no command is given; shows user errors as one line, exit status 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputErrors as e:
+            for error in e.errors[:20]:
+                click.echo(f"Error: {error}", err=True)
+            if len(e.errors) > 20:
+                click.echo(f"Error: … and {len(e.errors) - 20} more problems", err=True)
+            click.echo("Nothing was imported.", err=True)
+            ctx.exit(1)
+        except UserError as e:
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(1)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(1)
+
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Database file (default: $ANNOTATOR_DB or annotator.db in the user data directory).",
+)
+
+
+def open_db(db_path: Path | None):
+    """The named database (created empty if new), or the default one (created and seeded if new)."""
+    from .corpus import seed
+    from .store import open_store
+
+    if db_path is not None:
+        return open_store(db_path)
+    path = default_db()
+    fresh = not path.exists()
+    store = open_store(path)
+    if fresh:
+        seed(store)
+    return store
+
+
+@click.group(cls=Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="annotator")
+@click.pass_context
+def cli(ctx):
+    """Label spans in news articles: CLAIM, ACTOR, LOCATION, or your own labels.
+
+    Run without a command to open the labelling window on the default database.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(gui)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option("--annotator", default=None, help="Name for spans that carry none (default: your user name).")
+@click.option("--format", "fmt", default="auto", show_default=True, help="auto (by extension), txt, jsonl, or another reader.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid records; report the others.")
+@click.option("--add-labels", is_flag=True, help="Add unknown labels to the label set instead of refusing them.")
+def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
+    """Import articles (and their spans) from files or directories, all or nothing.
+
+    Example: annotator import articles/ labelled.jsonl --db project.db
+    """
+    from .corpus import import_files
+
+    store = open_db(db_path)
+    with _progress("Importing") as progress:
+        report = import_files(
+            store, paths, fmt=fmt, annotator=annotator or default_annotator(), encoding=encoding,
+            skip_invalid=skip_invalid, add_labels=add_labels, progress=progress,
+        )
+    for error in report.skipped:
+        click.echo(f"Skipped: {error}", err=True)
+    for note in report.notes:
+        click.echo(note, err=True)
+    click.echo(report.summary())
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", default="jsonl", show_default=True, help="Output format.")
+@click.option("--out", "out", required=True, help="Output file, or - for standard output.")
+@click.option("--annotator", default=None, help="Only this annotator's spans (default: everyone's).")
+@click.option("--status", type=click.Choice(["any", "done", "reviewed"]), default="any", show_default=True,
+              help="Only articles with this status.")
+def export(db_path, fmt, out, annotator, status):
+    """Export articles and spans.
+
+    Example: annotator export --format jsonl --out corpus.jsonl --status done
+    """
+    from .formats import jsonl
+
+    if fmt != "jsonl":
+        raise UserError(f"unknown export format {fmt!r}")
+    store = open_db(db_path)
+    items = store.iter_articles(annotator=annotator, status=status)
+    if out == "-":
+        articles, spans = jsonl.write(items, sys.stdout)
+    else:
+        articles, spans = _write_atomically(Path(out), lambda handle: jsonl.write(items, handle))
+    click.echo(f"Exported {articles} articles, {spans} spans to {out}", err=True)
+
+
+def _write_atomically(path: Path, write):
+    """Write through a temporary file renamed into place, so a failed export leaves nothing half-written."""
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="") as handle:
+            result = write(handle)
+        temporary.replace(path)
+    except OSError as e:
+        temporary.unlink(missing_ok=True)
+        raise UserError(f"{path}: {e.strerror or e}") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return result
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def stats(db_path, as_json):
+    """Show counts of articles, spans per label, and progress per annotator.
+
+    Example: annotator stats --json
+    """
+    result = open_db(db_path).stats()
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"articles: {result['articles']}   spans: {result['spans']}   gold spans: {result['gold_spans']}")
+    for label, count in result["labels"].items():
+        click.echo(f"  {label:<12} {count:>8}")
+    for name, row in result["annotators"].items():
+        click.echo(f"{name}: {row['spans']} spans; {row['done']} done, {row['in_progress']} in progress, "
+                   f"{row['skipped']} skipped, {row['todo']} to do")
+
+
+@cli.command()
+@db_option
+@click.option("--set", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Replace the label set with this JSON file (schemas/labelset.schema.json).")
+def labels(db_path, labels_file):
+    """Show the label set, or replace it from a JSON file.
+
+    Example: annotator labels --set my-labels.json
+    """
+    from .labelset import read_labelset
+
+    store = open_db(db_path)
+    if labels_file:
+        store.set_labels(read_labelset(labels_file))
+    for label in store.labels():
+        click.echo(f"{label.key or '-'}  {label.name:<12} {label.color}  {label.description}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--schema", "schema_name", type=click.Choice(["article", "span", "labelset", "record", "manifest"]),
+              default=None, help="Schema to check against (default: record for .jsonl, labelset for .json).")
+def validate(file, schema_name):
+    """Check a JSON or JSONL file against one of the schemas.
+
+    Example: annotator validate corpus.jsonl --schema record
+    """
+    from .labelset import validate_file
+
+    count = validate_file(file, schema_name)
+    click.echo(f"{file}: {count} valid {'record' if count == 1 else 'records'}")
+
+
+@cli.command()
+@db_option
+@click.option("--annotator", default=None, help="Your name, shown and stored with your spans.")
+@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a PNG of the window and exit.")
+def gui(db_path, annotator, screenshot):
+    """Open the labelling window.
+
+    Example: annotator gui --db project.db --annotator alice
+    """
+    from .gui.app import run
+
+    store = open_db(db_path)
+    sys.exit(run(store, annotator=annotator, screenshot=screenshot))
+
+
+class _progress:
+    """A progress bar on a terminal's standard error; nothing elsewhere."""
+
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def __enter__(self):
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty() or total <= 0:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def main() -> None:
+    cli(prog_name="annotator")
+
+
+__all__ = ["cli", "main"]

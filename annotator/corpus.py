@@ -1,0 +1,224 @@
+"""Importing files into the store: validation, offset checks, de-duplication by SHA-256, one transaction."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+from .errors import InputError, InputErrors, UserError
+from .formats import Incoming
+from .model import sha256_text, title_of
+from .store import Store, now
+
+READERS = {".txt": "txt", ".jsonl": "jsonl"}
+BATCH = 2000
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the user."""
+
+    new: int = 0
+    present: int = 0
+    spans: int = 0
+    spans_present: int = 0
+    added_labels: list[str] = field(default_factory=list)
+    skipped: list[InputError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"{self.new} new, {self.present} already present; {self.spans} spans added"
+        if self.spans_present:
+            text += f" ({self.spans_present} already present)"
+        if self.added_labels:
+            text += f"; added labels: {', '.join(self.added_labels)}"
+        if self.skipped:
+            text += f"; {len(self.skipped)} invalid records skipped"
+        return text
+
+
+def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[Path]:
+    """Files named, and the importable files inside directories named (sorted)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            suffixes = set(READERS) if fmt == "auto" else {s for s, f in READERS.items() if f == fmt} or None
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not p.name.startswith(".") and (suffixes is None or p.suffix.lower() in suffixes)
+            )
+            if not found:
+                kinds = ", ".join(sorted(suffixes)) if suffixes else "any"
+                raise UserError(f"{path}: no articles found ({kinds} files)")
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UserError(f"{path}: no such file or directory")
+    return files
+
+
+def reader_for(path: Path, fmt: str) -> Callable[..., Iterator[Incoming | InputError]]:
+    name = fmt if fmt != "auto" else READERS.get(path.suffix.lower())
+    if name is None:
+        raise UserError(f"{path}: unknown file type {path.suffix!r}; name one with --format")
+    try:
+        module = importlib.import_module(f".formats.{name.replace('-', '_')}", __package__)
+    except ModuleNotFoundError:
+        raise UserError(f"unknown format {name!r}") from None
+    if not hasattr(module, "read"):
+        raise UserError(f"format {name!r} can be exported but not imported")
+    return module.read
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    fmt: str = "auto",
+    annotator: str,
+    encoding: str = "utf-8",
+    skip_invalid: bool = False,
+    add_labels: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    reader_options: dict | None = None,
+) -> ImportReport:
+    """Import every record of every file in one transaction: all of it, or (on any error) none of it."""
+    files = expand(paths, fmt)
+    total = sum(f.stat().st_size for f in files)
+    report = ImportReport()
+    errors: list[InputError] = []
+    importer = _Importer(store, annotator, add_labels, report)
+    done_bytes = 0
+    with store.transaction():
+        for path in files:
+            try:
+                for item in reader_for(path, fmt)(path, encoding=encoding, **(reader_options or {})):
+                    problems = [item] if isinstance(item, InputError) else importer.add(item)
+                    errors += problems
+                    if problems and not skip_invalid:
+                        break
+                    if errors and not skip_invalid:
+                        break
+            except InputError as e:
+                errors.append(e)
+            if errors and not skip_invalid:
+                break
+            done_bytes += path.stat().st_size
+            if progress:
+                progress(done_bytes, total)
+        if errors and not skip_invalid:
+            raise InputErrors(errors)
+        importer.flush()
+    report.skipped = errors
+    return report
+
+
+class _Importer:
+    """Checks each record and buffers its rows; articles are matched to the store's by SHA-256."""
+
+    def __init__(self, store: Store, annotator: str, add_labels: bool, report: ImportReport):
+        self.store, self.annotator, self.add_labels, self.report = store, annotator, add_labels, report
+        self.check = schema.fast_check("record")
+        self.labels = {label.name for label in store.labels()}
+        self.ids_by_sha: dict[str, str] = {}
+        self.shas_by_id: dict[str, str] = {}
+        self.article_rows: list[tuple] = []
+        self.span_rows: list[tuple] = []
+
+    def add(self, item: Incoming) -> list[InputError]:
+        record, file, line = item.record, item.file, item.line
+        problems = [InputError(file, line, path, message) for path, message in
+                    ([] if self.check(record) else schema.errors("record", record))]
+        if problems:
+            return problems
+        text = record["text"]
+        sha = sha256_text(text)
+        if "text_sha256" in record and record["text_sha256"] != sha:
+            return [InputError(file, line, "$.text_sha256", f"{record['text_sha256'][:12]}… does not match the text ({sha[:12]}…)")]
+        spans = record.get("spans", [])
+        problems = self.check_spans(spans, text, file, line)
+        if problems:
+            return problems
+        article_id = self.ids_by_sha.get(sha) or self.store.article_by_sha(sha)
+        stamp = now()
+        if article_id is None:
+            article_id = record.get("id") or sha[:16]
+            taken_by = self.shas_by_id.get(article_id) or self.store.article_sha(article_id)
+            if taken_by is not None:
+                if "id" in record and line is not None:
+                    return [InputError(file, line, "$.id", f"article {article_id!r} already exists with a different text")]
+                article_id = f"{article_id}-{sha[:8]}"
+            self.article_rows.append((
+                article_id, record.get("title") or title_of(text), text, sha, record.get("source", Path(file).name),
+                json.dumps(record.get("meta", {}), ensure_ascii=False), stamp,
+            ))
+            self.report.new += 1
+            existing: set = set()
+        else:
+            self.report.present += 1
+            self.flush()
+            existing = self.store.span_keys(article_id)
+        self.ids_by_sha[sha] = article_id
+        self.shas_by_id[article_id] = sha
+        origin = Path(file).name
+        for span in spans:
+            key = (span.get("annotator") or self.annotator, span["start"], span["end"], span["label"])
+            if key in existing:
+                self.report.spans_present += 1
+                continue
+            existing.add(key)
+            self.span_rows.append((article_id, key[0], span["label"], span["start"], span["end"],
+                                   text[span["start"]:span["end"]], span.get("note"), origin, stamp))
+            self.report.spans += 1
+        if len(self.article_rows) >= BATCH or len(self.span_rows) >= 10 * BATCH:
+            self.flush()
+        return []
+
+    def check_spans(self, spans: list[dict], text: str, file: str, line: int | None) -> list[InputError]:
+        problems = []
+        for i, span in enumerate(spans):
+            start, end, where = span["start"], span["end"], f"$.spans[{i}]"
+            if end > len(text):
+                problems.append(InputError(file, line, f"{where}.end", f"{end} is past the end of the text ({len(text)})"))
+            elif end <= start:
+                problems.append(InputError(file, line, f"{where}.end", f"{end} is not after start {start}"))
+            elif "text" in span and span["text"] != text[start:end]:
+                problems.append(InputError(
+                    file, line, f"{where}.text",
+                    f"{_cut(span['text'])} differs from the text at [{start}, {end}): {_cut(text[start:end])}",
+                ))
+            if span["label"] not in self.labels:
+                if self.add_labels:
+                    self.flush()
+                    self.store.add_label(span["label"])
+                    self.labels.add(span["label"])
+                    self.report.added_labels.append(span["label"])
+                else:
+                    problems.append(InputError(
+                        file, line, f"{where}.label",
+                        f"unknown label {span['label']!r} (known: {', '.join(sorted(self.labels))}; --add-labels adds it)",
+                    ))
+        return problems
+
+    def flush(self) -> None:
+        self.store.insert_article_rows(self.article_rows)
+        self.store.insert_span_rows(self.span_rows)
+        self.article_rows, self.span_rows = [], []
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
+
+
+def seed(store: Store) -> ImportReport:
+    """Fill a store from seeds/: its articles, and the demonstration spans when present."""
+    from .paths import seeds_dir
+
+    files = [p for p in sorted(seeds_dir().iterdir()) if p.suffix in READERS]
+    return import_files(store, files, annotator="seed")

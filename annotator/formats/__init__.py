@@ -1,0 +1,44 @@
+"""Readers and writers for each file format; all meet at the canonical record (schemas/record.schema.json)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, UserError
+
+
+@dataclass
+class Incoming:
+    """One canonical record read from a file, with where it came from."""
+
+    record: dict
+    file: str
+    line: int | None = None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing empty and binary files with a one-line error."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(str(path), None, "", e.strerror or str(e)) from None
+    if not data.strip():
+        raise InputError(str(path), None, "", "empty file")
+    if b"\x00" in data[:8192]:
+        raise InputError(str(path), None, "", "binary file (it holds NUL bytes), not text")
+    return data
+
+
+def decode(data: bytes, file: str, encoding: str = "utf-8", line_base: int | None = None) -> str:
+    """Decode exactly (BOM removed, line breaks untouched); a bad byte is named by offset and line."""
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1 + (line_base - 1 if line_base else 0)
+        raise InputError(
+            file, line, "", f"byte {e.start}: not valid {encoding} ({e.reason}); name the file's encoding with --encoding"
+        ) from None
+    except LookupError:
+        raise UserError(f"unknown encoding {encoding!r}") from None

@@ -1,0 +1,102 @@
+"""Plain data classes for articles, spans, labels and review decisions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+STATUSES = ("todo", "in_progress", "done", "skipped")
+REVIEW_STATUSES = ("unreviewed", "in_review", "reviewed")
+
+
+def sha256_text(text: str) -> str:
+    """The SHA-256 of the text's UTF-8 encoding, which identifies an article."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def title_of(text: str) -> str:
+    """The first non-empty line of a text, stripped, at most 200 characters."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled range [start, end) of code points in an article's text."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    annotator: str = ""
+    note: str | None = None
+    id: int | None = None
+    article_id: str | None = None
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        """What makes two annotators' spans the same: start, end and label."""
+        return (self.start, self.end, self.label)
+
+    def to_record(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "text": self.text,
+            "annotator": self.annotator,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Article:
+    """One text to label, stored exactly as imported."""
+
+    id: str
+    text: str
+    title: str = ""
+    source: str = ""
+    meta: dict = field(default_factory=dict)
+    text_sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.text_sha256:
+            self.text_sha256 = sha256_text(self.text)
+        if not self.title:
+            self.title = title_of(self.text)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A tag a span can carry, with its guidance, colour and key."""
+
+    name: str
+    description: str = ""
+    color: str = "#888888"
+    key: str = ""
+
+    def to_record(self) -> dict:
+        return {"name": self.name, "description": self.description, "color": self.color, "key": self.key}
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    """A span in the reviewed (gold) layer, with where it came from."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    reviewer: str
+    annotators: tuple[str, ...] = ()
+    decision: str = "accepted"
+    note: str | None = None
+    id: int | None = None
+    article_id: str | None = None
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)

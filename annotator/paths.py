@@ -1,0 +1,36 @@
+"""Where things live: the default database, the seeds, the user's name."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "annotator"
+
+
+def default_db() -> Path:
+    """$ANNOTATOR_DB, else annotator.db in the user's data directory."""
+    env = os.environ.get("ANNOTATOR_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "annotator.db"
+
+
+def seeds_dir() -> Path:
+    """seeds/ inside an installed wheel, else the source tree's."""
+    installed = Path(__file__).parent / "seeds"
+    return installed if installed.is_dir() else Path(__file__).parent.parent / "seeds"
+
+
+def default_annotator() -> str:
+    """$ANNOTATOR_NAME, else the operating-system user name."""
+    name = os.environ.get("ANNOTATOR_NAME")
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "annotator"
+    except Exception:  # no user database entry (containers)
+        return "annotator"

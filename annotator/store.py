@@ -1,0 +1,535 @@
+"""The one module that speaks SQL: articles, labels, spans, statuses and the gold layer in SQLite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .errors import UserError
+from .model import STATUSES, Article, GoldSpan, Label, Span
+
+PALETTE = (  # Okabe-Ito, safe for the common colour-vision deficiencies
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
+)
+KEYS = "1234567890"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _v1(db: Database) -> None:
+    db["articles"].create(
+        {"id": str, "title": str, "text": str, "text_sha256": str, "source": str, "meta": str, "created": str},
+        pk="id", not_null={"text", "text_sha256"},
+    )
+    db["articles"].create_index(["text_sha256"], unique=True)
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db["labels"].create(
+        {"name": str, "description": str, "color": str, "key": str, "position": int}, pk="name"
+    )
+    db["spans"].create(
+        {"id": int, "article_id": str, "annotator": str, "label": str, "start": int, "end": int,
+         "text": str, "note": str, "origin": str, "created": str, "updated": str},
+        pk="id", not_null={"article_id", "annotator", "label", "start", "end", "text"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["spans"].create_index(["article_id", "annotator", "start"])
+    db["statuses"].create(
+        {"article_id": str, "annotator": str, "status": str, "updated": str},
+        pk=("article_id", "annotator"), foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+def _v2(db: Database) -> None:
+    db["gold_spans"].create(
+        {"id": int, "article_id": str, "label": str, "start": int, "end": int, "text": str, "note": str,
+         "reviewer": str, "annotators": str, "decision": str, "created": str},
+        pk="id", not_null={"article_id", "label", "start", "end", "text"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["gold_spans"].create_index(["article_id", "start"])
+    db["rejections"].create(
+        {"article_id": str, "label": str, "start": int, "end": int, "reviewer": str, "created": str},
+        pk=("article_id", "label", "start", "end"), foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["reviews"].create(
+        {"article_id": str, "status": str, "reviewer": str, "updated": str},
+        pk="article_id", foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """What the article list shows, without the text."""
+
+    id: str
+    title: str
+    status: str
+    spans: int
+
+
+class Store:
+    """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
+
+    def __init__(self, path: str | Path, *, migrate: bool = True):
+        self.path = str(path)
+        self._listeners: list[Callable[[str, str | None], None]] = []
+        self._depth = 0
+        self._pending: list[tuple[str, str | None]] = []
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 10000")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as e:
+            raise UserError(f"{self.path}: not an annotator database ({e})") from None
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise UserError(
+                f"{self.path}: written by a newer annotator (schema version {version}; this one knows "
+                f"{SCHEMA_VERSION}); not opened, not changed. Upgrade annotator to open it."
+            )
+        self.conn = conn
+        self.db = Database(conn)
+        if version and not self.db["articles"].exists():
+            raise UserError(f"{self.path}: not an annotator database (no articles table)")
+        if version == 0 and self.db.table_names():
+            raise UserError(f"{self.path}: not an annotator database (it holds other tables)")
+        if migrate and version < SCHEMA_VERSION:
+            self.migrate()
+
+    @property
+    def version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self, to: int = SCHEMA_VERSION) -> None:
+        """Apply each migration after the current version, each in its own transaction."""
+        if self.version == 0:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        for number in range(self.version + 1, to + 1):
+            with self.transaction():
+                MIGRATIONS[number - 1](self.db)
+                if number == 1:
+                    self._put_labels(default_labels())
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- transactions and change notification ---------------------------------------------------
+
+    def subscribe(self, listener: Callable[[str, str | None], None]) -> None:
+        """Call `listener(kind, article_id)` after every committed change."""
+        self._listeners.append(listener)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One `BEGIN IMMEDIATE` transaction; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self._pending.clear()
+            raise
+        finally:
+            self._depth = 0
+        self.conn.execute("COMMIT")
+        pending, self._pending = self._pending, []
+        for kind, article_id in dict.fromkeys(pending):
+            for listener in self._listeners:
+                listener(kind, article_id)
+
+    def _changed(self, kind: str, article_id: str | None = None) -> None:
+        self._pending.append((kind, article_id))
+
+    # -- labels --------------------------------------------------------------------------------
+
+    def labels(self) -> list[Label]:
+        rows = self.conn.execute("SELECT name, description, color, key FROM labels ORDER BY position, name")
+        return [Label(name, description or "", color or "#888888", key or "") for name, description, color, key in rows]
+
+    def set_labels(self, labels: list[Label]) -> None:
+        """Replace the label set; labels still used by spans must stay."""
+        names = {label.name for label in labels}
+        with self.transaction():
+            used = {row[0] for row in self.conn.execute("SELECT DISTINCT label FROM spans")}
+            missing = sorted(used - names)
+            if missing:
+                raise UserError(f"labels still used by spans cannot be removed: {', '.join(missing)}")
+            self._put_labels(labels)
+
+    def _put_labels(self, labels: list[Label]) -> None:
+        self.conn.execute("DELETE FROM labels")
+        self.conn.executemany(
+            "INSERT INTO labels (name, description, color, key, position) VALUES (?, ?, ?, ?, ?)",
+            [(lb.name, lb.description, lb.color, lb.key, i) for i, lb in enumerate(labels)],
+        )
+        self._changed("labels")
+
+    def add_label(self, name: str) -> Label:
+        """Add a label with the first free colour and key."""
+        with self.transaction():
+            labels = self.labels()
+            colors = [c for c in PALETTE if c not in {lb.color for lb in labels}] or list(PALETTE)
+            keys = [k for k in KEYS if k not in {lb.key for lb in labels}] or [""]
+            label = Label(name, "", colors[0], keys[0])
+            self._put_labels([*labels, label])
+        return label
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def article_by_sha(self, sha: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM articles WHERE text_sha256 = ?", (sha,)).fetchone()
+        return row[0] if row else None
+
+    def article_sha(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT text_sha256 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def add_article(self, article: Article) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO articles (id, title, text, text_sha256, source, meta, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article.id, article.title, article.text, article.text_sha256, article.source,
+                 json.dumps(article.meta, ensure_ascii=False), now()),
+            )
+            self._changed("articles", article.id)
+
+    def article(self, article_id: str) -> Article:
+        row = self.conn.execute(
+            "SELECT id, text, title, source, meta, text_sha256 FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise UserError(f"no article {article_id!r} in {self.path}")
+        return _article(row)
+
+    def article_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def article_ids(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT id FROM articles ORDER BY rowid")]
+
+    def article_rows(self, annotator: str, *, search: str = "", status: str | None = None) -> list[ArticleRow]:
+        """The list the window shows: every matching article with its status and span count, no texts."""
+        where, params = [], [annotator, annotator]
+        if search:
+            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(fts_query(search))
+        if status:
+            where.append("coalesce(s.status, 'todo') = ?")
+            params.append(status)
+        sql = (
+            "SELECT a.id, a.title, coalesce(s.status, 'todo'), "
+            "(SELECT count(*) FROM spans p WHERE p.article_id = a.id AND p.annotator = ?) "
+            "FROM articles a LEFT JOIN statuses s ON s.article_id = a.id AND s.annotator = ? "
+            + ("WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.rowid"
+        )
+        return [ArticleRow(*row) for row in self.conn.execute(sql, params)]
+
+    def search(self, query: str, limit: int = 100) -> list[tuple[str, str]]:
+        """(id, title) of articles matching `query` in title or text, best first."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.title FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (fts_query(query), limit),
+        )
+        return list(rows)
+
+    # -- statuses ------------------------------------------------------------------------------
+
+    def status(self, article_id: str, annotator: str) -> str:
+        row = self.conn.execute(
+            "SELECT status FROM statuses WHERE article_id = ? AND annotator = ?", (article_id, annotator)
+        ).fetchone()
+        return row[0] if row else "todo"
+
+    def set_status(self, article_id: str, annotator: str, status: str) -> None:
+        if status not in STATUSES:
+            raise UserError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, updated = excluded.updated",
+                (article_id, annotator, status, now()),
+            )
+            self._changed("status", article_id)
+
+    def status_counts(self, annotator: str) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        rows = self.conn.execute(
+            "SELECT coalesce(s.status, 'todo'), count(*) FROM articles a "
+            "LEFT JOIN statuses s ON s.article_id = a.id AND s.annotator = ? GROUP BY 1",
+            (annotator,),
+        )
+        counts.update(dict(rows))
+        return counts
+
+    # -- spans ---------------------------------------------------------------------------------
+
+    def spans(self, article_id: str, annotator: str | None = None) -> list[Span]:
+        sql = f"SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ?"
+        params: list = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        return [_span(row) for row in self.conn.execute(sql + " ORDER BY start, end DESC, label, id", params)]
+
+    def annotators(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT DISTINCT annotator FROM spans ORDER BY annotator")]
+
+    def add_span(self, article_id: str, span: Span) -> Span:
+        """Store one span (keeping `span.id` when given, as undo does) and return it with its id."""
+        with self.transaction():
+            self._check_span_text(article_id, span)
+            stamp = now()
+            cursor = self.conn.execute(
+                "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (span.id, article_id, span.annotator, span.label, span.start, span.end, span.text, span.note,
+                 stamp, stamp),
+            )
+            self.conn.execute(
+                "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?) "
+                "ON CONFLICT (article_id, annotator) DO UPDATE SET status = 'in_progress', updated = excluded.updated "
+                "WHERE status = 'todo'",
+                (article_id, span.annotator, stamp),
+            )
+            self._changed("spans", article_id)
+        return replace(span, id=cursor.lastrowid, article_id=article_id)
+
+    def update_span(self, span_id: int, **changes) -> Span:
+        """Change a span's label, note or boundaries (with their text); return the span as it is now."""
+        allowed = {"label", "note", "start", "end", "text"}
+        if not changes.keys() <= allowed:
+            raise ValueError(f"cannot change {sorted(changes.keys() - allowed)}")
+        with self.transaction():
+            old = self.span(span_id)
+            new = replace(old, **changes)
+            if {"start", "end", "text"} & changes.keys():
+                self._check_span_text(old.article_id, new)
+            self.conn.execute(
+                "UPDATE spans SET label = ?, note = ?, start = ?, end = ?, text = ?, updated = ? WHERE id = ?",
+                (new.label, new.note, new.start, new.end, new.text, now(), span_id),
+            )
+            self._changed("spans", old.article_id)
+        return new
+
+    def delete_span(self, span_id: int) -> Span:
+        """Remove a span and return it as it was, so that undo can put it back."""
+        with self.transaction():
+            old = self.span(span_id)
+            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._changed("spans", old.article_id)
+        return old
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no span {span_id}")
+        return _span(row)
+
+    def _check_span_text(self, article_id: str, span: Span) -> None:
+        row = self.conn.execute(
+            "SELECT length(text), substr(text, ?, ?) FROM articles WHERE id = ?",
+            (span.start + 1, span.end - span.start, article_id),
+        ).fetchone()
+        if row is None:
+            raise UserError(f"no article {article_id!r}")
+        length, text = row
+        if not 0 <= span.start < span.end <= length:
+            raise UserError(f"span [{span.start}, {span.end}) does not fit the text (length {length})")
+        if text != span.text:
+            raise UserError(f"span text {span.text!r} differs from the article's {text!r}")
+        if span.label not in {label.name for label in self.labels()}:
+            raise UserError(f"unknown label {span.label!r}")
+
+    # -- bulk import and export ----------------------------------------------------------------
+
+    def insert_article_rows(self, rows: list[tuple]) -> None:
+        """Insert (id, title, text, sha, source, meta_json, created) rows inside the caller's transaction."""
+        self.conn.executemany(
+            "INSERT INTO articles (id, title, text, text_sha256, source, meta, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        if rows:
+            self._changed("articles")
+
+    def insert_span_rows(self, rows: list[tuple]) -> None:
+        """Insert (article_id, annotator, label, start, end, text, note, origin, created) rows in a transaction."""
+        self.conn.executemany(
+            "INSERT INTO spans (article_id, annotator, label, start, end, text, note, origin, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?9)",
+            rows,
+        )
+        if rows:
+            self._changed("spans")
+
+    def span_keys(self, article_id: str) -> set[tuple[str, int, int, str]]:
+        """(annotator, start, end, label) of every span on an article, to skip what is already there."""
+        rows = self.conn.execute(
+            "SELECT annotator, start, end, label FROM spans WHERE article_id = ?", (article_id,)
+        )
+        return set(rows)
+
+    def article_exists(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def iter_articles(
+        self, *, annotator: str | None = None, status: str = "any", gold: bool = False
+    ) -> Iterator[tuple[Article, list[Span]]]:
+        """Every article (filtered by status) with its spans, streamed in id order with flat memory.
+
+        `gold=True` yields the gold layer's spans (annotator = reviewer) and, with status
+        `reviewed`, only reviewed articles.
+        """
+        where, params = [], []
+        if status == "done":
+            if annotator is None:
+                where.append("EXISTS (SELECT 1 FROM statuses s WHERE s.article_id = a.id AND s.status = 'done')")
+            else:
+                where.append("EXISTS (SELECT 1 FROM statuses s WHERE s.article_id = a.id AND s.status = 'done' AND s.annotator = ?)")
+                params.append(annotator)
+        elif status == "reviewed":
+            where.append("EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.status = 'reviewed')")
+        elif status != "any":
+            raise UserError(f"unknown status filter {status!r} (any, done, reviewed)")
+        articles = self.conn.execute(
+            "SELECT a.id, a.text, a.title, a.source, a.meta, a.text_sha256 FROM articles a "
+            + ("WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id",
+            params,
+        )
+        if gold:
+            span_sql = ("SELECT id, article_id, coalesce(reviewer, ''), label, start, end, text, note FROM gold_spans "
+                        "ORDER BY article_id, start, end DESC, label, id")
+            span_params: list = []
+        else:
+            span_sql = f"SELECT {_SPAN_COLUMNS} FROM spans " + ("WHERE annotator = ? " if annotator else "")
+            span_sql += "ORDER BY article_id, start, end DESC, label, annotator, id"
+            span_params = [annotator] if annotator else []
+        # A second connection streams the spans beside the articles, a merge join on article_id.
+        reader = sqlite3.connect(self.path, check_same_thread=False)
+        try:
+            spans = reader.execute(span_sql, span_params)
+            pending = spans.fetchone()
+            for row in articles:
+                article = _article(row)
+                found: list[Span] = []
+                while pending is not None and pending[1] <= article.id:
+                    if pending[1] == article.id:
+                        found.append(_span(pending))
+                    pending = spans.fetchone()
+                yield article, found
+        finally:
+            reader.close()
+
+    # -- gold layer ----------------------------------------------------------------------------
+
+    def gold_spans(self, article_id: str) -> list[GoldSpan]:
+        rows = self.conn.execute(
+            "SELECT id, article_id, label, start, end, text, note, reviewer, annotators, decision FROM gold_spans "
+            "WHERE article_id = ? ORDER BY start, end DESC, label, id",
+            (article_id,),
+        )
+        return [
+            GoldSpan(start, end, label, text, reviewer or "", tuple(json.loads(annotators or "[]")),
+                     decision or "accepted", note, id_, art)
+            for id_, art, label, start, end, text, note, reviewer, annotators, decision in rows
+        ]
+
+    # -- statistics ----------------------------------------------------------------------------
+
+    def stats(self) -> dict:
+        """Counts of articles, spans per label and annotator, and statuses per annotator."""
+        one = self.conn.execute
+        result = {
+            "articles": one("SELECT count(*) FROM articles").fetchone()[0],
+            "spans": one("SELECT count(*) FROM spans").fetchone()[0],
+            "labels": {name: 0 for name in (lb.name for lb in self.labels())},
+            "annotators": {},
+            "gold_spans": one("SELECT count(*) FROM gold_spans").fetchone()[0],
+            "reviewed": one("SELECT count(*) FROM reviews WHERE status = 'reviewed'").fetchone()[0],
+        }
+        for label, count in one("SELECT label, count(*) FROM spans GROUP BY label"):
+            result["labels"][label] = count
+        for annotator, count in one("SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator"):
+            result["annotators"][annotator] = {"spans": count, **self.status_counts(annotator)}
+        for (annotator,) in one("SELECT DISTINCT annotator FROM statuses WHERE annotator NOT IN (SELECT annotator FROM spans)"):
+            result["annotators"][annotator] = {"spans": 0, **self.status_counts(annotator)}
+        return result
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+_SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note"
+
+
+def _span(row) -> Span:
+    id_, article_id, annotator, label, start, end, text, note = row
+    return Span(start, end, label, text, annotator, note, id_, article_id)
+
+
+def _article(row) -> Article:
+    id_, text, title, source, meta, sha = row
+    return Article(id_, text, title or "", source or "", json.loads(meta) if meta else {}, sha)
+
+
+def fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: each word quoted, all required, the last one a prefix."""
+    words = [w.replace('"', '""') for w in text.split()]
+    if not words:
+        return '""'
+    return " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+
+
+def default_labels() -> list[Label]:
+    """The label set in seeds/labels.json."""
+    from .paths import seeds_dir
+
+    data = json.loads((seeds_dir() / "labels.json").read_text("utf-8"))
+    return [Label(**item) for item in data["labels"]]
+
+
+def open_store(path: str | Path, *, create: bool = True) -> Store:
+    """Open (and create, or upgrade) an annotator database."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory, not a database")
+    if not path.exists():
+        if not create:
+            raise UserError(f"{path}: no such database")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return Store(path)
+
+
+def iter_chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
