@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .errors import UserError
-from .model import STATUSES, Article, GoldSpan, Label, Span
+from .model import REVIEW_STATUSES, STATUSES, Article, GoldSpan, Label, Span
 
 PALETTE = (  # Okabe-Ito, safe for the common colour-vision deficiencies
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
@@ -55,7 +55,7 @@ def _v2(db: Database) -> None:
         pk="id", not_null={"article_id", "label", "start", "end", "text"},
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["gold_spans"].create_index(["article_id", "start"])
+    db["gold_spans"].create_index(["article_id", "start", "end", "label"], unique=True)
     db["rejections"].create(
         {"article_id": str, "label": str, "start": int, "end": int, "reviewer": str, "created": str},
         pk=("article_id", "label", "start", "end"), foreign_keys=[("article_id", "articles", "id")],
@@ -83,15 +83,18 @@ class ArticleRow:
 class Store:
     """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
-    def __init__(self, path: str | Path, *, migrate: bool = True):
+    def __init__(self, path: str | Path, *, migrate: bool = True, readonly: bool = False):
         self.path = str(path)
+        self.readonly = readonly
         self._listeners: list[Callable[[str, str | None], None]] = []
         self._depth = 0
         self._pending: list[tuple[str, str | None]] = []
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+            target = Path(path).resolve().as_uri() + "?mode=ro" if readonly else self.path
+            conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10, uri=readonly)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports insert into random-keyed indexes
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:
@@ -108,7 +111,7 @@ class Store:
             raise UserError(f"{self.path}: not an annotator database (no articles table)")
         if version == 0 and self.db.table_names():
             raise UserError(f"{self.path}: not an annotator database (it holds other tables)")
-        if migrate and version < SCHEMA_VERSION:
+        if migrate and not readonly and version < SCHEMA_VERSION:
             self.migrate()
 
     @property
@@ -457,6 +460,145 @@ class Store:
                      decision or "accepted", note, id_, art)
             for id_, art, label, start, end, text, note, reviewer, annotators, decision in rows
         ]
+
+    def add_gold_span(self, article_id: str, gold: GoldSpan) -> GoldSpan:
+        """Put a span in the gold layer (replacing one with the same start, end and label)."""
+        with self.transaction():
+            self._check_span_text(article_id, Span(gold.start, gold.end, gold.label, gold.text))
+            cursor = self.conn.execute(
+                "INSERT OR REPLACE INTO gold_spans (id, article_id, label, start, end, text, note, reviewer, "
+                "annotators, decision, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (gold.id, article_id, gold.label, gold.start, gold.end, gold.text, gold.note, gold.reviewer,
+                 json.dumps(list(gold.annotators)), gold.decision, now()),
+            )
+            self._changed("gold", article_id)
+        return replace(gold, id=cursor.lastrowid, article_id=article_id)
+
+    def delete_gold_span(self, article_id: str, key: tuple[int, int, str]) -> GoldSpan | None:
+        """Remove the gold span with this (start, end, label) and return it as it was."""
+        with self.transaction():
+            old = next((g for g in self.gold_spans(article_id) if g.key == tuple(key)), None)
+            if old is not None:
+                self.conn.execute("DELETE FROM gold_spans WHERE id = ?", (old.id,))
+                self._changed("gold", article_id)
+        return old
+
+    def rejections(self, article_id: str) -> set[tuple[int, int, str]]:
+        """(start, end, label) of every candidate the reviewer rejected on an article."""
+        rows = self.conn.execute("SELECT start, end, label FROM rejections WHERE article_id = ?", (article_id,))
+        return set(rows)
+
+    def add_rejection(self, article_id: str, key: tuple[int, int, str], reviewer: str) -> None:
+        start, end, label = key
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO rejections (article_id, label, start, end, reviewer, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (article_id, label, start, end, reviewer, now()),
+            )
+            self._changed("gold", article_id)
+
+    def delete_rejection(self, article_id: str, key: tuple[int, int, str]) -> None:
+        start, end, label = key
+        with self.transaction():
+            self.conn.execute(
+                "DELETE FROM rejections WHERE article_id = ? AND start = ? AND end = ? AND label = ?",
+                (article_id, start, end, label),
+            )
+            self._changed("gold", article_id)
+
+    def review_status(self, article_id: str) -> str:
+        row = self.conn.execute("SELECT status FROM reviews WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else "unreviewed"
+
+    def set_review_status(self, article_id: str, status: str, reviewer: str = "") -> None:
+        if status not in REVIEW_STATUSES:
+            raise UserError(f"unknown review status {status!r} (one of {', '.join(REVIEW_STATUSES)})")
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO reviews (article_id, status, reviewer, updated) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, reviewer = excluded.reviewer, "
+                "updated = excluded.updated",
+                (article_id, status, reviewer, now()),
+            )
+            self._changed("review", article_id)
+
+    def review_counts(self) -> dict[str, int]:
+        """How many articles are unreviewed, in review and reviewed."""
+        counts = dict.fromkeys(REVIEW_STATUSES, 0)
+        rows = self.conn.execute(
+            "SELECT coalesce(r.status, 'unreviewed'), count(*) FROM articles a "
+            "LEFT JOIN reviews r ON r.article_id = a.id GROUP BY 1"
+        )
+        counts.update(dict(rows))
+        return counts
+
+    # -- reading many articles at once (agreement, review, merge) -----------------------------
+
+    def articles_with_spans(
+        self, annotators: list[str] | None = None, *, every: bool = False
+    ) -> Iterator[tuple[Article, list[Span]]]:
+        """Articles with the spans of `annotators`, in id order, read on this connection (works read-only).
+
+        With `annotators` None: every article, with everyone's spans. Otherwise only the articles
+        with spans of theirs, or with `every=True` those that each of them has spans on or marked done.
+        """
+        names = list(annotators) if annotators is not None else None
+        marks = ", ".join("?" * len(names)) if names else ""
+        span_where = f"WHERE annotator IN ({marks}) " if names is not None else ""
+        if every and names:
+            wanted = (
+                f"SELECT article_id FROM (SELECT article_id, annotator FROM spans WHERE annotator IN ({marks}) "
+                f"UNION SELECT article_id, annotator FROM statuses WHERE status = 'done' AND annotator IN ({marks})) "
+                "GROUP BY article_id HAVING count(DISTINCT annotator) = ?"
+            )
+            params = [*names, *names, len(names)]
+        else:
+            wanted = f"SELECT DISTINCT article_id FROM spans {span_where}" if names is not None else ""
+            params = list(names or [])
+        articles = self.conn.execute(
+            "SELECT id, text, title, source, meta, text_sha256 FROM articles "
+            + (f"WHERE id IN ({wanted}) " if wanted else "") + "ORDER BY id", params,
+        )
+        spans = self.conn.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans {span_where}ORDER BY article_id, start, end DESC, label, annotator",
+            names or [],
+        )
+        pending = spans.fetchone()
+        for row in articles:
+            article = _article(row)
+            found: list[Span] = []
+            while pending is not None and pending[1] <= article.id:
+                if pending[1] == article.id:
+                    found.append(_span(pending))
+                pending = spans.fetchone()
+            yield article, found
+
+    def article_ids_by_sha(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT text_sha256, id FROM articles"))
+
+    def status_rows(self) -> list[tuple[str, str, str, str]]:
+        """(article_id, annotator, status, updated) of every per-annotator status."""
+        return list(self.conn.execute("SELECT article_id, annotator, status, updated FROM statuses"))
+
+    def merge_status_rows(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """Take each (article_id, annotator, status, updated) unless ours is newer, in the caller's transaction."""
+        self.conn.executemany(
+            "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (article_id, annotator) DO UPDATE SET status = excluded.status, updated = excluded.updated "
+            "WHERE coalesce(statuses.updated, '') < excluded.updated",
+            rows,
+        )
+        if rows:
+            self._changed("status")
+
+    def label_counts(self) -> dict[str, dict[str, int]]:
+        """{annotator: {label: spans}} over the whole database."""
+        result: dict[str, dict[str, int]] = {}
+        rows = self.conn.execute("SELECT annotator, label, count(*) FROM spans GROUP BY 1, 2 ORDER BY 1, 2")
+        for annotator, label, count in rows:
+            result.setdefault(annotator, {})[label] = count
+        return result
 
     # -- statistics ----------------------------------------------------------------------------
 

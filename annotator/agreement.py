@@ -1,0 +1,295 @@
+"""Agreement between annotators: span F1 (exact, overlap, unlabeled), Cohen's kappa and Krippendorff's alpha over tokens."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import combinations
+from typing import Protocol
+
+from .tokens import tokenize
+
+NONE = "(none)"  # the confusion table's row and column for "no span there"
+
+
+class SpanLike(Protocol):
+    start: int
+    end: int
+    label: str
+
+
+Key = tuple[int, int, str]
+
+
+# -- span matching -------------------------------------------------------------------------------------
+
+
+def f1(matches: int, size_a: int, size_b: int) -> float | None:
+    """2·matches / (|A| + |B|); None when neither has a span (nothing to agree on)."""
+    return 2 * matches / (size_a + size_b) if size_a + size_b else None
+
+
+def exact_matches(a: Iterable[Key], b: Iterable[Key]) -> int:
+    """Spans with the same start, end and label."""
+    return sum((Counter(a) & Counter(b)).values())
+
+
+def unlabeled_matches(a: Iterable[Key], b: Iterable[Key]) -> int:
+    """Spans with the same start and end, whatever their labels."""
+    return sum((Counter(k[:2] for k in a) & Counter(k[:2] for k in b)).values())
+
+
+def _iou(x: Key, y: Key) -> float:
+    inter = min(x[1], y[1]) - max(x[0], y[0])
+    return inter / (max(x[1], y[1]) - min(x[0], y[0])) if inter > 0 else 0.0
+
+
+def _greedy(a: list[Key], b: list[Key], ok) -> list[tuple[Key, Key]]:
+    """Pairs (x, y) with ok(x, y), best overlap (intersection over union) first, each span used at most once."""
+    scored = sorted(
+        ((_iou(x, y), -i, -j) for i, x in enumerate(a) for j, y in enumerate(b) if ok(x, y) and _iou(x, y) > 0),
+        reverse=True,
+    )
+    used_a, used_b, pairs = set(), set(), []
+    for _, i, j in scored:
+        if -i not in used_a and -j not in used_b:
+            used_a.add(-i)
+            used_b.add(-j)
+            pairs.append((a[-i], b[-j]))
+    return pairs
+
+
+def overlap_pairs(a: list[Key], b: list[Key]) -> list[tuple[Key, Key]]:
+    """Same label and overlapping ranges; identical spans pair first, then by best overlap; one partner each."""
+    same = Counter(a) & Counter(b)
+    pairs = [(k, k) for k, n in same.items() for _ in range(n)]
+    rest_a, rest_b = list((Counter(a) - same).elements()), list((Counter(b) - same).elements())
+    return pairs + _greedy(rest_a, rest_b, lambda x, y: x[2] == y[2])
+
+
+def exact_f1(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> float | None:
+    return f1(exact_matches(_keys(a), _keys(b)), len(a), len(b))
+
+
+def overlap_f1(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> float | None:
+    return f1(len(overlap_pairs(_keys(a), _keys(b))), len(a), len(b))
+
+
+def unlabeled_f1(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> float | None:
+    return f1(unlabeled_matches(_keys(a), _keys(b)), len(a), len(b))
+
+
+def confusion_pairs(a: list[Key], b: list[Key]) -> list[tuple[str, str]]:
+    """(label in A, label in B) for each span: overlap matches (same label), then spans left over that
+    overlap one of the other's with a different label (intersection over union >= 0.5, best first),
+    then (label, NONE) or (NONE, label) for spans with no counterpart."""
+    matched = overlap_pairs(a, b)
+    rest_a, rest_b = Counter(a) - Counter(x for x, _ in matched), Counter(b) - Counter(y for _, y in matched)
+    crossed = _greedy(list(rest_a.elements()), list(rest_b.elements()),
+                      lambda x, y: x[2] != y[2] and _iou(x, y) >= 0.5)
+    rest_a -= Counter(x for x, _ in crossed)
+    rest_b -= Counter(y for _, y in crossed)
+    return ([(x[2], y[2]) for x, y in matched + crossed]
+            + [(x[2], NONE) for x in rest_a.elements()] + [(NONE, y[2]) for y in rest_b.elements()])
+
+
+def _keys(spans: Iterable[SpanLike]) -> list[Key]:
+    return [(s.start, s.end, s.label) for s in spans]
+
+
+# -- token units ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1 << 16)
+def _chunk_tokens(chunk: str) -> int:
+    return len(tokenize(chunk))
+
+
+class Units:
+    """The token units of one text: how many there are, and which ones a range touches.
+
+    Tokens never hold whitespace and tokenizing restarts cleanly after it, so the text is counted chunk
+    by chunk (cached: words repeat) and only the neighbourhood of the spans is tokenized in full.
+    """
+
+    def __init__(self, text: str, ranges: Iterable[tuple[int, int]]):
+        self.count = sum(map(_chunk_tokens, text.split()))
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in _regions(text, ranges):
+            for token in tokenize(text, start, end):
+                self.starts.append(token.start)
+                self.ends.append(token.end)
+
+    def covered(self, start: int, end: int) -> range:
+        """Indices of the tokens sharing at least one code point with [start, end)."""
+        return range(bisect_right(self.ends, start), bisect_left(self.starts, end))
+
+
+def _regions(text: str, ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges widened to whitespace (or the text's ends) and merged."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def kappa(n11: int, n10: int, n01: int, n00: int) -> float | None:
+    """Cohen's kappa of a 2x2 table of units (in/out for A by in/out for B); None when chance agreement is 1."""
+    n = n11 + n10 + n01 + n00
+    if not n:
+        return None
+    observed = (n11 + n00) / n
+    chance = ((n11 + n10) * (n11 + n01) + (n01 + n00) * (n10 + n00)) / (n * n)
+    return (observed - chance) / (1 - chance) if chance < 1 else None
+
+
+def alpha_binary(disagreeing: float, ones: int, values: int, coders: int) -> float | None:
+    """Krippendorff's alpha (nominal, two values, every unit coded by all `coders`).
+
+    disagreeing: the sum over units of k·(coders − k), k being how many coders said 1 there;
+    ones: how many values are 1; values: units × coders. None when every value is the same.
+    """
+    zeros = values - ones
+    if coders < 2 or not ones or not zeros:
+        return None
+    observed = 2 * disagreeing / (coders - 1)
+    return 1 - (values - 1) * observed / (2 * ones * zeros)
+
+
+# -- the whole report ----------------------------------------------------------------------------------
+
+
+class _Pair:
+    def __init__(self, labels: list[str]):
+        self.exact = Counter()
+        self.overlap = Counter()
+        self.size_a = Counter()
+        self.size_b = Counter()
+        self.unlabeled = 0
+        self.tables = {label: [0, 0, 0, 0] for label in labels}
+
+
+def agreement(docs: Iterable[tuple[str, list[SpanLike]]], annotators: list[str], labels: list[str]) -> dict:
+    """Pairwise F1s and kappa, alpha over all annotators, and label confusion, over (text, spans) documents.
+
+    Spans carry `.annotator`; those of other annotators or labels are ignored. F1s and kappa tables are
+    pooled over the documents (micro-average); kappa and alpha are computed per label, then averaged.
+    """
+    pairs = {pair: _Pair(labels) for pair in combinations(annotators, 2)}
+    wanted = set(labels)
+    confusion: Counter = Counter()
+    disagreeing, ones = Counter(), Counter()
+    units_total = articles = 0
+    for text, spans in docs:
+        articles += 1
+        keys: dict[str, list[Key]] = {name: [] for name in annotators}
+        for span in spans:
+            if span.label in wanted and span.annotator in keys:
+                keys[span.annotator].append((span.start, span.end, span.label))
+        units = Units(text, [k[:2] for ks in keys.values() for k in ks])
+        units_total += units.count
+        cover = {name: {label: set() for label in labels} for name in annotators}
+        for name, ks in keys.items():
+            for start, end, label in ks:
+                cover[name][label].update(units.covered(start, end))
+        for label in labels:
+            counts = Counter(i for name in annotators for i in cover[name][label])
+            m = len(annotators)
+            disagreeing[label] += sum(k * (m - k) for k in counts.values())
+            ones[label] += sum(counts.values())
+        for (a, b), acc in pairs.items():
+            ka, kb = keys[a], keys[b]
+            acc.unlabeled += unlabeled_matches(ka, kb)
+            for x, y in confusion_pairs(ka, kb):
+                confusion[x, y] += 1
+                if x == y:
+                    acc.overlap[x] += 1
+            for key, n in (Counter(ka) & Counter(kb)).items():
+                acc.exact[key[2]] += n
+            acc.size_a.update(k[2] for k in ka)
+            acc.size_b.update(k[2] for k in kb)
+            for label in labels:
+                ca, cb = cover[a][label], cover[b][label]
+                both = len(ca & cb)
+                table = acc.tables[label]
+                table[0] += both
+                table[1] += len(ca) - both
+                table[2] += len(cb) - both
+                table[3] += units.count - len(ca | cb)
+    return _result(annotators, labels, articles, pairs, confusion, disagreeing, ones, units_total)
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _result(annotators, labels, articles, pairs, confusion, disagreeing, ones, units_total) -> dict:
+    out_pairs = []
+    for (a, b), acc in pairs.items():
+        per_label = {
+            label: {
+                "exact_f1": f1(acc.exact[label], acc.size_a[label], acc.size_b[label]),
+                "overlap_f1": f1(acc.overlap[label], acc.size_a[label], acc.size_b[label]),
+                "kappa": kappa(*acc.tables[label]),
+                "spans_a": acc.size_a[label],
+                "spans_b": acc.size_b[label],
+            }
+            for label in labels
+        }
+        size_a, size_b = sum(acc.size_a.values()), sum(acc.size_b.values())
+        out_pairs.append({
+            "a": a, "b": b,
+            "exact_f1": f1(sum(acc.exact.values()), size_a, size_b),
+            "overlap_f1": f1(sum(acc.overlap.values()), size_a, size_b),
+            "unlabeled_f1": f1(acc.unlabeled, size_a, size_b),
+            "kappa": _mean(row["kappa"] for row in per_label.values()),
+            "spans_a": size_a, "spans_b": size_b,
+            "per_label": per_label,
+        })
+    m = len(annotators)
+    alpha_per_label = {
+        label: alpha_binary(disagreeing[label], ones[label], units_total * m, m) for label in labels
+    }
+    summary = {
+        label: {
+            stat: _mean(p["per_label"][label][stat] for p in out_pairs) for stat in ("exact_f1", "overlap_f1", "kappa")
+        } | {"alpha": alpha_per_label[label]}
+        for label in labels
+    }
+    rows = [*labels, NONE]
+    return {
+        "annotators": list(annotators),
+        "labels": list(labels),
+        "articles": articles,
+        "tokens": units_total,
+        "pairs": out_pairs,
+        "mean": {stat: _mean(p[stat] for p in out_pairs) for stat in ("exact_f1", "overlap_f1", "unlabeled_f1", "kappa")},
+        "alpha": _mean(alpha_per_label.values()),
+        "alpha_per_label": alpha_per_label,
+        "per_label": summary,
+        "confusion": {x: {y: confusion[x, y] for y in rows} for x in rows},
+    }
+
+
+def store_agreement(store, annotators: list[str] | None = None, labels: list[str] | None = None) -> dict:
+    """Agreement over the articles every named annotator (default: all) has spans on or marked done."""
+    from .errors import UserError
+
+    annotators = list(annotators or store.annotators())
+    if len(annotators) < 2:
+        raise UserError(f"agreement needs two or more annotators (found: {', '.join(annotators) or 'none'})")
+    known = [label.name for label in store.labels()]
+    labels = list(labels or known)
+    docs = ((article.text, spans) for article, spans in store.articles_with_spans(annotators, every=True))
+    return agreement(docs, annotators, labels)

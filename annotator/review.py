@@ -1,0 +1,362 @@
+"""Reviewing: candidate spans from several annotators, decisions into the gold layer, and merging databases."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UserError
+from .model import GoldSpan, Span
+from .store import Store, now
+
+Key = tuple[int, int, str]
+KINDS = ("agreed", "label", "boundary", "missing")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span some of the compared annotators made, and how it stands against the others' spans.
+
+    kind: "agreed" (all made it), "label" (another made the same range with another label),
+    "boundary" (another made an overlapping span of the same label), "missing" (the others lack it).
+    """
+
+    start: int
+    end: int
+    label: str
+    text: str
+    annotators: tuple[str, ...]
+    kind: str
+
+    @property
+    def key(self) -> Key:
+        return (self.start, self.end, self.label)
+
+
+def candidates(spans: Iterable[Span], annotators: list[str]) -> list[Candidate]:
+    """Every distinct (start, end, label) the named annotators made, in text order, with its kind."""
+    order = {name: i for i, name in enumerate(annotators)}
+    made: dict[Key, set[str]] = {}
+    texts: dict[Key, str] = {}
+    for span in spans:
+        if span.annotator in order:
+            made.setdefault(span.key, set()).add(span.annotator)
+            texts[span.key] = span.text
+    result = []
+    for key, who in sorted(made.items(), key=lambda item: (item[0][0], -item[0][1], item[0][2])):
+        versions = [k for k, w in made.items() if not w & who and _conflict(key, k)]
+        if len(who) == len(annotators):
+            kind = "agreed"
+        elif any(k[:2] == key[:2] for k in versions):
+            kind = "label"
+        elif versions:
+            kind = "boundary"
+        else:
+            kind = "missing"
+        result.append(Candidate(*key, texts[key], tuple(sorted(who, key=order.__getitem__)), kind))
+    return result
+
+
+def _conflict(a: Key, b: Key) -> bool:
+    """Two versions of one span: the same range with another label, or the same label over other overlapping bounds."""
+    if a[:2] == b[:2]:
+        return a[2] != b[2]
+    return a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
+
+
+def rivals(candidate: Candidate, among: list[Candidate]) -> list[Candidate]:
+    """The other annotators' versions of the same span: what accepting this version rejects."""
+    mine = set(candidate.annotators)
+    return [d for d in among if not mine & set(d.annotators) and _conflict(candidate.key, d.key)]
+
+
+def state(candidate: Candidate, gold: set[Key], rejected: set[Key]) -> str:
+    """accepted, rejected or pending."""
+    if candidate.key in gold:
+        return "accepted"
+    return "rejected" if candidate.key in rejected else "pending"
+
+
+# -- decisions: planned from the store's state, applied and reverted (undo) as one transaction each ---------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one review step changes on one article, enough to apply it and to take it back."""
+
+    article_id: str
+    reviewer: str
+    add: tuple[GoldSpan, ...] = ()
+    remove: tuple[GoldSpan, ...] = ()
+    reject: tuple[Key, ...] = ()
+    unreject: tuple[Key, ...] = ()
+    status: tuple[str, str] | None = None  # (before, after)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.add or self.remove or self.reject or self.unreject or self.status)
+
+
+def apply(store: Store, d: Decision) -> None:
+    with store.transaction():
+        for gold in d.remove:
+            store.delete_gold_span(d.article_id, gold.key)
+        for key in d.unreject:
+            store.delete_rejection(d.article_id, key)
+        for gold in d.add:
+            store.add_gold_span(d.article_id, gold)
+        for key in d.reject:
+            store.add_rejection(d.article_id, key, d.reviewer)
+        if d.status:
+            store.set_review_status(d.article_id, d.status[1], d.reviewer)
+
+
+def revert(store: Store, d: Decision) -> None:
+    with store.transaction():
+        for gold in d.add:
+            store.delete_gold_span(d.article_id, gold.key)
+        for key in d.reject:
+            store.delete_rejection(d.article_id, key)
+        for gold in d.remove:
+            store.add_gold_span(d.article_id, gold)
+        for key in d.unreject:
+            store.add_rejection(d.article_id, key, d.reviewer)
+        if d.status:
+            store.set_review_status(d.article_id, d.status[0], d.reviewer)
+
+
+def plan(
+    store: Store, article_id: str, reviewer: str, *, accept: Iterable[GoldSpan] = (), reject: Iterable[Key] = (),
+    status: str | None = None,
+) -> Decision:
+    """A decision accepting these gold spans and rejecting these keys, given what is already decided."""
+    gold = {g.key: g for g in store.gold_spans(article_id)}
+    rejected = store.rejections(article_id)
+    accept, reject = list(accept), [k for k in reject if k not in rejected or k in gold]
+    touched = [g.key for g in accept] + reject
+    before = store.review_status(article_id)
+    after = status or ("in_review" if before == "unreviewed" and (accept or reject) else before)
+    return Decision(
+        article_id, reviewer,
+        add=tuple(accept),
+        remove=tuple(gold[k] for k in dict.fromkeys(touched) if k in gold),
+        reject=tuple(k for k in reject if k not in rejected),
+        unreject=tuple(k for k in dict.fromkeys(g.key for g in accept) if k in rejected),
+        status=(before, after) if after != before else None,
+    )
+
+
+def _gold(c: Candidate, reviewer: str, decision: str = "accepted") -> GoldSpan:
+    return GoldSpan(c.start, c.end, c.label, c.text, reviewer, c.annotators, decision)
+
+
+def plan_accept(store: Store, article_id: str, candidate: Candidate, reviewer: str) -> Decision:
+    return plan(store, article_id, reviewer, accept=[_gold(candidate, reviewer)])
+
+
+def plan_reject(store: Store, article_id: str, candidate: Candidate, reviewer: str) -> Decision:
+    return plan(store, article_id, reviewer, reject=[candidate.key])
+
+
+def plan_accept_version(
+    store: Store, article_id: str, candidate: Candidate, among: list[Candidate], reviewer: str
+) -> Decision:
+    """Take this version of a conflict and reject its rivals."""
+    return plan(store, article_id, reviewer, accept=[_gold(candidate, reviewer)],
+                reject=[r.key for r in rivals(candidate, among)])
+
+
+def plan_add(store: Store, article_id: str, start: int, end: int, label: str, reviewer: str) -> Decision:
+    """A span nobody made, added by the reviewer."""
+    text = store.article(article_id).text[start:end]
+    return plan(store, article_id, reviewer, accept=[GoldSpan(start, end, label, text, reviewer, (), "added")])
+
+
+def plan_fix(
+    store: Store, article_id: str, candidate: Candidate, start: int, end: int, label: str, reviewer: str
+) -> Decision:
+    """Accept a candidate with corrected boundaries or label; the candidate as made counts as rejected."""
+    text = store.article(article_id).text[start:end]
+    fixed = GoldSpan(start, end, label, text, reviewer, candidate.annotators, "fixed")
+    reject = [candidate.key] if candidate.key != fixed.key else []
+    return plan(store, article_id, reviewer, accept=[fixed], reject=reject)
+
+
+def plan_remove_gold(store: Store, article_id: str, key: Key, reviewer: str) -> Decision:
+    """Take a span out of the gold layer (an accepted candidate goes back to pending)."""
+    gold = [g for g in store.gold_spans(article_id) if g.key == key]
+    return Decision(article_id, reviewer, remove=tuple(gold))
+
+
+def plan_status(store: Store, article_id: str, status: str, reviewer: str) -> Decision:
+    return plan(store, article_id, reviewer, status=status)
+
+
+def plan_accept_agreed(
+    store: Store, article_id: str, found: list[Candidate], reviewer: str, min_agree: int
+) -> Decision:
+    """Accept every undecided candidate at least `min_agree` annotators made identically."""
+    decided = {g.key for g in store.gold_spans(article_id)} | store.rejections(article_id)
+    easy = [_gold(c, reviewer) for c in found if len(c.annotators) >= min_agree and c.key not in decided]
+    return plan(store, article_id, reviewer, accept=easy)
+
+
+def article_candidates(store: Store, article_id: str, annotators: list[str]) -> list[Candidate]:
+    return candidates(store.spans(article_id), annotators)
+
+
+@dataclass
+class AgreedReport:
+    """What `review --accept-agreed` did and what is left."""
+
+    articles: int = 0
+    accepted: int = 0
+    pending: int = 0
+    pending_articles: int = 0
+    reviewed: int = 0
+
+    def summary(self) -> str:
+        return (f"{self.accepted} spans accepted over {self.articles} articles; {self.reviewed} articles fully "
+                f"reviewed; {self.pending} disagreements left to review in {self.pending_articles} articles")
+
+
+def accept_agreed(store: Store, annotators: list[str], min_agree: int | None, reviewer: str) -> AgreedReport:
+    """For every article, accept the spans at least `min_agree` (default: all) of the annotators made identically.
+
+    Articles left with nothing undecided are marked reviewed; the others, once touched, in review.
+    """
+    if len(annotators) < 1:
+        raise UserError("no annotators to compare (name them with --annotators)")
+    k = len(annotators) if min_agree is None else min_agree
+    if not 1 <= k <= len(annotators):
+        raise UserError(f"--min-agree must be between 1 and {len(annotators)} (the number of annotators)")
+    report = AgreedReport()
+    with store.transaction():
+        for article, spans in list(store.articles_with_spans(annotators)):
+            report.articles += 1
+            found = candidates(spans, annotators)
+            d = plan_accept_agreed(store, article.id, found, reviewer, k)
+            apply(store, d)
+            report.accepted += len(d.add)
+            decided = {g.key for g in store.gold_spans(article.id)} | store.rejections(article.id)
+            left = [c for c in found if c.key not in decided]
+            report.pending += len(left)
+            report.pending_articles += bool(left)
+            if not left:
+                if store.review_status(article.id) != "reviewed":
+                    store.set_review_status(article.id, "reviewed", reviewer)
+                report.reviewed += 1
+    return report
+
+
+# -- merging annotators' databases ---------------------------------------------------------------------
+
+
+@dataclass
+class MergeReport:
+    """What a merge brought in, and what it refused."""
+
+    articles: int = 0
+    present: int = 0
+    spans: int = 0
+    spans_present: int = 0
+    added_labels: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"{self.articles} new articles, {self.present} already present; {self.spans} spans added "
+                f"({self.spans_present} already present)")
+        if self.added_labels:
+            text += f"; added labels: {', '.join(self.added_labels)}"
+        if self.conflicts:
+            text += f"; {len(self.conflicts)} articles not merged (text differs under the same id)"
+        return text
+
+
+def open_other(path: str | Path, ours: Store) -> Store:
+    """Open an annotator's database read-only, refusing anything else clearly."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such database file")
+    if path.resolve() == Path(ours.path).resolve():
+        raise UserError(f"{path}: is the database being merged into")
+    other = Store(path, readonly=True)
+    if other.version == 0:
+        other.close()
+        raise UserError(f"{path}: not an annotator database (empty)")
+    return other
+
+
+def merge(store: Store, paths: Iterable[str | Path]) -> MergeReport:
+    """Bring other databases' articles (matched by text SHA-256) and spans into this one, in one transaction.
+
+    Spans keep their annotator's name and record the source file in `origin`; merging twice adds nothing;
+    an article whose id is taken here by a different text is reported and skipped.
+    """
+    others = []
+    try:
+        for path in paths:
+            others.append((Path(path), open_other(path, store)))
+        report = MergeReport()
+        with store.transaction():
+            for path, other in others:
+                _merge_one(store, other, path.name, report)
+    finally:
+        for _, other in others:
+            other.close()
+    return report
+
+
+def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> None:
+    labels = {label.name for label in store.labels()}
+    by_sha = store.article_ids_by_sha()
+    taken = set(by_sha.values())
+    stamp = now()
+    article_rows: list[tuple] = []
+    span_rows: list[tuple] = []
+    id_map: dict[str, str] = {}
+    for article, spans in other.articles_with_spans():
+        local = by_sha.get(article.text_sha256)
+        if local is None and article.id in taken:
+            report.conflicts.append(f"{origin}: article {article.id!r} differs from the one here with that id; "
+                                    "not merged")
+            continue
+        existing: set = set()
+        if local is None:
+            local = article.id
+            article_rows.append(_article_row(article, stamp))
+            by_sha[article.text_sha256] = local
+            taken.add(local)
+            report.articles += 1
+        else:
+            existing = store.span_keys(local)
+            report.present += 1
+        id_map[article.id] = local
+        for span in spans:
+            key = (span.annotator, span.start, span.end, span.label)
+            if key in existing:
+                report.spans_present += 1
+                continue
+            if span.label not in labels:
+                store.add_label(span.label)
+                labels.add(span.label)
+                report.added_labels.append(span.label)
+            existing.add(key)
+            span_rows.append((local, span.annotator, span.label, span.start, span.end, span.text, span.note,
+                              origin, stamp))
+            report.spans += 1
+        if len(span_rows) > 20000:
+            store.insert_article_rows(article_rows)
+            store.insert_span_rows(span_rows)
+            article_rows, span_rows = [], []
+    store.insert_article_rows(article_rows)
+    store.insert_span_rows(span_rows)
+    statuses = [(id_map[a], who, status, updated) for a, who, status, updated in other.status_rows() if a in id_map]
+    store.merge_status_rows(statuses)
+
+
+def _article_row(article, stamp: str) -> tuple:
+    return (article.id, article.title, article.text, article.text_sha256, article.source,
+            json.dumps(article.meta, ensure_ascii=False), stamp)

@@ -1,0 +1,190 @@
+"""Agreement statistics on hand-computed cases, and against scikit-learn and the krippendorff package."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import krippendorff
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from annotator.agreement import (
+    NONE,
+    Units,
+    agreement,
+    alpha_binary,
+    confusion_pairs,
+    exact_f1,
+    kappa,
+    overlap_f1,
+    unlabeled_f1,
+)
+from annotator.model import Span
+from annotator.tokens import tokenize
+from tests.conftest import HARD_TEXTS
+
+LABELS = ["CLAIM", "ACTOR", "LOCATION"]
+TEXT = "a b c d e f g h i j"  # ten one-letter tokens; token i is at offset 2i
+
+
+def span(start, end, label, who="A", text=TEXT):
+    return Span(start, end, label, text[start:end], who)
+
+
+def tok(i, j, label, who="A"):
+    """Tokens i..j-1 of TEXT."""
+    return span(2 * i, 2 * j - 1, label, who)
+
+
+def test_f1s_by_hand():
+    a = [span(0, 5, "ACTOR"), span(10, 19, "CLAIM")]
+    b = [span(0, 5, "ACTOR"), span(10, 17, "CLAIM"), span(6, 7, "LOCATION")]
+    assert exact_f1(a, b) == pytest.approx(2 * 1 / 5)
+    assert overlap_f1(a, b) == pytest.approx(2 * 2 / 5)
+    assert unlabeled_f1(a, b) == pytest.approx(2 * 1 / 5)
+
+
+def test_unlabeled_ignores_the_label():
+    assert unlabeled_f1([span(0, 3, "ACTOR")], [span(0, 3, "LOCATION")]) == 1.0
+    assert exact_f1([span(0, 3, "ACTOR")], [span(0, 3, "LOCATION")]) == 0.0
+
+
+def test_nested_spans_match_each_their_own():
+    a = [span(0, 19, "CLAIM"), span(0, 3, "ACTOR"), span(8, 11, "LOCATION")]
+    b = [span(0, 19, "CLAIM"), span(0, 3, "ACTOR")]
+    assert exact_f1(a, b) == pytest.approx(4 / 5)
+    assert overlap_f1(a, b) == pytest.approx(4 / 5)
+
+
+def test_overlap_matches_each_span_at_most_once():
+    a = [span(0, 9, "ACTOR")]
+    b = [span(0, 3, "ACTOR"), span(4, 9, "ACTOR")]
+    assert overlap_f1(a, b) == pytest.approx(2 * 1 / 3)
+    assert overlap_f1(a, [span(0, 3, "CLAIM")]) == 0.0  # another label never overlaps-matches
+
+
+def test_an_annotator_with_no_spans():
+    assert exact_f1([], [span(0, 3, "ACTOR")]) == 0.0
+    assert overlap_f1([], [span(0, 3, "ACTOR")]) == 0.0
+    assert exact_f1([], []) is None  # nothing to agree on
+    result = agreement([(TEXT, [tok(0, 2, "ACTOR", "A")])], ["A", "B"], LABELS)
+    pair = result["pairs"][0]
+    assert pair["exact_f1"] == 0.0 and pair["spans_a"] == 1 and pair["spans_b"] == 0
+    assert pair["per_label"]["ACTOR"]["kappa"] == 0.0  # p_o = p_e = 0.8
+    assert pair["per_label"]["CLAIM"]["kappa"] is None  # nobody used CLAIM: undefined, left out of the mean
+    assert pair["kappa"] == 0.0
+    assert result["alpha_per_label"]["CLAIM"] is None
+
+
+def test_kappa_by_hand():
+    # A marks tokens 0-1, B tokens 1-2: n11 = 1, n10 = 1, n01 = 1, n00 = 7.
+    # p_o = 0.8, p_e = (2·2 + 8·8) / 100 = 0.68, kappa = 0.12 / 0.32 = 0.375
+    assert kappa(1, 1, 1, 7) == pytest.approx(0.375)
+    result = agreement([(TEXT, [tok(0, 2, "ACTOR", "A"), tok(1, 3, "ACTOR", "B")])], ["A", "B"], LABELS)
+    assert result["pairs"][0]["per_label"]["ACTOR"]["kappa"] == pytest.approx(0.375)
+    assert result["tokens"] == 10
+    assert cohen_kappa_score([1, 1, 0, 0, 0, 0, 0, 0, 0, 0], [0, 1, 1, 0, 0, 0, 0, 0, 0, 0]) == pytest.approx(0.375)
+
+
+def test_alpha_by_hand():
+    # The same two coders over ten units: one unit 1/1, two units 1/0, seven 0/0.
+    # n = 20, n1 = 4, n0 = 16; D_o = 2·2·(1·1)/1 = 4; alpha = 1 - 19·4 / (2·4·16) = 1 - 76/128
+    assert alpha_binary(2, 4, 20, 2) == pytest.approx(1 - 76 / 128)
+    result = agreement([(TEXT, [tok(0, 2, "ACTOR", "A"), tok(1, 3, "ACTOR", "B")])], ["A", "B"], LABELS)
+    assert result["alpha_per_label"]["ACTOR"] == pytest.approx(1 - 76 / 128)
+    data = [[1, 1, 0, 0, 0, 0, 0, 0, 0, 0], [0, 1, 1, 0, 0, 0, 0, 0, 0, 0]]
+    assert krippendorff.alpha(reliability_data=data, level_of_measurement="nominal") == pytest.approx(1 - 76 / 128)
+
+
+def test_confusion_counts_label_conflicts_not_nesting():
+    a = [(0, 19, "CLAIM"), (0, 3, "ACTOR"), (8, 11, "LOCATION")]
+    b = [(0, 19, "CLAIM"), (8, 11, "ACTOR"), (14, 15, "ACTOR")]
+    assert sorted(confusion_pairs(a, b)) == sorted(
+        [("CLAIM", "CLAIM"), ("ACTOR", NONE), ("LOCATION", "ACTOR"), (NONE, "ACTOR")]
+    )
+    result = agreement([(TEXT, [span(*k, who="A") for k in a] + [span(*k, who="B") for k in b])], ["A", "B"], LABELS)
+    assert result["confusion"]["LOCATION"]["ACTOR"] == 1
+    assert result["confusion"]["CLAIM"]["CLAIM"] == 1
+    assert result["confusion"]["ACTOR"]["CLAIM"] == 0  # an ACTOR inside a CLAIM is not confused with it
+
+
+def test_units_match_a_full_tokenization():
+    seed_text = (Path(__file__).parent.parent / "seeds" / "000_2fc31b5072736374.txt").read_bytes().decode()
+    for text in [*HARD_TEXTS, seed_text]:
+        tokens = tokenize(text)
+        rng = random.Random(len(text))
+        ranges = [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(5)]
+        ranges = [(s, e) for s, e in ranges if s < e]
+        units = Units(text, ranges)
+        assert units.count == len(tokens)
+        for start, end in ranges:
+            expected = [t for t in tokens if t.start < end and start < t.end]
+            got = units.covered(start, end)
+            assert [(units.starts[i], units.ends[i]) for i in got] == [(t.start, t.end) for t in expected]
+
+
+def _random_docs(rng: random.Random, annotators: list[str], docs: int = 6):
+    words = ["Japan", "and", "NATO", "said", "that", "China", "𠮷", "café", "🇯🇵", "will", "meet", "in", "Brussels", "on", "Monday", ",", "while", "Russia", "talks", "."]
+    out = []
+    for _ in range(docs):
+        text = " ".join(rng.choice(words) for _ in range(60))
+        tokens = tokenize(text)
+        spans = []
+        for who in annotators:
+            for _ in range(rng.randrange(0, 6)):
+                i = rng.randrange(len(tokens) - 5)
+                j = i + rng.randrange(1, 5)
+                start, end = tokens[i].start, tokens[j].end
+                spans.append(Span(start, end, rng.choice(LABELS), text[start:end], who))
+        out.append((text, spans))
+    return out
+
+
+def _vectors(docs, who, label):
+    vector = []
+    for text, spans in docs:
+        for token in tokenize(text):
+            vector.append(int(any(s.annotator == who and s.label == label and s.start < token.end
+                                  and token.start < s.end for s in spans)))
+    return vector
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kappa_and_alpha_agree_with_the_libraries(seed):
+    rng = random.Random(seed)
+    annotators = ["A", "B", "C"]
+    docs = _random_docs(rng, annotators)
+    result = agreement(docs, annotators, LABELS)
+    for pair in result["pairs"]:
+        for label in LABELS:
+            x, y = _vectors(docs, pair["a"], label), _vectors(docs, pair["b"], label)
+            ours = pair["per_label"][label]["kappa"]
+            if len(set(x) | set(y)) < 2:
+                assert ours is None
+            else:
+                assert ours == pytest.approx(cohen_kappa_score(x, y))
+    for label in LABELS:
+        data = [_vectors(docs, who, label) for who in annotators]
+        ours = result["alpha_per_label"][label]
+        if len({v for row in data for v in row}) < 2:
+            assert ours is None
+        else:
+            assert ours == pytest.approx(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def test_json_shape_on_the_demo_seed(tmp_path):
+    from annotator.agreement import store_agreement
+    from annotator.corpus import seed
+    from annotator.store import open_store
+
+    store = open_store(tmp_path / "demo.db")
+    seed(store)
+    result = store_agreement(store)
+    assert result["annotators"] == ["annotator-a", "annotator-b"] and result["articles"] == 1
+    pair = result["pairs"][0]
+    assert {"a", "b", "exact_f1", "overlap_f1", "unlabeled_f1", "kappa", "per_label"} <= pair.keys()
+    assert 0.5 < pair["exact_f1"] < pair["overlap_f1"] < 1
+    assert set(pair["per_label"]) == set(LABELS)
+    assert 0.5 < result["alpha"] < 1
+    assert result["confusion"]["LOCATION"]["ACTOR"] == 2  # Japan and Taiwan
