@@ -251,6 +251,46 @@ class Store:
         )
         return [ArticleRow(*row) for row in self.conn.execute(sql, params)]
 
+    def article_page(
+        self, annotator: str, *, search: str = "", status: str | None = None, after: int = 0, limit: int = 500
+    ) -> list[tuple[int, ArticleRow]]:
+        """(rowid, row) of the next `limit` articles of `article_rows` after rowid `after`: lists that load as they scroll."""
+        where, params = ["a.rowid > ?"], [annotator, annotator, after]
+        if search:
+            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(fts_query(search))
+        if status:
+            where.append("coalesce(s.status, 'todo') = ?")
+            params.append(status)
+        sql = (
+            "SELECT a.rowid, a.id, a.title, coalesce(s.status, 'todo'), "
+            "(SELECT count(*) FROM spans p WHERE p.article_id = a.id AND p.annotator = ?) "
+            "FROM articles a LEFT JOIN statuses s ON s.article_id = a.id AND s.annotator = ? "
+            "WHERE " + " AND ".join(where) + " ORDER BY a.rowid LIMIT ?"
+        )
+        return [(rowid, ArticleRow(*row)) for rowid, *row in self.conn.execute(sql, [*params, limit])]
+
+    def article_row(self, annotator: str, article_id: str) -> ArticleRow | None:
+        """One article's line in the list: title, status and span count for `annotator`."""
+        row = self.conn.execute(
+            "SELECT a.id, a.title, coalesce(s.status, 'todo'), "
+            "(SELECT count(*) FROM spans p WHERE p.article_id = a.id AND p.annotator = ?) "
+            "FROM articles a LEFT JOIN statuses s ON s.article_id = a.id AND s.annotator = ? WHERE a.id = ?",
+            (annotator, annotator, article_id),
+        ).fetchone()
+        return ArticleRow(*row) if row else None
+
+    def next_article(self, annotator: str, after_id: str | None, statuses: tuple[str, ...] = ("todo", "in_progress")) -> str | None:
+        """The first article after `after_id` (wrapping round, never `after_id` itself) whose status is one of `statuses`."""
+        marks = ", ".join("?" * len(statuses))
+        row = self.conn.execute(
+            "SELECT a.id FROM articles a LEFT JOIN statuses s ON s.article_id = a.id AND s.annotator = ? "
+            f"WHERE coalesce(s.status, 'todo') IN ({marks}) AND a.id IS NOT ? "
+            "ORDER BY a.rowid <= coalesce((SELECT rowid FROM articles WHERE id = ?), 0), a.rowid LIMIT 1",
+            (annotator, *statuses, after_id, after_id),
+        ).fetchone()
+        return row[0] if row else None
+
     def search(self, query: str, limit: int = 100) -> list[tuple[str, str]]:
         """(id, title) of articles matching `query` in title or text, best first."""
         rows = self.conn.execute(

@@ -1,0 +1,119 @@
+"""What the labelling keys do: make, relabel, grow, shrink, delete and annotate spans, each as one undo command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..tokens import snap_to_words
+from . import spanedits
+from .commands import AddSpan, DeleteSpan, UpdateSpan
+from .session import Session
+from .view import ArticleView
+
+
+class Editor(QObject):
+    """Turns the user's selection and the current span into undoable edits."""
+
+    message = Signal(str)  # a short note for the status bar
+
+    def __init__(self, session: Session, view: ArticleView, undo: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.view = view
+        self.undo = undo
+        self.snap = True
+        self._last_click: tuple[int, int] | None = None  # (position, span id) to cycle through nested spans
+        view.clicked.connect(self.click)
+        view.tabbed.connect(self.step_span)
+
+    def current(self):
+        return self.session.spans.get(self.session.current)
+
+    def label(self, name: str) -> None:
+        """Label the selection, or give the current span this label."""
+        if self.session.article is None:
+            return
+        start, end = self.view.selection()
+        if start < end:
+            text = self.session.article.text
+            if self.snap:
+                start, end = snap_to_words(text, start, end)
+            else:
+                start, end = _trim(text, start, end)
+            if start >= end:
+                self.message.emit("Nothing but spaces selected.")
+                return
+            self.view.clear_selection()
+            self.undo.push(AddSpan(self.session, self.session.make_span(start, end, name)))
+        elif (span := self.current()) is not None:
+            if span.label != name:
+                self.undo.push(UpdateSpan(self.session, span, f"Label {span.label} → {name}", label=name))
+        else:
+            self.message.emit("Select some text first (drag, double-click, or Shift+arrows).")
+
+    def delete(self) -> None:
+        if (span := self.current()) is not None:
+            self.undo.push(DeleteSpan(self.session, span))
+
+    def set_note(self, span, note: str | None) -> None:
+        self.undo.push(UpdateSpan(self.session, span, "Edit note", note=note))
+
+    def move_edge(self, move: Callable[[str, int, int], tuple[int, int]]) -> None:
+        """Apply one of spanedits' word moves to the current span (or to the selection)."""
+        text = self.session.article.text if self.session.article else ""
+        if (span := self.current()) is not None:
+            start, end = move(text, span.start, span.end)
+            if (start, end) != (span.start, span.end):
+                self.undo.push(UpdateSpan(self.session, span, "Resize span", start=start, end=end))
+        else:
+            start, end = self.view.selection()
+            if start < end:
+                self.view.select(*move(text, start, end))
+
+    def sentence(self) -> None:
+        """Select the whole sentence around the selection, the current span or the cursor."""
+        if self.session.article is None:
+            return
+        span = self.current()
+        start, end = (span.start, span.end) if span is not None else self.view.selection()
+        start, end = spanedits.sentence_around(self.session.article.text, start, end)
+        self.session.set_current(None)
+        self.view.select(start, end)
+
+    def click(self, position: int) -> None:
+        """Select the span under a click; clicking again at the same place picks the next one nested there."""
+        ids = self.view.index.span_ids_at(position)
+        if not ids:
+            self._last_click = None
+            self.session.set_current(None)
+            return
+        chosen = ids[0]
+        if self._last_click and self._last_click[0] == position and self._last_click[1] in ids:
+            chosen = ids[(ids.index(self._last_click[1]) + 1) % len(ids)]
+        self._last_click = (position, chosen)
+        self.session.set_current(chosen)
+
+    def step_span(self, forward: bool) -> None:
+        """Make the next (or previous) span current, in text order."""
+        spans = sorted(self.session.spans.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
+        if not spans:
+            return
+        ids = [s.id for s in spans]
+        if self.session.current in ids:
+            i = ids.index(self.session.current) + (1 if forward else -1)
+        else:
+            cursor = self.view.to_cp(self.view.textCursor().position())
+            i = next((k for k, s in enumerate(spans) if s.start >= cursor), len(spans))
+            i = i if forward else i - 1
+        self.session.set_current(ids[i % len(ids)])
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

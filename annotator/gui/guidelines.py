@@ -1,0 +1,35 @@
+"""The guidelines panel: what each label means, and every shortcut, one key away."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QTextBrowser
+
+from ..model import Label
+
+
+class Guidelines(QTextBrowser):
+    """Label descriptions and the shortcut table, built from the label set and the window's actions."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+
+    def show_for(self, labels: list[Label], actions: list[QAction]) -> None:
+        parts = ["<h3>Labels</h3><table cellspacing=4>"]
+        for label in labels:
+            parts.append(
+                f"<tr><td style='background:{html.escape(label.color)}; color:white; padding:2px 6px'>"
+                f"<b>{html.escape(label.key)}</b></td><td><b>{html.escape(label.name)}</b></td>"
+                f"<td>{html.escape(label.description)}</td></tr>"
+            )
+        parts.append("</table><h3 id='shortcuts'>Shortcuts</h3><table cellspacing=4>")
+        for action in actions:
+            keys = ", ".join(s.toString() for s in action.shortcuts())
+            if keys:
+                parts.append(f"<tr><td><b>{html.escape(keys)}</b></td><td>{html.escape(action.text().replace('&', ''))}</td></tr>")
+        parts.append("</table><p>Tab / Shift+Tab: next / previous span. Click a span to select it; "
+                     "click again to pick the one nested under it.</p>")
+        self.setHtml("".join(parts))

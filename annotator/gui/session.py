@@ -1,0 +1,97 @@
+"""The article being labelled and the current annotator's spans on it; every span edit goes through here."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from ..model import Article, Span
+from ..offsets import OffsetMap
+from ..store import Store
+
+
+class Session(QObject):
+    """Holds the open article and its spans; writes each edit to the store at once and tells the views."""
+
+    opened = Signal()  # a new article (text and spans)
+    spansReset = Signal()  # the spans were reloaded
+    spanAdded = Signal(object)
+    spanRemoved = Signal(object)
+    spanUpdated = Signal(object, object)  # old, new
+    currentChanged = Signal(object)  # span id or None
+
+    def __init__(self, store: Store, annotator: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.annotator = annotator
+        self.article: Article | None = None
+        self.offsets = OffsetMap("", fold_crlf=True)
+        self.spans: dict[int, Span] = {}
+        self.current: int | None = None
+        self.writing = False  # our own store writes: the views are updated directly, not reloaded
+
+    @property
+    def article_id(self) -> str | None:
+        return self.article.id if self.article else None
+
+    def open(self, article_id: str | None) -> None:
+        self.current = None
+        self.article = self.store.article(article_id) if article_id else None
+        self.offsets = OffsetMap(self.article.text if self.article else "", fold_crlf=True)
+        self.spans = {s.id: s for s in self.store.spans(article_id, self.annotator)} if article_id else {}
+        self.opened.emit()
+        self.spansReset.emit()
+        self.currentChanged.emit(None)
+
+    def reload(self) -> None:
+        """Re-read the spans after someone else changed them."""
+        if self.article is None:
+            return
+        self.spans = {s.id: s for s in self.store.spans(self.article.id, self.annotator)}
+        if self.current not in self.spans:
+            self.current = None
+            self.currentChanged.emit(None)
+        self.spansReset.emit()
+
+    def set_current(self, span_id: int | None) -> None:
+        if span_id != self.current:
+            self.current = span_id
+            self.currentChanged.emit(span_id)
+
+    def make_span(self, start: int, end: int, label: str) -> Span:
+        return Span(start, end, label, self.article.text[start:end], self.annotator)
+
+    def add(self, span: Span) -> Span:
+        self.writing = True
+        try:
+            span = self.store.add_span(self.article.id, span)
+        finally:
+            self.writing = False
+        self.spans[span.id] = span
+        self.spanAdded.emit(span)
+        return span
+
+    def remove(self, span_id: int) -> Span:
+        self.writing = True
+        try:
+            old = self.store.delete_span(span_id)
+        finally:
+            self.writing = False
+        self.spans.pop(span_id, None)
+        if self.current == span_id:
+            self.set_current(None)
+        self.spanRemoved.emit(old)
+        return old
+
+    def update(self, span_id: int, **changes) -> Span:
+        if {"start", "end"} & changes.keys():
+            old = self.spans[span_id]
+            start, end = changes.get("start", old.start), changes.get("end", old.end)
+            changes["text"] = self.article.text[start:end]
+        self.writing = True
+        try:
+            old, new = self.store.span(span_id), self.store.update_span(span_id, **changes)
+        finally:
+            self.writing = False
+        self.spans[span_id] = new
+        self.spanUpdated.emit(old, new)
+        return new

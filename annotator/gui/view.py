@@ -1,0 +1,194 @@
+"""The article view: read-only plain text, spans drawn by the highlighter, selections mapped to code points."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextLine, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
+
+from ..model import Span
+from .highlighter import SpanHighlighter
+from .session import Session
+from .spanindex import BlockIndex
+
+
+class ArticleView(QPlainTextEdit):
+    """Shows the session's article as plain text (never HTML) and keeps its span index in step with the session."""
+
+    clicked = Signal(int)  # view position of a click that selected nothing
+    tabbed = Signal(bool)  # Tab (True) or Shift+Tab (False)
+
+    def __init__(self, session: Session, colors: dict[str, str], parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.colors = colors
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.15)
+        self.setFont(font)
+        self.index = BlockIndex("", session.offsets)
+        self.highlighter: SpanHighlighter | None = None
+        self.find_hits: list[tuple[int, int]] = []  # view positions
+        self._press = QPoint()
+        session.opened.connect(self._show_article)
+        session.spansReset.connect(self._rebuild)
+        session.spanAdded.connect(self._added)
+        session.spanRemoved.connect(self._removed)
+        session.spanUpdated.connect(self._updated)
+        session.currentChanged.connect(self._current_changed)
+
+    # -- keeping in step with the session -------------------------------------------------------
+
+    def _show_article(self) -> None:
+        if self.highlighter is not None:
+            self.highlighter.setDocument(None)
+            self.highlighter = None
+        self.find_hits = []
+        article = self.session.article
+        self.setPlainText(article.text if article else "")
+        self.index = BlockIndex(article.text if article else "", self.session.offsets)
+
+    def _rebuild(self) -> None:
+        self.index = BlockIndex(self.session.article.text if self.session.article else "", self.session.offsets)
+        for span in self.session.spans.values():
+            self.index.add(span)
+        if self.highlighter is None:
+            self.highlighter = SpanHighlighter(self.document(), self.index, self.colors)
+        else:
+            self.highlighter.index = self.index
+            self.highlighter.rehighlight()
+        self._mark_extras()
+
+    def _repaint(self, blocks: range) -> None:
+        document = self.document()
+        for number in blocks:
+            self.highlighter.rehighlightBlock(document.findBlockByNumber(number))
+
+    def _added(self, span: Span) -> None:
+        self._repaint(self.index.add(span))
+
+    def _removed(self, span: Span) -> None:
+        self._repaint(self.index.remove(span))
+
+    def _updated(self, old: Span, new: Span) -> None:
+        self._repaint(self.index.remove(old))
+        self._repaint(self.index.add(new))
+        self._mark_extras()
+
+    def _current_changed(self, span_id) -> None:
+        span = self.session.spans.get(span_id)
+        if span is not None:
+            cursor = self.textCursor()
+            cursor.setPosition(self.to_view(span.start))
+            self.setTextCursor(cursor)  # no selection: the current span is marked, not selected
+            self.ensureCursorVisible()
+        self._mark_extras()
+
+    def _mark_extras(self) -> None:
+        """The current span and find hits: a handful of extra selections, cheap to repaint."""
+        extras = []
+        for start, end in self.find_hits:
+            extras.append(self._extra(start, end, QColor("#FFE066"), QColor("black")))
+        span = self.session.spans.get(self.session.current)
+        if span is not None:
+            color = QColor(self.colors.get(span.label, "#444444"))
+            extras.append(self._extra(self.to_view(span.start), self.to_view(span.end), color, QColor("white")))
+        self.setExtraSelections(extras)
+
+    def _extra(self, start: int, end: int, background: QColor, foreground: QColor) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(background)
+        fmt.setForeground(foreground)
+        selection.format = fmt
+        return selection
+
+    # -- positions ---------------------------------------------------------------------------
+
+    def to_view(self, cp: int) -> int:
+        return self.session.offsets.to_units(cp)
+
+    def to_cp(self, unit: int) -> int:
+        return self.session.offsets.to_cp(unit)
+
+    def selection(self) -> tuple[int, int]:
+        """The selected range in code points of the stored text; empty when nothing is selected."""
+        cursor = self.textCursor()
+        return self.to_cp(cursor.selectionStart()), self.to_cp(cursor.selectionEnd())
+
+    def select(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.to_view(start))
+        cursor.setPosition(self.to_view(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def show_find_hits(self, hits: list[tuple[int, int]]) -> None:
+        self.find_hits = [(self.to_view(s), self.to_view(e)) for s, e in hits]
+        self._mark_extras()
+
+    # -- events -------------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and _is_tab(event):
+            self.tabbed.emit(event.key() == Qt.Key.Key_Tab and not event.modifiers())
+            return True
+        if event.type() == QEvent.Type.ToolTip:
+            self._show_labels_at(event)
+            return True
+        return super().event(event)
+
+    def position_at(self, point: QPoint) -> int:
+        """The view position of the character under `point` (not the caret gap nearest to it)."""
+        cursor = self.cursorForPosition(point)
+        block = cursor.block()
+        line = block.layout().lineForTextPosition(cursor.positionInBlock())
+        if not line.isValid():
+            return cursor.position()
+        left = self.blockBoundingGeometry(block).translated(self.contentOffset()).left()
+        return block.position() + line.xToCursor(point.x() - left, QTextLine.CursorPosition.CursorOnCharacter)
+
+    def _show_labels_at(self, event) -> None:
+        position = self.position_at(event.pos())
+        names = [self.session.spans[i].label for i in self.index.span_ids_at(position) if i in self.session.spans]
+        if names:
+            QToolTip.showText(event.globalPos(), "<qt>" + html.escape(" inside ".join(names)) + "</qt>", self)
+        else:
+            QToolTip.hideText()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        moved = (event.position().toPoint() - self._press).manhattanLength()
+        if event.button() == Qt.MouseButton.LeftButton and moved < 3 and not self.textCursor().hasSelection():
+            self.clicked.emit(self.position_at(event.position().toPoint()))
+
+    def zoom(self, steps: int) -> None:
+        if steps > 0:
+            self.zoomIn(steps)
+        elif steps < 0:
+            self.zoomOut(-steps)
+
+
+def _is_tab(event) -> bool:
+    """Tab or Shift+Tab without Ctrl or Alt: moves between spans instead of moving the focus."""
+    held = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    return event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not held
