@@ -9,6 +9,7 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Protocol
 
+from .errors import UserError
 from .tokens import tokenize
 
 NONE = "(none)"  # the confusion table's row and column for "no span there"
@@ -282,14 +283,46 @@ def _result(annotators, labels, articles, pairs, confusion, disagreeing, ones, u
     }
 
 
+def check_names(names: list[str] | None, known: list[str], what: str) -> list[str]:
+    """The names asked for (all known ones when None), refusing unknown ones."""
+    if names is None:
+        return list(known)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UserError(f"unknown {what} {', '.join(map(repr, unknown))} (known: {', '.join(known) or 'none'})")
+    return list(names)
+
+
 def store_agreement(store, annotators: list[str] | None = None, labels: list[str] | None = None) -> dict:
     """Agreement over the articles every named annotator (default: all) has spans on or marked done."""
-    from .errors import UserError
-
-    annotators = list(annotators or store.annotators())
+    annotators = check_names(annotators, store.annotators(), "annotator")
     if len(annotators) < 2:
         raise UserError(f"agreement needs two or more annotators (found: {', '.join(annotators) or 'none'})")
-    known = [label.name for label in store.labels()]
-    labels = list(labels or known)
+    labels = check_names(labels, [label.name for label in store.labels()], "label")
     docs = ((article.text, spans) for article, spans in store.articles_with_spans(annotators, every=True))
     return agreement(docs, annotators, labels)
+
+
+def format_table(result: dict) -> str:
+    """The agreement report as plain-text tables."""
+
+    def num(x: float | None) -> str:
+        return "-" if x is None else f"{x:.3f}"
+
+    lines = [f"{result['articles']} articles, {result['tokens']} tokens; annotators: {', '.join(result['annotators'])}",
+             "", f"{'pair':<32}{'exact F1':>10}{'overlap F1':>12}{'unlabeled F1':>14}{'kappa':>8}"]
+    for p in result["pairs"]:
+        lines.append(f"{p['a'] + ' / ' + p['b']:<32}{num(p['exact_f1']):>10}{num(p['overlap_f1']):>12}"
+                     f"{num(p['unlabeled_f1']):>14}{num(p['kappa']):>8}")
+    lines += ["", f"{'label (mean over pairs)':<32}{'exact F1':>10}{'overlap F1':>12}{'kappa':>14}{'alpha':>8}"]
+    for label, row in result["per_label"].items():
+        lines.append(f"{label:<32}{num(row['exact_f1']):>10}{num(row['overlap_f1']):>12}{num(row['kappa']):>14}"
+                     f"{num(row['alpha']):>8}")
+    lines += ["", f"Krippendorff's alpha, all annotators, mean over labels: {num(result['alpha'])}", "",
+              "confusion (rows: the first annotator of each pair; columns: the second)"]
+    names = list(result["confusion"])
+    width = max(10, *(len(n) + 2 for n in names))
+    lines.append(" " * width + "".join(f"{n:>{width}}" for n in names))
+    for row in names:
+        lines.append(f"{row:<{width}}" + "".join(f"{result['confusion'][row][col]:>{width}}" for col in names))
+    return "\n".join(lines)

@@ -205,6 +205,80 @@ def gui(db_path, annotator, screenshot):
     sys.exit(run(store, annotator=annotator, screenshot=screenshot))
 
 
+def _names(text: str | None) -> list[str] | None:
+    """A comma-separated option as a list of names (None when not given)."""
+    return None if text is None else [name.strip() for name in text.split(",") if name.strip()]
+
+
+@cli.command()
+@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def merge(others, db_path):
+    """Merge annotators' databases into this one: articles matched by text, spans kept under their names.
+
+    Example: annotator merge alice.db bob.db --db review.db
+    """
+    from .review import merge as merge_databases
+
+    report = merge_databases(open_db(db_path), others)
+    for conflict in report.conflicts:
+        click.echo(f"Not merged: {conflict}", err=True)
+    click.echo(report.summary())
+
+
+@cli.command()
+@db_option
+@click.option("--accept-agreed", is_flag=True, help="Accept, in every article, the spans enough annotators made identically.")
+@click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
+@click.option("--min-agree", type=int, default=None, help="How many of them must agree (default: all of them).")
+@click.option("--reviewer", default=None, help="Your name, stored with the decisions (default: your user name).")
+def review(db_path, accept_agreed, annotators, min_agree, reviewer):
+    """Review in bulk: accept what the annotators agree on, and see what is left to review.
+
+    Example: annotator review --accept-agreed --annotators alice,bob,carol --min-agree 2
+    """
+    from .agreement import check_names
+    from .review import accept_agreed as accept
+
+    store = open_db(db_path)
+    if accept_agreed:
+        names = check_names(_names(annotators), store.annotators(), "annotator")
+        click.echo(accept(store, names, min_agree, reviewer or default_annotator()).summary())
+    counts = store.review_counts()
+    click.echo(", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items()) + " articles")
+
+
+@cli.command()
+@db_option
+@click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
+@click.option("--labels", "label_names", default=None, help="Comma-separated labels (default: the label set).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def agreement(db_path, annotators, label_names, as_json):
+    """Measure agreement: span F1s and token kappa per pair, Krippendorff's alpha, label confusion.
+
+    Example: annotator agreement --annotators alice,bob --labels CLAIM,ACTOR --json
+    """
+    from .agreement import format_table, store_agreement
+
+    result = store_agreement(open_db(db_path), _names(annotators), _names(label_names))
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_table(result))
+
+
+@cli.command()
+@db_option
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for index.html and its charts (created if needed).")
+@click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
+def report(db_path, out_dir, annotators):
+    """Write an HTML report with charts: progress, spans per label, agreement per label, label confusion.
+
+    Example: annotator report --out report/ && xdg-open report/index.html
+    """
+    from .report import write_report
+
+    click.echo(f"Wrote {write_report(open_db(db_path), out_dir, _names(annotators))}")
+
+
 class _progress:
     """A progress bar on a terminal's standard error; nothing elsewhere."""
 

@@ -640,6 +640,10 @@ class Store:
             result.setdefault(annotator, {})[label] = count
         return result
 
+    def gold_label_counts(self) -> dict[str, int]:
+        """{label: gold spans} over the whole database."""
+        return dict(self.conn.execute("SELECT label, count(*) FROM gold_spans GROUP BY label ORDER BY label"))
+
     # -- statistics ----------------------------------------------------------------------------
 
     def stats(self) -> dict:

@@ -1,0 +1,107 @@
+"""The merge, review, agreement and report commands through click's CliRunner on temporary databases."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.corpus import seed
+from annotator.model import Article, Span
+from annotator.store import open_store
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def demo_db(tmp_path):
+    path = tmp_path / "demo.db"
+    store = open_store(path)
+    seed(store)
+    store.close()
+    return path
+
+
+def annotator_db(path, who, phrases):
+    text = "Japan and NATO met in Brussels."
+    store = open_store(path)
+    store.add_article(Article("a1", text))
+    for phrase, label in phrases:
+        start = text.index(phrase)
+        store.add_span("a1", Span(start, start + len(phrase), label, phrase, who))
+    store.close()
+    return path
+
+
+def test_merge_then_agreement_then_review(tmp_path):
+    alice = annotator_db(tmp_path / "alice.db", "alice", [("Japan", "ACTOR"), ("Brussels", "LOCATION")])
+    bob = annotator_db(tmp_path / "bob.db", "bob", [("Japan", "ACTOR"), ("NATO", "ACTOR")])
+    db = tmp_path / "review.db"
+    code, out = run("merge", alice, bob, "--db", db)
+    assert code == 0 and "1 new articles, 1 already present; 4 spans added" in out
+    code, out = run("merge", alice, bob, "--db", db)
+    assert code == 0 and "0 spans added" in out
+    code, out = run("agreement", "--db", db, "--json")
+    result = json.loads(out)
+    assert code == 0 and result["annotators"] == ["alice", "bob"] and result["pairs"][0]["exact_f1"] == 0.5
+    code, out = run("review", "--accept-agreed", "--db", db, "--reviewer", "rita")
+    assert code == 0 and "1 spans accepted" in out and "2 disagreements left to review in 1 articles" in out
+    store = open_store(db)
+    assert [(g.text, g.reviewer, g.annotators) for g in store.gold_spans("a1")] == [("Japan", "rita", ("alice", "bob"))]
+
+
+def test_agreement_table_and_filters(tmp_path):
+    db = demo_db(tmp_path)
+    code, out = run("agreement", "--db", db)
+    assert code == 0 and "annotator-a / annotator-b" in out and "confusion" in out and "Krippendorff" in out
+    code, out = run("agreement", "--db", db, "--labels", "ACTOR", "--json")
+    assert code == 0 and list(json.loads(out)["per_label"]) == ["ACTOR"]
+
+
+def test_bad_requests_get_one_line_errors(tmp_path):
+    db = demo_db(tmp_path)
+    for args, message in [
+        (["agreement", "--annotators", "annotator-a,nobody"], "unknown annotator 'nobody'"),
+        (["agreement", "--annotators", "annotator-a"], "two or more annotators"),
+        (["agreement", "--labels", "EVENT"], "unknown label 'EVENT'"),
+        (["review", "--accept-agreed", "--min-agree", "5"], "--min-agree must be between 1 and 2"),
+        (["merge", tmp_path / "missing.db"], "no such database file"),
+    ]:
+        code, out = run(*args, "--db", db)
+        assert code == 1 and out.startswith("Error: ") and message in out and "Traceback" not in out
+
+
+def test_merge_refuses_a_text_file_and_writes_nothing(tmp_path):
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes\n" * 100)
+    good = annotator_db(tmp_path / "alice.db", "alice", [("Japan", "ACTOR")])
+    db = tmp_path / "review.db"
+    code, out = run("merge", good, bogus, "--db", db)
+    assert code == 1 and "notes.db: not an annotator database" in out
+    assert open_store(db).article_count() == 0
+
+
+def test_review_without_options_shows_the_counts(tmp_path):
+    code, out = run("review", "--db", demo_db(tmp_path))
+    assert code == 0 and "1 unreviewed, 0 in review, 0 reviewed articles" in out
+
+
+def test_report_writes_a_page_and_charts(tmp_path):
+    db = demo_db(tmp_path)
+    store = open_store(db)
+    store.add_article(Article("evil", "<script>alert('x')</script> is data"))
+    store.add_span("evil", Span(0, 8, "ACTOR", "<script>", "<b>mallory</b>"))
+    store.close()
+    code, out = run("report", "--db", db, "--out", tmp_path / "report", "--annotators", "annotator-a,annotator-b")
+    assert code == 0, out
+    page = (tmp_path / "report" / "index.html").read_text()
+    for name in ("progress", "labels", "agreement", "confusion"):
+        assert f"src='{name}.svg'" in page
+        assert (tmp_path / "report" / f"{name}.svg").read_text().startswith("<svg")
+    code, out = run("report", "--db", db, "--out", tmp_path / "all")
+    page = (tmp_path / "all" / "index.html").read_text()
+    assert code == 0 and "<b>mallory" not in page and "&lt;b&gt;mallory" in page
+    assert "<b>mallory" not in (tmp_path / "all" / "labels.svg").read_text()
