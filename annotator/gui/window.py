@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
@@ -269,15 +270,17 @@ class MainWindow(QMainWindow):
         return dock
 
     def _install_plugins(self) -> None:
+        """Add the optional modes; one that fails to load is reported and left out, labelling still works."""
         for name in PLUGINS:
             try:
                 module = importlib.import_module(name)
+                if hasattr(module, "install"):
+                    module.install(self)
             except ModuleNotFoundError as e:
-                if e.name == name:
-                    continue
-                raise
-            if hasattr(module, "install"):
-                module.install(self)
+                if e.name != name:
+                    _report_plugin(name, e)
+            except Exception as e:  # a broken optional part must not stop labelling
+                _report_plugin(name, e)
 
     # -- articles -------------------------------------------------------------------------------
 
@@ -607,3 +610,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()
         super().closeEvent(event)
+
+
+def _report_plugin(name: str, error: Exception) -> None:
+    print(f"annotator: {name} left out: {type(error).__name__}: {error}", file=sys.stderr)
