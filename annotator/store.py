@@ -447,17 +447,7 @@ class Store:
         `gold=True` yields the gold layer's spans (annotator = reviewer) and, with status
         `reviewed`, only reviewed articles.
         """
-        where, params = [], []
-        if status == "done":
-            if annotator is None:
-                where.append("EXISTS (SELECT 1 FROM statuses s WHERE s.article_id = a.id AND s.status = 'done')")
-            else:
-                where.append("EXISTS (SELECT 1 FROM statuses s WHERE s.article_id = a.id AND s.status = 'done' AND s.annotator = ?)")
-                params.append(annotator)
-        elif status == "reviewed":
-            where.append("EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.status = 'reviewed')")
-        elif status != "any":
-            raise UserError(f"unknown status filter {status!r} (any, done, reviewed)")
+        where, params = _article_filter(annotator, status)
         articles = self.conn.execute(
             "SELECT a.id, a.text, a.title, a.source, a.meta, a.text_sha256 FROM articles a "
             + ("WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id",
@@ -486,6 +476,12 @@ class Store:
                 yield article, found
         finally:
             reader.close()
+
+    def count_articles(self, *, annotator: str | None = None, status: str = "any") -> int:
+        """How many articles `iter_articles` with the same filters yields."""
+        where, params = _article_filter(annotator, status)
+        sql = "SELECT count(*) FROM articles a " + ("WHERE " + " AND ".join(where) if where else "")
+        return self.conn.execute(sql, params).fetchone()[0]
 
     # -- gold layer ----------------------------------------------------------------------------
 
@@ -670,6 +666,19 @@ class Store:
 
 
 _SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note"
+
+
+def _article_filter(annotator: str | None, status: str) -> tuple[list[str], list]:
+    """WHERE clauses (on articles `a`) and parameters for a status filter: any, done (by annotator) or reviewed."""
+    if status == "done" and annotator is None:
+        return ["EXISTS (SELECT 1 FROM statuses s WHERE s.article_id = a.id AND s.status = 'done')"], []
+    if status == "done":
+        return ["EXISTS (SELECT 1 FROM statuses s WHERE s.article_id = a.id AND s.status = 'done' AND s.annotator = ?)"], [annotator]
+    if status == "reviewed":
+        return ["EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.status = 'reviewed')"], []
+    if status != "any":
+        raise UserError(f"unknown status filter {status!r} (any, done, reviewed)")
+    return [], []
 
 
 def _span(row) -> Span:

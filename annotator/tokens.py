@@ -3,33 +3,58 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+
+def _ranges(codes: Iterable[int]) -> str:
+    """A regex character-class body for a sorted run of code points."""
+    out, first, last = [], None, None
+    for code in codes:
+        if last is not None and code == last + 1:
+            last = code
+            continue
+        if first is not None:
+            out.append(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else ""))
+        first = last = code
+    if first is not None:
+        out.append(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else ""))
+    return "".join(out)
+
+
+# Characters that extend the one before them (a grapheme cluster stays inside one token): every
+# combining mark (categories Mn, Mc, Me), ZWNJ, variation selectors, emoji skin tones and tag characters.
+_MARK_CODES = [c for c in range(0x300, 0x1F000) if unicodedata.category(chr(c)).startswith("M")]
+_EXTEND = _ranges(sorted({*_MARK_CODES, 0x200C, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
+                          *range(0xE0020, 0xE0080), *range(0xE0100, 0xE01F0)}))
 _CJK = (
     "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303c\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
     "\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
     "\U00020000-\U0003134f"
 )
+_X = f"[{_EXTEND}]*"  # trailing marks
+_WORD_CHAR = rf"(?:(?![{_CJK}])\w)"
 _TOKEN = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]}'’”]"  # URLs stay whole
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|\d+(?:[.,:]\d+)*(?:%)?"  # numbers: 3.5, 1,000, 14:37, 74%
-    rf"|[{_CJK}]"  # each CJK character is a token
-    rf"|(?:(?![{_CJK}])[\w\u00ad])(?:(?![{_CJK}])[\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a"
-    r"\u064b-\u065f\u0670\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0e31-\u0e3a\u1ab0-\u1aff\u1dc0-\u1dff"
-    r"\u20d0-\u20ff\ufe20-\ufe2f\u00ad\u200c\u200d]|['’\-](?=\w))*"  # words with combining marks
-    r"|[\U0001f1e6-\U0001f1ff]{2}"  # flags: a pair of regional indicators
-    r"|[^\s\w](?:[\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\u0300-\u036f]|\u200d[^\s\w])*"  # one symbol, ZWJ emoji kept whole
+    rf"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}}'’”]"  # URLs stay whole
+    rf"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?<!\.)"  # e-mail addresses
+    rf"|(?>\d+(?:[.,:]\d+)*%?{_X})(?!\w)"  # numbers: 3.5, 1,000, 14:37, 74%
+    rf"|[{_CJK}]{_X}"  # each CJK character is a token
+    rf"|(?:[^\W\d_]{_X}\.){{2,}}"  # abbreviations: U.S., e.g.
+    rf"|(?:{_WORD_CHAR}|\u00ad){_X}(?:(?:{_WORD_CHAR}|\u00ad|\u200d)+{_X}|['’\-](?={_WORD_CHAR}))*"  # words
+    rf"|[\U0001f1e6-\U0001f1ff]{{2}}"  # flags: a pair of regional indicators
+    rf"|[^\s\w]{_X}(?:\u200d[^\s\w]{_X})*"  # one symbol, ZWJ emoji sequences kept whole
 )
-_SENTENCE_END = re.compile(r"""[.!?。！？](?:["'’”)\]]*)(?=\s|$)|\n\s*\n|\r\n\s*\r\n|\n|\r""")
+_LINE_BREAK = "\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
+_SENTENCE_END = re.compile(
+    rf"""[.!?…]["'’”)\]»]*(?=\s|$)|[。！？][」』"'’”)\]]*|{_LINE_BREAK}"""
+)
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st gen col lt sgt rep sen gov pres u.s u.k e.g i.e etc vs no jan feb mar apr "
-    "jun jul aug sep sept oct nov dec inc ltd co corp dept fig".split()
+    ["mr", "mrs", "ms", "dr", "prof", "sr", "sra", "jr", "st", "gen", "col", "lt", "sgt", "rep", "sen", "gov", "pres", "u.s", "u.k", "e.g", "i.e", "etc", "vs", "no", "nr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "dept", "fig", "approx", "ca", "cf"]
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A token's text and its [start, end) code-point offsets."""
 
@@ -39,7 +64,11 @@ class Token:
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Tokens of text[start:end]: no token holds whitespace; CJK characters stand alone; URLs and numbers stay whole."""
+    """Tokens of text[start:end]: no token holds whitespace; CJK characters stand alone; URLs and numbers stay whole.
+
+    Every character that is not whitespace lies in exactly one token, and a combining mark stays
+    with the character it modifies.
+    """
     end = len(text) if end is None else end
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
 
@@ -51,9 +80,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(text):
         if match.group()[0] == ".":
             word = re.search(r"(\S+)$", text[begin : match.start()])
-            if word and (word.group(1).lower().lstrip("(\"'“") in _ABBREVIATIONS or len(word.group(1)) == 1):
+            if word and (word.group(1).lower().lstrip("(\"'“¿¡") in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue
-        stop = match.end() if match.group()[0] not in "\r\n" else match.start()
+        stop = match.start() if re.fullmatch(_LINE_BREAK, match.group()) else match.end()
         _append_trimmed(text, begin, stop, result)
         begin = match.end()
     _append_trimmed(text, begin, len(text), result)
@@ -69,19 +98,32 @@ def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]])
         out.append((start, end))
 
 
-def sentence_tokens(text: str) -> Iterator[list[Token]]:
-    """Tokens grouped by sentence; every token of the text lies in exactly one group."""
-    bounds = sentences(text)
-    tokens = tokenize(text)
-    i = 0
-    for n, (_, end) in enumerate(bounds):
-        group: list[Token] = []
-        last = n == len(bounds) - 1
-        while i < len(tokens) and (last or tokens[i].start < end):
-            group.append(tokens[i])
-            i += 1
+def sentence_tokens(
+    text: str, keep_together: Iterable[tuple[int, int]] = (), tokens: list[Token] | None = None
+) -> Iterator[list[Token]]:
+    """Tokens (of `text`, or those given) grouped by sentence; every token lies in exactly one group.
+
+    Sentences that a range in `keep_together` crosses are joined, so that a span never straddles two.
+    """
+    tokens = tokenize(text) if tokens is None else tokens
+    ranges = sorted(keep_together)
+    group: list[Token] = []
+    t = r = reach = 0
+    for start, _ in sentences(text)[1:]:
+        while r < len(ranges) and ranges[r][0] < start:
+            reach = max(reach, ranges[r][1])
+            r += 1
+        if reach > start:
+            continue
+        while t < len(tokens) and tokens[t].start < start:
+            group.append(tokens[t])
+            t += 1
         if group:
             yield group
+            group = []
+    group += tokens[t:]
+    if group:
+        yield group
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:

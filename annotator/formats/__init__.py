@@ -15,6 +15,8 @@ class Incoming:
     record: dict
     file: str
     line: int | None = None
+    labels: tuple[str, ...] = ()  # labels the source declares (brat's annotation.conf, a Label Studio config)
+    notes: tuple[str, ...] = ()  # what the reader wants the user told (spans re-anchored, relations not imported)
 
 
 def read_bytes(path: Path) -> bytes:

@@ -1,0 +1,324 @@
+"""Exporting the store to every format: filtering, splits, dropped-span reports, manifest, written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import re
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__, schema
+from .errors import UserError
+from .model import Article, Label, Span
+from .store import Store
+from .tagging import ALIGNMENTS, SCHEMES, Tokenized, tag_names, tokenized
+
+
+@dataclass(frozen=True)
+class Format:
+    """What a format writes: a description, the file extension, and whether --out is a directory."""
+
+    description: str
+    extension: str
+    directory: bool = False
+    offsets: str = "code points"
+    tokens: bool = False  # spans are laid on tokens (alignment and overlap apply)
+
+
+FORMATS: dict[str, Format] = {
+    "jsonl": Format("canonical JSONL records (schemas/record.schema.json)", ".jsonl"),
+    "spacy": Format("spaCy DocBin: all spans in doc.spans['sc'], non-overlapping ones in doc.ents", ".spacy",
+                    tokens=True),
+    "hf": Format("Hugging Face token classification JSONL {id, tokens, ner_tags} + tag names", ".jsonl",
+                 offsets="tokens", tokens=True),
+    "conll": Format("CoNLL token<TAB>tag, IOB2 (or BIOES), -DOCSTART- between articles", ".conll",
+                    offsets="tokens", tokens=True),
+    "brat": Format("brat standoff: DOC.txt + DOC.ann per article, annotation.conf", "", directory=True),
+    "label-studio": Format("Label Studio export JSON with annotations[].result[] + labeling config XML", ".json"),
+    "doccano": Format("doccano sequence labeling JSONL {text, label: [[start, end, label]]}", ".jsonl",
+                      offsets="utf-16 code units"),
+    "prodigy": Format("Prodigy JSONL with tokens and spans (token_end inclusive)", ".jsonl", tokens=True),
+    "w3c": Format("W3C Web Annotation JSON-LD page, one annotation per span", ".jsonld"),
+}
+
+
+def format_module(name: str):
+    """annotator.formats.<name>, with '-' read as '_'."""
+    if name not in FORMATS:
+        raise UserError(f"unknown format {name!r} (one of {', '.join(FORMATS)})")
+    return importlib.import_module(f".formats.{name.replace('-', '_')}", __package__)
+
+
+def parse_split(text: str | dict | None) -> dict[str, float]:
+    """{'train': 0.8, 'dev': 0.1, 'test': 0.1} from "train=0.8,dev=0.1,test=0.1"; shares must add up to 1."""
+    if not text:
+        return {}
+    if isinstance(text, dict):
+        shares = dict(text)
+    else:
+        shares = {}
+        for part in text.split(","):
+            name, _, value = part.partition("=")
+            try:
+                shares[name.strip()] = float(value)
+            except ValueError:
+                raise UserError(f"--split {text!r}: write it as train=0.8,dev=0.1,test=0.1") from None
+    if any(not re.fullmatch(r"[A-Za-z0-9_-]+", n) for n in shares) or any(v < 0 for v in shares.values()):
+        raise UserError(f"--split {text!r}: names are letters, digits, - or _, shares are not negative")
+    if abs(sum(shares.values()) - 1) > 1e-6:
+        raise UserError(f"--split {text!r}: the shares add up to {sum(shares.values()):g}, not 1")
+    return shares
+
+
+def split_of(text_sha256: str, shares: dict[str, float], seed: int = 0) -> str:
+    """The split an article falls in, fixed by its SHA-256 and the seed (stable as the corpus grows)."""
+    point = int.from_bytes(hashlib.sha256(f"{seed}:{text_sha256}".encode()).digest()[:8], "big") / 2**64
+    total = 0.0
+    for name, share in shares.items():
+        total += share
+        if point < total:
+            return name
+    return name
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote, left out and changed."""
+
+    format: str
+    out: Path
+    articles: int = 0
+    spans: int = 0
+    tokens: int = 0
+    splits: dict[str, dict] = field(default_factory=dict)
+    dropped: Counter = field(default_factory=Counter)  # reason -> count
+    moved: Counter = field(default_factory=Counter)  # why span boundaries changed -> count
+    not_in_ents: int = 0  # spaCy: overlapping spans kept in doc.spans["sc"] only
+    alignment: str = "expand"
+    dropped_file: Path | None = None
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def dropped_total(self) -> int:
+        return sum(self.dropped.values())
+
+    def summary(self) -> str:
+        lines = [f"Exported {self.articles:,} articles, {self.spans:,} spans"
+                 + (f", {self.tokens:,} tokens" if self.tokens else "") + f" to {self.out} ({self.format})"]
+        if len(self.splits) > 1 or (self.splits and "all" not in self.splits):
+            lines.append("; ".join(f"{name}: {s['articles']:,} articles, {s['spans']:,} spans"
+                                   for name, s in self.splits.items()))
+        for reason, n in self.moved.items():
+            lines.append(f"{n:,} spans {reason}")
+        if self.not_in_ents:
+            lines.append(f"{self.not_in_ents:,} overlapping spans are in doc.spans['sc'] but not in doc.ents")
+        if self.dropped:
+            reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.dropped.most_common())
+            lines.append(f"{self.dropped_total:,} spans left out: {reasons}; each one is listed in {self.dropped_file}")
+        return "\n".join(lines)
+
+
+class Context:
+    """What a writer needs besides the articles: the labels, the options, and where to report what it drops."""
+
+    def __init__(self, labels: list[Label], scheme: str, alignment: str, summary: ExportSummary, dropped_path: Path):
+        self.labels, self.scheme, self.alignment, self.summary = labels, scheme, alignment, summary
+        self.label_names = [label.name for label in labels]
+        self.order = {name: i for i, name in enumerate(self.label_names)}
+        self.tag_names = tag_names(self.label_names, scheme)
+        self.split = "all"
+        self._dropped_path = dropped_path
+        self._dropped_handle = None
+
+    def drop(self, article: Article, span: Span, reason: str) -> None:
+        """Leave a span out, counted in the summary and listed (one JSON line each) in the dropped-spans file."""
+        kind = reason.split(" [")[0] if reason.startswith("overlaps") else reason
+        self.summary.dropped["overlap" if kind.startswith("overlaps") else kind] += 1
+        self.summary.spans -= 1
+        split = self.summary.splits[self.split]
+        split["spans"] -= 1
+        split["labels"][span.label] -= 1
+        if self._dropped_handle is None:
+            self._dropped_handle = open(self._dropped_path, "w", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        self._dropped_handle.write(json.dumps({
+            "article": article.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text,
+            "annotator": span.annotator, "split": self.split, "reason": reason,
+        }, ensure_ascii=False) + "\n")
+
+    def moved(self, count: int, reason: str) -> None:
+        if count:
+            self.summary.moved[reason] += count
+
+    def tokenize(self, article: Article, spans: list[Span], *, keep_overlap: bool = False) -> Tokenized:
+        """The article on tokens under the chosen alignment; moved and dropped spans are reported here."""
+        result = tokenized(article.text, spans, self.alignment, self.order)
+        self.summary.tokens += len(result.tokens)
+        verb = "widened" if self.alignment == "expand" else "narrowed"
+        self.moved(len(result.moved), f"not on token boundaries were {verb} to whole tokens (--alignment {self.alignment})")
+        for span, reason in result.dropped:
+            if keep_overlap and reason.startswith("overlaps"):
+                self.summary.not_in_ents += 1
+            else:
+                self.drop(article, span, reason)
+        return result
+
+    def close(self) -> bool:
+        """Close the dropped-spans file; True when it holds anything."""
+        if self._dropped_handle is None:
+            return False
+        self._dropped_handle.close()
+        return True
+
+
+def export(
+    store: Store,
+    fmt: str,
+    out: Path,
+    *,
+    annotator: str | None = None,
+    gold: bool = False,
+    status: str = "any",
+    labels: list[str] | None = None,
+    split: str | dict | None = None,
+    seed: int = 0,
+    alignment: str = "expand",
+    scheme: str = "iob2",
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportSummary:
+    """Write the chosen articles and spans in format `fmt` to `out` (a file, or a directory for brat and splits).
+
+    Streams the store with flat memory, writes into a temporary place renamed into `out` at the end,
+    and reports every span it could not write in the dropped-spans file beside the output.
+    """
+    module = format_module(fmt)
+    kind = FORMATS[fmt]
+    if alignment not in ALIGNMENTS:
+        raise UserError(f"unknown alignment {alignment!r} (one of {', '.join(ALIGNMENTS)})")
+    if scheme not in SCHEMES:
+        raise UserError(f"unknown tag scheme {scheme!r} (one of {', '.join(SCHEMES)})")
+    chosen = _choose_labels(store.labels(), labels)
+    shares = parse_split(split)
+    out = Path(out)
+    as_directory = kind.directory or bool(shares)
+    _check_target(out, as_directory)
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    summary = ExportSummary(fmt, out, alignment=alignment)
+    sidecar = (lambda name: staging / name) if as_directory else (lambda name: staging / f"{out.stem}.{name}")
+    ctx = Context(chosen, scheme, alignment, summary, sidecar("dropped.jsonl"))
+    names = list(shares) or ["all"]
+    writers = {}
+    try:
+        for name in names:
+            summary.splits[name] = {"articles": 0, "spans": 0, "labels": Counter()}
+            if not as_directory:
+                target = staging / out.name
+            else:
+                target = staging / f"{name}{kind.extension}" if shares else staging
+            writers[name] = module.Writer(target, ctx)
+        total = store.count_articles(annotator=annotator, status=status) if progress else 0
+        wanted = set(ctx.label_names)
+        for done, (article, spans) in enumerate(store.iter_articles(annotator=annotator, status=status, gold=gold), 1):
+            ctx.split = split_of(article.text_sha256, shares, seed) if shares else "all"
+            spans = [s for s in spans if s.label in wanted]
+            counts = summary.splits[ctx.split]
+            counts["articles"] += 1
+            counts["spans"] += len(spans)
+            counts["labels"].update(s.label for s in spans)
+            summary.articles += 1
+            summary.spans += len(spans)
+            writers[ctx.split].add(article, spans)
+            if progress and (done % 200 == 0 or done == total):
+                progress(done, total)
+        while writers:
+            writers.popitem()[1].close()
+        for name, content in getattr(module, "sidecars", lambda ctx: {})(ctx).items():
+            sidecar(name).write_text(content, encoding="utf-8")
+        if ctx.close():
+            summary.dropped_file = out / "dropped.jsonl" if as_directory else out.with_name(f"{out.stem}.dropped.jsonl")
+        if as_directory:
+            manifest = _manifest(summary, ctx, kind, shares, seed, annotator, gold, status, labels)
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        summary.files = _move_into_place(staging, out, as_directory)
+    except OSError as e:
+        raise UserError(f"{out}: {e.strerror or e}") from None
+    finally:
+        for writer in writers.values():  # only after a failure: close the files before removing them
+            with contextlib.suppress(Exception):
+                writer.close()
+        ctx.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+def _choose_labels(known: list[Label], wanted: list[str] | None) -> list[Label]:
+    if not wanted:
+        return known
+    by_name = {label.name: label for label in known}
+    unknown = [name for name in wanted if name not in by_name]
+    if unknown:
+        raise UserError(f"--labels: unknown label {unknown[0]!r} (known: {', '.join(by_name)})")
+    return [by_name[name] for name in dict.fromkeys(wanted)]
+
+
+def _check_target(out: Path, as_directory: bool) -> None:
+    if not out.parent.is_dir():
+        raise UserError(f"{out.parent}: no such directory")
+    if as_directory and out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / "manifest.json").exists())):
+        raise UserError(f"{out}: exists and is not an earlier export (no manifest.json); name a new directory")
+    if not as_directory and out.is_dir():
+        raise UserError(f"{out}: is a directory; this format writes one file (or give --split to write a directory)")
+
+
+def _move_into_place(staging: Path, out: Path, as_directory: bool) -> list[Path]:
+    """Rename the finished output into place: the directory as a whole, or each file of a single-file export."""
+    if as_directory:
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+        return [out]
+    files = []
+    for path in sorted(staging.iterdir(), key=lambda p: p.name != out.name):
+        target = out.parent / path.name
+        path.replace(target)
+        files.append(target)
+    return files
+
+
+def _manifest(summary, ctx, kind, shares, seed, annotator, gold, status, labels) -> dict:
+    manifest = {
+        "format": summary.format,
+        "tool": {"name": "annotator", "version": __version__},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "offset_unit": kind.offsets,
+        "alignment": ctx.alignment if kind.tokens else None,
+        "scheme": ctx.scheme if summary.format in ("conll", "hf") else None,
+        "labels": ctx.label_names,
+        "tag_names": ctx.tag_names if kind.tokens else [],
+        "filters": {"annotator": annotator, "gold": gold, "status": status, "labels": labels or None},
+        "split": {"shares": shares, "seed": seed} if shares else None,
+        "splits": {
+            name: {"file": f"{name}{kind.extension}" if shares else ".", "articles": s["articles"], "spans": s["spans"],
+                   "labels": {label: s["labels"][label] for label in ctx.label_names}}
+            for name, s in summary.splits.items()
+        },
+        "totals": {"articles": summary.articles, "spans": summary.spans, "tokens": summary.tokens},
+        "moved": dict(summary.moved),
+        "dropped": {"count": summary.dropped_total, "reasons": dict(summary.dropped),
+                    "file": "dropped.jsonl" if summary.dropped_file else None},
+    }
+    problems = schema.errors("manifest", manifest)
+    if problems:  # a bug, not the user's fault
+        raise AssertionError(f"manifest.json does not match its schema: {problems}")
+    return manifest

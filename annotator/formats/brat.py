@@ -1,0 +1,182 @@
+"""brat standoff: DOC.txt + DOC.ann per article and annotation.conf (with visual.conf) in the folder; read back too.
+
+Offsets are code points, as ours. A span crossing a line break is written as fragments (`T1<TAB>LOC 0 5;6 11`),
+which is how brat holds it; notes are `#` AnnotatorNotes lines; the annotator is an `Annotator` attribute.
+Reading keeps discontinuous spans as one span over their extent (and says so), notes as span notes, other
+attributes in the article's meta, and reports relations, events and normalizations as not imported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Article, Span
+from . import Incoming, decode, read_bytes
+
+SUFFIXES = (".ann",)
+_BREAKS = re.compile(r"[\r\n]+")
+_TEXTBOUND = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
+_NOTE = re.compile(r"#\S*\t\S+ (T\S*)\t(.*)")
+_ATTRIBUTE = re.compile(r"[AM]\S*\t(\S+) (T\S*)(?: (.+))?")
+_SAFE_NAME = re.compile(r"[^\w.-]+")
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut at line breaks into the pieces brat can show."""
+    out, position = [], start
+    for match in _BREAKS.finditer(text, start, end):
+        if match.start() > position:
+            out.append((position, match.start()))
+        position = match.end()
+    if end > position:
+        out.append((position, end))
+    return out
+
+
+class Writer:
+    """DOC.txt and DOC.ann for each article in one folder; annotation.conf and visual.conf on close."""
+
+    def __init__(self, path: Path, ctx):
+        self.folder, self.ctx = path, ctx
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.names: set[str] = set()
+        self.annotators: set[str] = set()
+
+    def add(self, article: Article, spans: list[Span]) -> None:
+        name = self._name(article)
+        text = article.text
+        with open(self.folder / f"{name}.txt", "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        lines, n = [], 0
+        for span in spans:
+            parts = fragments(text, span.start, span.end)
+            if not parts or re.search(r"\s", span.label):
+                why = "only line breaks, which brat cannot hold" if not parts else "label holds whitespace, which brat types cannot"
+                self.ctx.drop(article, span, why)
+                continue
+            if (parts[0][0], parts[-1][1]) != (span.start, span.end):
+                self.ctx.moved(1, "began or ended with a line break, which brat leaves out")
+            n += 1
+            offsets = ";".join(f"{a} {b}" for a, b in parts)
+            lines.append(f"T{n}\t{span.label} {offsets}\t{' '.join(text[a:b] for a, b in parts)}\n")
+            if span.note:
+                lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(span.note.splitlines())}\n")
+            if span.annotator and not re.search(r"[\s|,]", span.annotator):
+                lines.append(f"A{n}\tAnnotator T{n} {span.annotator}\n")
+                self.annotators.add(span.annotator)
+        with open(self.folder / f"{name}.ann", "w", encoding="utf-8", newline="\n") as handle:
+            handle.write("".join(lines))
+
+    def _name(self, article: Article) -> str:
+        """A file name from the article id, unique in the folder (also on case-insensitive file systems)."""
+        name = _SAFE_NAME.sub("_", article.id)[:100].strip("._") or "article"
+        if name.lower() in self.names:
+            name = f"{name}-{article.text_sha256[:12]}"
+        self.names.add(name.lower())
+        return name
+
+    def close(self) -> None:
+        entities = "\n".join(self.ctx.label_names)
+        values = "|".join(sorted(self.annotators))
+        attributes = f"Annotator\tArg:<ENTITY>, Value:{values}\n" if values else ""
+        (self.folder / "annotation.conf").write_text(
+            f"[entities]\n{entities}\n\n[relations]\n\n[events]\n\n[attributes]\n{attributes}", encoding="utf-8"
+        )
+        colors = "\n".join(f"{label.name}\tbgColor:{label.color}" for label in self.ctx.labels)
+        (self.folder / "visual.conf").write_text(f"[labels]\n\n[drawing]\n{colors}\n", encoding="utf-8")
+
+
+@cache
+def declared_labels(folder: Path) -> tuple[str, ...]:
+    """The entity types of the nearest annotation.conf, in `folder` or above it, as brat finds it."""
+    for place in [folder, *folder.parents]:
+        conf = place / "annotation.conf"
+        if conf.is_file():
+            section, names = None, []
+            for line in conf.read_text("utf-8", errors="replace").splitlines():
+                stripped = line.strip()
+                if stripped.startswith("[") and stripped.endswith("]"):
+                    section = stripped[1:-1].strip().lower()
+                elif section == "entities" and stripped and not stripped.startswith("#"):
+                    name = stripped.split()[0]
+                    if not name.startswith(("!", "<")):
+                        names.append(name)
+            return tuple(names)
+    return ()
+
+
+def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
+    """One article from DOC.txt with the spans of DOC.ann beside it (either file may be named)."""
+    ann, txt = path.with_suffix(".ann"), path.with_suffix(".txt")
+    file = str(ann)
+    text = decode(read_bytes(txt), str(txt), encoding)
+    if not ann.is_file():
+        yield InputError(file, None, "", f"no {ann.name} beside {txt.name}")
+        return
+    data = ann.read_bytes()
+    lines = decode(data, file, encoding).split("\n") if data.strip() else []
+    spans: dict[str, dict] = {}
+    where: dict[str, int] = {}
+    attributes, skipped, notes, problems = [], [], [], []
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        if line[0] == "T":
+            found = _TEXTBOUND.fullmatch(line)
+            if not found:
+                problems.append(InputError(file, number, "$.T", f"expected 'T1<TAB>TYPE START END<TAB>TEXT', found {line[:60]!r}"))
+                continue
+            ident, label, offsets, quoted = found.groups()
+            parts = [tuple(map(int, part.split())) for part in offsets.split(";")]
+            problem = _check(text, parts, quoted)
+            if problem:
+                problems.append(InputError(file, number, f"$.{ident}", problem))
+                continue
+            parts.sort()
+            start, end = parts[0][0], parts[-1][1]
+            spans[ident] = {"start": start, "end": end, "label": label, "text": text[start:end]}
+            where[ident] = number
+            if any(_BREAKS.sub("", text[a:b]) for (_, a), (b, _) in zip(parts, parts[1:], strict=False)):
+                notes.append(f"{file}:{number}: {ident} is discontinuous; imported as one span over [{start}, {end})")
+        elif line[0] == "#" and _NOTE.fullmatch(line):
+            target, note = _NOTE.fullmatch(line).groups()
+            if target in spans:
+                spans[target]["note"] = note
+        elif line[0] in "AM" and _ATTRIBUTE.fullmatch(line):
+            name, target, value = _ATTRIBUTE.fullmatch(line).groups()
+            if target in spans and name == "Annotator" and value:
+                spans[target]["annotator"] = value
+            elif target in spans:
+                attributes.append({"span": [spans[target]["start"], spans[target]["end"], spans[target]["label"]],
+                                   "name": name, "value": value if value is not None else True})
+        else:
+            skipped.append(line[0])
+    yield from problems
+    if problems:
+        return
+    if skipped:
+        kinds = {"R": "relations", "E": "events", "*": "equivalences", "N": "normalizations"}
+        counts = ", ".join(f"{skipped.count(k)} {kinds.get(k, repr(k) + ' lines')}" for k in sorted(set(skipped)))
+        notes.append(f"{file}: not imported: {counts} (only text-bound annotations become spans)")
+    record = {"id": txt.stem, "text": text, "source": txt.name, "spans": list(spans.values())}
+    if attributes:
+        record["meta"] = {"brat": {"attributes": attributes}}
+    yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
+
+
+def _check(text: str, parts: list[tuple[int, int]], quoted: str) -> str | None:
+    """Why a T line's fragments do not fit the text, or None."""
+    for start, end in parts:
+        if end > len(text):
+            return f"end {end} is past the end of the text ({len(text)})"
+        if end <= start:
+            return f"end {end} is not after start {start}"
+    actual = " ".join(text[a:b] for a, b in parts)
+    if actual != quoted:
+        return f"{quoted[:40]!r} differs from the text at {parts[0][0]}-{parts[-1][1]}: {actual[:40]!r}"
+    return None

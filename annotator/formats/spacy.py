@@ -1,0 +1,106 @@
+"""spaCy DocBin (.spacy): every span in doc.spans["sc"], the non-overlapping ones in doc.ents; read back too.
+
+spaCy is an optional extra (pip install 'annotator[spacy]'), imported only when this format is used.
+The Doc's tokens are our tokenizer's, with whitespace tokens between them as spaCy keeps them, so
+doc.text is the article's text exactly and character offsets are code points on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError, UserError
+from ..model import Article, Span
+from . import Incoming
+
+SUFFIXES = (".spacy",)
+SPANS_KEY = "sc"
+
+
+def _spacy():
+    """The spaCy modules this format uses, or a message naming the extra to install."""
+    try:
+        from spacy.tokens import Doc, DocBin
+        from spacy.vocab import Vocab
+    except ImportError:
+        raise UserError("the spacy format needs spaCy: pip install 'annotator[spacy]'") from None
+    return Doc, DocBin, Vocab
+
+
+class Writer:
+    """Collects Docs in one DocBin (spaCy holds it in memory) and writes it on close."""
+
+    def __init__(self, path: Path, ctx):
+        self.Doc, DocBin, Vocab = _spacy()
+        self.path, self.ctx = path, ctx
+        self.vocab = Vocab()
+        self.docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
+
+    def add(self, article: Article, spans: list[Span]) -> None:
+        laid = self.ctx.tokenize(article, spans, keep_overlap=True)
+        doc = self._doc(article.text, laid.tokens)
+        group = [doc.char_span(p.start, p.end, label=p.label) for p in laid.placed]
+        doc.spans[SPANS_KEY] = group
+        doc.ents = [doc.char_span(p.start, p.end, label=p.label) for p in laid.flat]
+        for sentence in laid.sentences:
+            doc.char_span(sentence[0].start, sentence[0].end)[0].is_sent_start = True
+        doc.user_data["annotator"] = {
+            "id": article.id, "title": article.title, "source": article.source, "meta": article.meta,
+            "spans": [[p.span.annotator, p.span.note] for p in laid.placed],
+        }
+        self.docbin.add(doc)
+
+    def _doc(self, text: str, tokens):
+        """A Doc whose text is `text` exactly: our tokens, and the whitespace between them as spaCy holds it."""
+        words: list[str] = []
+        spaces: list[bool] = []
+        position = 0
+        for token in [*tokens, None]:
+            gap = text[position:token.start if token else len(text)]
+            if gap and words and gap[0] == " " and not spaces[-1]:
+                spaces[-1], gap = True, gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+            if token:
+                words.append(token.text)
+                spaces.append(False)
+                position = token.end
+        return self.Doc(self.vocab, words=words, spaces=spaces)
+
+    def close(self) -> None:
+        self.docbin.to_disk(self.path)
+
+
+def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
+    """Each Doc as an article: spans from doc.spans (every group) and doc.ents, with their annotators when we wrote them."""
+    _, DocBin, Vocab = _spacy()
+    file = str(path)
+    try:
+        docs = DocBin().from_disk(path).get_docs(Vocab())
+    except Exception as e:  # spaCy raises many kinds for a file that is not a DocBin
+        yield InputError(file, None, "", f"not a spaCy DocBin ({type(e).__name__}: {str(e)[:80]})")
+        return
+    for number, doc in enumerate(docs, start=1):
+        ours = doc.user_data.get("annotator") or {}
+        who = ours.get("spans", [])
+        spans, seen = [], set()
+        groups = [(key, list(group)) for key, group in doc.spans.items()] + [("ents", list(doc.ents))]
+        for key, group in groups:
+            for i, span in enumerate(group):
+                annotator, note = who[i] if key == SPANS_KEY and i < len(who) else (None, None)
+                record = {"start": span.start_char, "end": span.end_char, "label": span.label_, "text": span.text}
+                if (span.start_char, span.end_char, span.label_) in seen and key == "ents":
+                    continue
+                seen.add((span.start_char, span.end_char, span.label_))
+                if annotator:
+                    record["annotator"] = annotator
+                if note is not None:
+                    record["note"] = note
+                spans.append(record)
+        record = {"text": doc.text, "source": ours.get("source") or Path(file).name, "spans": spans}
+        for key in ("id", "title", "meta"):
+            if ours.get(key):
+                record[key] = ours[key]
+        yield Incoming(record, file, number)
