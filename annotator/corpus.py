@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +17,7 @@ from .formats import Incoming
 from .model import sha256_text, title_of
 from .store import Store, now
 
-READERS = {".txt": "txt", ".jsonl": "jsonl"}
+READERS = {".txt": "txt", ".jsonl": "jsonl", ".ann": "brat", ".spacy": "spacy"}
 BATCH = 2000
 
 
@@ -47,10 +50,11 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            suffixes = set(READERS) if fmt == "auto" else {s for s, f in READERS.items() if f == fmt} or None
+            suffixes = _suffixes(fmt)
             found = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and not p.name.startswith(".") and (suffixes is None or p.suffix.lower() in suffixes)
+                and not (fmt == "auto" and p.suffix.lower() == ".txt" and p.with_suffix(".ann").is_file())  # brat pair
             )
             if not found:
                 kinds = ", ".join(sorted(suffixes)) if suffixes else "any"
@@ -61,6 +65,24 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[Path]:
         else:
             raise UserError(f"{path}: no such file or directory")
     return files
+
+
+def _suffixes(fmt: str) -> set[str] | None:
+    """What a directory is searched for: every known suffix (auto), the format's own (SUFFIXES), or any file."""
+    if fmt == "auto":
+        return set(READERS)
+    try:
+        module = importlib.import_module(f".formats.{fmt.replace('-', '_')}", __package__)
+    except ModuleNotFoundError:
+        raise UserError(f"unknown format {fmt!r}") from None
+    return set(getattr(module, "SUFFIXES", ())) or {s for s, f in READERS.items() if f == fmt} or None
+
+
+def _read(path: Path, fmt: str, encoding: str, options: dict | None, importer: _Importer):
+    read = reader_for(path, fmt)
+    if "text_for" in inspect.signature(read).parameters:  # readers that attach spans to stored articles (w3c)
+        options = {**(options or {}), "text_for": importer.text_for}
+    return read(path, encoding=encoding, **(options or {}))
 
 
 def reader_for(path: Path, fmt: str) -> Callable[..., Iterator[Incoming | InputError]]:
@@ -93,30 +115,74 @@ def import_files(
     total = sum(f.stat().st_size for f in files)
     report = ImportReport()
     errors: list[InputError] = []
-    importer = _Importer(store, annotator, add_labels, report)
     done_bytes = 0
     with store.transaction():
-        for path in files:
-            try:
-                for item in reader_for(path, fmt)(path, encoding=encoding, **(reader_options or {})):
-                    problems = [item] if isinstance(item, InputError) else importer.add(item)
-                    errors += problems
-                    if problems and not skip_invalid:
-                        break
-                    if errors and not skip_invalid:
-                        break
-            except InputError as e:
-                errors.append(e)
-            if errors and not skip_invalid:
-                break
-            done_bytes += path.stat().st_size
-            if progress:
-                progress(done_bytes, total)
-        if errors and not skip_invalid:
-            raise InputErrors(errors)
-        importer.flush()
+        importer = _Importer(store, annotator, add_labels, report)
+        try:
+            for path in files:
+                try:
+                    for item in _read(path, fmt, encoding, reader_options, importer):
+                        errors += [item] if isinstance(item, InputError) else importer.add(item)
+                        if errors and not skip_invalid:
+                            break
+                except InputError as e:
+                    errors.append(e)
+                if errors and not skip_invalid:
+                    raise InputErrors(errors)
+                done_bytes += path.stat().st_size
+                if progress:
+                    progress(done_bytes, total)
+            importer.flush()
+        finally:
+            importer.close()
     report.skipped = errors
     return report
+
+
+class _Writer:
+    """Inserts batches on a second thread while the next batch is parsed and checked.
+
+    sqlite3 releases the GIL while SQLite works, so parsing and FTS indexing overlap on two cores.
+    The caller must `drain()` before touching the connection itself.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = self.queue.get()
+            try:
+                if batch is None:
+                    return
+                if self.error is None:
+                    self.store.insert_article_rows(batch[0])
+                    self.store.insert_span_rows(batch[1])
+            except BaseException as e:  # re-raised in the importing thread
+                self.error = e
+            finally:
+                self.queue.task_done()
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, article_rows: list[tuple], span_rows: list[tuple]) -> None:
+        self._check()
+        self.queue.put((article_rows, span_rows))
+
+    def drain(self) -> None:
+        self.queue.join()
+        self._check()
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self._check()
 
 
 class _Importer:
@@ -126,13 +192,16 @@ class _Importer:
         self.store, self.annotator, self.add_labels, self.report = store, annotator, add_labels, report
         self.check = schema.fast_check("record")
         self.labels = {label.name for label in store.labels()}
-        self.ids_by_sha: dict[str, str] = {}
-        self.shas_by_id: dict[str, str] = {}
+        self.declared: set[str] = set()  # labels the files' own configuration declares (added when used)
+        self.ids_by_sha, self.shas_by_id = store.article_keys()
         self.article_rows: list[tuple] = []
         self.span_rows: list[tuple] = []
+        self.writer = _Writer(store)
 
     def add(self, item: Incoming) -> list[InputError]:
         record, file, line = item.record, item.file, item.line
+        self.report.notes += [n for n in item.notes if n not in self.report.notes]
+        self.declared.update(item.labels)
         problems = [InputError(file, line, path, message) for path, message in
                     ([] if self.check(record) else schema.errors("record", record))]
         if problems:
@@ -145,12 +214,11 @@ class _Importer:
         problems = self.check_spans(spans, text, file, line)
         if problems:
             return problems
-        article_id = self.ids_by_sha.get(sha) or self.store.article_by_sha(sha)
+        article_id = self.ids_by_sha.get(sha)
         stamp = now()
         if article_id is None:
             article_id = record.get("id") or sha[:16]
-            taken_by = self.shas_by_id.get(article_id) or self.store.article_sha(article_id)
-            if taken_by is not None:
+            if article_id in self.shas_by_id:
                 if "id" in record and line is not None:
                     return [InputError(file, line, "$.id", f"article {article_id!r} already exists with a different text")]
                 article_id = f"{article_id}-{sha[:8]}"
@@ -163,6 +231,7 @@ class _Importer:
         else:
             self.report.present += 1
             self.flush()
+            self.writer.drain()
             existing = self.store.span_keys(article_id)
         self.ids_by_sha[sha] = article_id
         self.shas_by_id[article_id] = sha
@@ -194,8 +263,9 @@ class _Importer:
                     f"{_cut(span['text'])} differs from the text at [{start}, {end}): {_cut(text[start:end])}",
                 ))
             if span["label"] not in self.labels:
-                if self.add_labels:
+                if self.add_labels or span["label"] in self.declared:
                     self.flush()
+                    self.writer.drain()
                     self.store.add_label(span["label"])
                     self.labels.add(span["label"])
                     self.report.added_labels.append(span["label"])
@@ -206,10 +276,22 @@ class _Importer:
                     ))
         return problems
 
+    def text_for(self, sha: str) -> str | None:
+        """The text of the article with this SHA-256, stored before or earlier in this import."""
+        article_id = self.ids_by_sha.get(sha)
+        if article_id is None:
+            return None
+        self.flush()
+        self.writer.drain()
+        return self.store.article(article_id).text
+
     def flush(self) -> None:
-        self.store.insert_article_rows(self.article_rows)
-        self.store.insert_span_rows(self.span_rows)
-        self.article_rows, self.span_rows = [], []
+        if self.article_rows or self.span_rows:
+            self.writer.put(self.article_rows, self.span_rows)
+            self.article_rows, self.span_rows = [], []
+
+    def close(self) -> None:
+        self.writer.close()
 
 
 def _cut(text: str, limit: int = 40) -> str:

@@ -21,15 +21,22 @@ class Incoming:
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, refusing empty and binary files with a one-line error."""
+    check_text_file(path)
+    return path.read_bytes()
+
+
+def check_text_file(path: Path) -> None:
+    """Refuse an unreadable, empty or binary file, reading only its first block."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+            more = bool(handle.read(1))
     except OSError as e:
         raise InputError(str(path), None, "", e.strerror or str(e)) from None
-    if not data.strip():
+    if not head.strip() and not more:
         raise InputError(str(path), None, "", "empty file")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in head[:8192]:
         raise InputError(str(path), None, "", "binary file (it holds NUL bytes), not text")
-    return data
 
 
 def decode(data: bytes, file: str, encoding: str = "utf-8", line_base: int | None = None) -> str:

@@ -9,26 +9,29 @@ from typing import IO
 
 from ..errors import InputError
 from ..model import Article, Span
-from . import Incoming, decode, read_bytes
+from . import Incoming, check_text_file, decode
 
 
 def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
     """Each line's record, or the error that line holds; blank lines are skipped."""
     file = str(path)
-    read_bytes(path)  # refuses empty and binary files before anything is yielded
+    check_text_file(path)
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
                 continue
-            line = decode(raw, file, encoding, line_base=number)
+            line = decode(raw, file, encoding, line_base=number).rstrip("\r\n")
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
                 yield InputError(file, number, "", f"malformed JSON at column {e.colno}: {e.msg}")
                 continue
             yield Incoming(record, file, number)
+
+
+_LINE_SEPARATORS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
 
 def record(article: Article, spans: Iterable[Span]) -> dict:
@@ -49,8 +52,26 @@ def write(items: Iterable[tuple[Article, list[Span]]], out: IO[str]) -> tuple[in
     articles = spans = 0
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     for article, article_spans in items:
-        out.write(dumps(record(article, article_spans)))
+        line = dumps(record(article, article_spans))
+        for separator, escaped in _LINE_SEPARATORS:
+            if separator in line:  # raw, they split lines for str.splitlines() and older JavaScript
+                line = line.replace(separator, escaped)
+        out.write(line)
         out.write("\n")
         articles += 1
         spans += len(article_spans)
     return articles, spans
+
+
+class Writer:
+    """Canonical records, one a line, streamed into a file (the export API every format module offers)."""
+
+    def __init__(self, path: Path, ctx=None):
+        self.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
+        self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+    def add(self, article: Article, spans: list[Span]) -> None:
+        self.handle.write(self.dumps(record(article, spans)) + "\n")
+
+    def close(self) -> None:
+        self.handle.close()
