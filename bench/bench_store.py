@@ -1,0 +1,120 @@
+"""Corpus store benchmark: import, export and search of 100,000 synthetic articles (issue 2's targets)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import run_child, table, write_section  # noqa: E402
+from corpus import OUT, make_corpus_jsonl  # noqa: E402
+
+IMPORT = """
+from annotator.corpus import import_files
+from annotator.store import open_store
+source, db = sys.argv[1], sys.argv[2]
+store = open_store(db)
+start = time.perf_counter()
+report = import_files(store, [source], annotator="bench")
+RESULT = {"seconds": time.perf_counter() - start, "articles": report.new, "spans": report.spans}
+"""
+
+BASELINE = """
+import sqlite3
+source, db = sys.argv[1], sys.argv[2]
+conn = sqlite3.connect(db, isolation_level=None)
+conn.execute("PRAGMA journal_mode = WAL")
+conn.execute("CREATE TABLE articles (id TEXT PRIMARY KEY, title TEXT, text TEXT, text_sha256 TEXT, source TEXT, meta TEXT, created TEXT)")
+conn.execute("CREATE TABLE spans (id INTEGER PRIMARY KEY, article_id TEXT, annotator TEXT, label TEXT, start INTEGER, end INTEGER, text TEXT)")
+start = time.perf_counter()
+conn.execute("BEGIN")
+articles, spans = [], []
+with open(source, encoding="utf-8") as lines:
+    for line in lines:
+        record = json.loads(line)
+        articles.append((record["id"], "", record["text"], "", "", "{}", ""))
+        spans += [(record["id"], s["annotator"], s["label"], s["start"], s["end"], s["text"]) for s in record["spans"]]
+        if len(articles) == 2000:
+            conn.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", articles)
+            conn.executemany("INSERT INTO spans (article_id, annotator, label, start, end, text) VALUES (?, ?, ?, ?, ?, ?)", spans)
+            articles, spans = [], []
+conn.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", articles)
+conn.executemany("INSERT INTO spans (article_id, annotator, label, start, end, text) VALUES (?, ?, ?, ?, ?, ?)", spans)
+conn.execute("COMMIT")
+RESULT = {"seconds": time.perf_counter() - start}
+"""
+
+EXPORT = """
+import os
+from annotator.formats import jsonl
+from annotator.store import open_store
+store = open_store(sys.argv[1])
+start = time.perf_counter()
+with open(os.devnull, "w", encoding="utf-8") as out:
+    articles, spans = jsonl.write(store.iter_articles(), out)
+RESULT = {"seconds": time.perf_counter() - start, "articles": articles, "spans": spans}
+"""
+
+SEARCH = """
+from annotator.store import open_store
+store = open_store(sys.argv[1])
+times = []
+for query in ["minister", "nato tokyo", "zürich", "café naïve", "secur", "government agreement talks", "nothing-like-this"]:
+    for _ in range(5):
+        start = time.perf_counter()
+        store.search(query, limit=50)
+        times.append((time.perf_counter() - start) * 1000)
+times.sort()
+RESULT = {"median_ms": times[len(times) // 2], "max_ms": times[-1]}
+"""
+
+
+def fresh(path: Path) -> str:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return str(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    args = parser.parse_args()
+    n = args.articles
+    small = max(1000, n // 10)
+    source = make_corpus_jsonl(OUT / f"corpus-{n}-10.jsonl", n, 10)
+    small_source = make_corpus_jsonl(OUT / f"corpus-{small}-10.jsonl", small, 10)
+    db, small_db = OUT / f"store-{n}.db", OUT / f"store-{small}.db"
+
+    ours = run_child(IMPORT, str(source), fresh(db))
+    plain = run_child(BASELINE, str(source), fresh(OUT / "baseline.db"))
+    run_child(IMPORT, str(small_source), fresh(small_db))
+    exported = run_child(EXPORT, str(db))
+    exported_small = run_child(EXPORT, str(small_db))
+    search = run_child(SEARCH, str(db))
+    fresh(OUT / "baseline.db")
+
+    rows = [
+        ("import (validation, offsets, FTS, one transaction)", f"{ours['seconds']:.1f} s",
+         f"{n / ours['seconds']:,.0f} articles/s", f"{ours['peak_mb']:.0f} MB", "< 20 s"),
+        ("baseline: plain sqlite3 executemany, no checks, no FTS", f"{plain['seconds']:.1f} s",
+         f"{n / plain['seconds']:,.0f} articles/s", f"{plain['peak_mb']:.0f} MB", ""),
+        ("import / baseline", f"{ours['seconds'] / plain['seconds']:.2f}x", "", "", "< 5x"),
+        (f"export JSONL, {n:,} articles", f"{exported['seconds']:.1f} s",
+         f"{exported['spans'] / exported['seconds']:,.0f} spans/s", f"{exported['peak_mb']:.0f} MB", "≥ 300,000 spans/s, < 200 MB"),
+        (f"export JSONL, {small:,} articles (memory flatness)", f"{exported_small['seconds']:.1f} s",
+         f"{exported_small['spans'] / exported_small['seconds']:,.0f} spans/s", f"{exported_small['peak_mb']:.0f} MB", "same peak"),
+        ("FTS search, 50 best of 100,000", f"{search['median_ms']:.1f} ms median", f"{search['max_ms']:.1f} ms max",
+         f"{search['peak_mb']:.0f} MB", "< 50 ms"),
+    ]
+    body = (
+        f"Synthetic corpus: {n:,} articles of about 3 KB, 10 spans each ({ours['spans']:,} spans), made by `bench/corpus.py`.\n\n"
+        + table(rows, ("what", "time", "rate", "peak memory", "target"))
+    )
+    write_section("Corpus store: import, export, search", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
