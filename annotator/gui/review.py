@@ -1,0 +1,375 @@
+"""Review mode: compare annotators on an article, settle each disagreement into the gold layer, undoably."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoCommand
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import review
+from ..agreement import agreement
+from ..model import Span
+from ..store import Store
+from .review_view import ReviewView, Row
+
+STATE_MARK = {"accepted": "✔", "rejected": "✘", "pending": "·"}
+KIND_TEXT = {"agreed": "agreed", "label": "label differs", "boundary": "boundaries differ", "missing": "not by all",
+             "reviewer": "reviewer's"}
+KEYS = (  # (name, text, shortcut): the review panel's actions, shown in its menu and its help line
+    ("accept", "Accept candidate", "A"),
+    ("reject", "Reject candidate", "R"),
+    ("version", "Accept this version, reject its rivals", "V"),
+    ("agreed", "Accept all agreed", "Shift+A"),
+    ("next", "Next disagreement", "J"),
+    ("previous", "Previous disagreement", "K"),
+    ("fix", "Fix: selection and label into the gold layer instead", "F"),
+    ("add", "Add the selection as a gold span", "G"),
+    ("unaccept", "Take back from the gold layer", "U"),
+    ("reviewed", "Mark article reviewed", "M"),
+)
+
+
+class Decide(QUndoCommand):
+    """One review decision on the window's undo stack; redo and undo write the store at once."""
+
+    def __init__(self, panel: ReviewPanel, decision: review.Decision, text: str):
+        super().__init__(text)
+        self.panel, self.decision = panel, decision
+
+    def redo(self) -> None:
+        review.apply(self.panel.store, self.decision)
+        self.panel.show_article(self.decision.article_id)
+
+    def undo(self) -> None:
+        review.revert(self.panel.store, self.decision)
+        self.panel.show_article(self.decision.article_id)
+
+
+class ReviewPanel(QWidget):
+    """Articles to review, annotators to compare, the text with every candidate, and the candidate list."""
+
+    message = Signal(str)
+
+    def __init__(self, store: Store, undo, colors: dict[str, str], reviewer: str, parent=None):
+        super().__init__(parent)
+        self.store, self.undo, self.colors, self.reviewer = store, undo, colors, reviewer
+        self.article_id: str | None = None
+        self.annotators: list[str] = []
+        self.rows: list[Row] = []
+        self.candidates: list[review.Candidate] = []
+
+        self.articles = QListWidget()
+        self.articles.currentItemChanged.connect(self._article_chosen)
+        self.who = QListWidget()
+        self.who.setMaximumHeight(120)
+        self.who.itemChanged.connect(self._annotators_changed)
+        self.view = ReviewView(colors)
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self._focus_changed)
+        self.score = QLabel()
+        self.score.setTextFormat(Qt.TextFormat.PlainText)
+        self.score.setWordWrap(True)
+        self.label_box = QComboBox()
+        self.label_box.addItems(list(colors))
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.PlainText)
+        self.legend.setWordWrap(True)
+        self._lay_out()
+        self.actions: dict[str, QAction] = {}
+        for name, text, key in KEYS:
+            action = QAction(f"{text}", self)
+            action.setObjectName(f"review:{name}")
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(getattr(self, name))
+            self.addAction(action)
+            self.actions[name] = action
+
+    def _lay_out(self) -> None:
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(QLabel("Articles labelled by two or more"))
+        column.addWidget(self.articles, 1)
+        column.addWidget(QLabel("Annotators to compare"))
+        column.addWidget(self.who)
+        middle = QWidget()
+        column = QVBoxLayout(middle)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.score)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.legend)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Candidates"))
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Label for fix/add:"))
+        bar.addWidget(self.label_box)
+        column.addLayout(bar)
+        column.addWidget(self.list, 1)
+        keys = QLabel("  ".join(f"{key} {text.split(',')[0].split(':')[0].lower()}" for _, text, key in KEYS)
+                      + "  Ctrl+Z undo")
+        keys.setWordWrap(True)
+        keys.setTextFormat(Qt.TextFormat.PlainText)
+        column.addWidget(keys)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        for widget, stretch in ((left, 1), (middle, 3), (right, 2)):
+            splitter.addWidget(widget)
+            splitter.setStretchFactor(splitter.indexOf(widget), stretch)
+        splitter.setSizes([220, 640, 480])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the article list and the annotators (keeping the choices made)."""
+        current = self.article_id
+        self.articles.blockSignals(True)
+        self.articles.clear()
+        for article_id, title, status in self.store.review_rows():
+            item = QListWidgetItem(f"{_status_mark(status)} {title or article_id}")
+            item.setData(Qt.ItemDataRole.UserRole, article_id)
+            item.setToolTip(f"{article_id}: {status.replace('_', ' ')}")
+            self.articles.addItem(item)
+        self.articles.blockSignals(False)
+        self.who.blockSignals(True)
+        chosen = set(self.annotators)
+        self.who.clear()
+        for name in self.store.annotators():
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if not chosen or name in chosen else Qt.CheckState.Unchecked)
+            self.who.addItem(item)
+        self.who.blockSignals(False)
+        self.annotators = self._checked()
+        if current is None and self.articles.count():
+            current = self.articles.item(0).data(Qt.ItemDataRole.UserRole)
+        self.show_article(current)
+
+    def _checked(self) -> list[str]:
+        return [self.who.item(i).text() for i in range(self.who.count())
+                if self.who.item(i).checkState() == Qt.CheckState.Checked]
+
+    def show_article(self, article_id: str | None) -> None:
+        """Show an article's candidates as they stand now, keeping the focus on the same candidate."""
+        focused = self.focused()
+        if article_id != self.article_id:
+            focused = None
+            self.article_id = article_id
+            self.view.show_text(self.store.article(article_id).text if article_id else "")
+        for i in range(self.articles.count()):
+            item = self.articles.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == article_id:
+                self.articles.blockSignals(True)
+                self.articles.setCurrentItem(item)
+                self.articles.blockSignals(False)
+                status = self.store.review_status(article_id)
+                item.setText(f"{_status_mark(status)} {item.text()[2:]}")
+        self._load_rows()
+        keys = [row.key for row in self.rows]
+        self.list.setCurrentRow(keys.index(focused.key) if focused and focused.key in keys else -1)
+        if self.list.currentRow() < 0 and self.rows:
+            self.list.setCurrentRow(self._step_from(-1, 1, pending_only=True, fallback=0))
+
+    def _load_rows(self) -> None:
+        aid = self.article_id
+        spans = self.store.spans(aid) if aid else []
+        gold = {g.key: g for g in self.store.gold_spans(aid)} if aid else {}
+        rejected = self.store.rejections(aid) if aid else set()
+        enough = len(self.annotators) >= 2
+        self.candidates = review.candidates(spans, self.annotators) if enough else []
+        rows = [Row(c.start, c.end, c.label, c.text, c.annotators, c.kind, review.state(c, set(gold), rejected), c)
+                for c in self.candidates]
+        made = {c.key for c in self.candidates}
+        rows += [Row(g.start, g.end, g.label, g.text, (), "reviewer", "accepted", None) for k, g in gold.items()
+                 if k not in made]
+        rows.sort(key=lambda r: (r.start, -r.end, r.label))
+        self.rows = rows
+        self.view.show_rows(rows, self.annotators)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for row in rows:
+            who = ",".join(_initials(name, self.annotators) for name in row.annotators) or "reviewer"
+            text = " ".join(row.text.split())
+            item = QListWidgetItem(f"{STATE_MARK[row.state]} {KIND_TEXT[row.kind]} [{who}]  {row.label}  {text[:60]}")
+            item.setForeground(QColor(self.colors.get(row.label, "#444444")).darker(160 if row.kind != "agreed" else 110))
+            if row.kind != "agreed":
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            item.setToolTip(f"{row.label} [{row.start}, {row.end}) by {', '.join(row.annotators) or 'the reviewer'}: "
+                            f"{row.state}")
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self._show_score(spans)
+        self.legend.setText(self.view.legend())
+
+    def _show_score(self, spans: list[Span]) -> None:
+        if not self.article_id or len(self.annotators) < 2:
+            self.score.setText("Choose two or more annotators to compare.")
+            return
+        article = self.store.article(self.article_id)
+        result = agreement([(article.text, spans)], self.annotators, list(self.colors))
+        mean = result["mean"]
+        pending = sum(1 for r in self.rows if r.state == "pending" and r.kind != "agreed")
+        status = self.store.review_status(self.article_id).replace("_", " ")
+        self.score.setText(
+            f"{article.title[:60]} — {status}. Agreement here: exact F1 {_num(mean['exact_f1'])} · "
+            f"overlap F1 {_num(mean['overlap_f1'])} · token kappa {_num(mean['kappa'])} · "
+            f"{pending} disagreements pending"
+        )
+
+    # -- focus and moving ---------------------------------------------------------------------
+
+    def focused(self) -> Row | None:
+        i = self.list.currentRow()
+        return self.rows[i] if 0 <= i < len(self.rows) else None
+
+    def _focus_changed(self, i: int) -> None:
+        self.view.set_focus_row(self.rows[i] if 0 <= i < len(self.rows) else None)
+
+    def _step_from(self, start: int, step: int, *, pending_only: bool = False, fallback: int = -1) -> int:
+        i = start + step
+        while 0 <= i < len(self.rows):
+            row = self.rows[i]
+            if row.kind not in ("agreed", "reviewer") and (row.state == "pending" or not pending_only):
+                return i
+            i += step
+        return fallback
+
+    def next(self) -> None:
+        i = self._step_from(self.list.currentRow(), 1)
+        if i < 0:
+            self.message.emit("No further disagreement in this article.")
+        else:
+            self.list.setCurrentRow(i)
+
+    def previous(self) -> None:
+        i = self._step_from(self.list.currentRow(), -1)
+        if i >= 0:
+            self.list.setCurrentRow(i)
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def _push(self, decision: review.Decision, text: str) -> None:
+        if decision.empty:
+            self.message.emit("Nothing to change.")
+            return
+        self.undo.push(Decide(self, decision, text))
+
+    def _candidate(self) -> review.Candidate | None:
+        row = self.focused()
+        if row is None or row.candidate is None:
+            self.message.emit("Focus a candidate first (J / K or the list).")
+            return None
+        return row.candidate
+
+    def accept(self) -> None:
+        c = self._candidate()
+        if c:
+            self._push(review.plan_accept(self.store, self.article_id, c, self.reviewer), f"Accept {c.label} “{_short(c.text)}”")
+
+    def reject(self) -> None:
+        c = self._candidate()
+        if c:
+            self._push(review.plan_reject(self.store, self.article_id, c, self.reviewer), f"Reject {c.label} “{_short(c.text)}”")
+
+    def version(self) -> None:
+        c = self._candidate()
+        if c:
+            self._push(review.plan_accept_version(self.store, self.article_id, c, self.candidates, self.reviewer),
+                       f"Accept {', '.join(c.annotators)}'s {c.label} “{_short(c.text)}”")
+
+    def agreed(self) -> None:
+        if self.article_id and len(self.annotators) >= 2:
+            d = review.plan_accept_agreed(self.store, self.article_id, self.candidates, self.reviewer, len(self.annotators))
+            self._push(d, f"Accept {len(d.add)} agreed spans")
+
+    def fix(self) -> None:
+        c = self._candidate()
+        if c:
+            start, end = self.view.selection()
+            if start >= end:
+                start, end = c.start, c.end
+            label = self.label_box.currentText()
+            self._push(review.plan_fix(self.store, self.article_id, c, start, end, label, self.reviewer),
+                       f"Fix {c.label} “{_short(c.text)}” as {label}")
+
+    def add(self) -> None:
+        start, end = self.view.selection()
+        if not self.article_id or start >= end:
+            self.message.emit("Select text in the article first.")
+            return
+        label = self.label_box.currentText()
+        self._push(review.plan_add(self.store, self.article_id, start, end, label, self.reviewer), f"Add {label}")
+
+    def unaccept(self) -> None:
+        row = self.focused()
+        if row is not None and row.state == "accepted":
+            self._push(review.plan_remove_gold(self.store, self.article_id, row.key, self.reviewer),
+                       f"Take back {row.label} “{_short(row.text)}”")
+
+    def reviewed(self) -> None:
+        if self.article_id:
+            self._push(review.plan_status(self.store, self.article_id, "reviewed", self.reviewer), "Mark reviewed")
+
+    # -- choices ------------------------------------------------------------------------------
+
+    def _article_chosen(self, item, _previous=None) -> None:
+        if item is not None:
+            self.show_article(item.data(Qt.ItemDataRole.UserRole))
+
+    def _annotators_changed(self, _item) -> None:
+        self.annotators = self._checked()
+        self._load_rows()
+
+
+def _status_mark(status: str) -> str:
+    return {"reviewed": "✔", "in_review": "◐"}.get(status, "○")
+
+
+def _initials(name: str, annotators: list[str]) -> str:
+    """A short tag for an annotator: the last character that tells the names apart, or its position."""
+    tail = name.rsplit("-", 1)[-1]
+    tails = [n.rsplit("-", 1)[-1] for n in annotators]
+    return tail if tails.count(tail) == 1 and len(tail) <= 3 else str(annotators.index(name) + 1) if name in annotators else name
+
+
+def _num(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def install(window) -> None:
+    """Add View > Review (Ctrl+2) to the main window: the panel follows the window's undo stack."""
+    panel = ReviewPanel(window.store, window.undo, window.colors, window.annotator)
+    panel.message.connect(lambda text: window.statusBar().showMessage(text, 4000))
+    window.review_panel = panel
+    action = window.add_mode("Review", panel, "Ctrl+2")
+    action.triggered.connect(lambda: _enter(window, panel))
+
+
+def _enter(window, panel: ReviewPanel) -> None:
+    panel.reviewer = window.annotator
+    panel.reload()
+    if window.session.article_id in {panel.articles.item(i).data(Qt.ItemDataRole.UserRole)
+                                     for i in range(panel.articles.count())}:
+        panel.show_article(window.session.article_id)
+    panel.list.setFocus()

@@ -1,0 +1,23 @@
+"""The statistics view shows the report's four charts, and redraws when the store changes."""
+
+from __future__ import annotations
+
+from annotator.corpus import seed
+from annotator.store import open_store
+
+
+def test_the_statistics_dock_draws_the_charts(make_window, tmp_path, qtbot):
+    store = open_store(tmp_path / "demo.db")
+    seed(store)
+    window = make_window(store, "rita")
+    toggle = window.stats_dock.toggleViewAction()
+    assert toggle in window.menus["view"].actions() and toggle.shortcut().toString() == "F9"
+    toggle.trigger()
+    view = window.stats_view
+    qtbot.waitUntil(lambda: bool(view.svgs))
+    assert set(view.svgs) == {"progress", "labels", "agreement", "confusion"}
+    assert all(w.renderer().isValid() for w in view.widgets.values())
+    assert "annotator-a" in view.svgs["labels"] and "#0072B2" in view.svgs["labels"]
+    store.set_review_status(store.article_ids()[0], "reviewed", "rita")
+    qtbot.waitUntil(lambda: "1 / 1" in view.svgs["progress"])
+    store.close()
