@@ -608,6 +608,10 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        from .workers import Task
+
+        for task in self.findChildren(Task):
+            task.thread.wait()  # an import or export finishes (or rolls back) before the window goes
         self.save_settings()
         super().closeEvent(event)
 

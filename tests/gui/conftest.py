@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
 from annotator.model import Article
 
@@ -59,4 +59,6 @@ def make_window(qtbot):
 
     yield make
     for window in windows:
-        window.close()
+        window.close()  # saves the settings
+        window.deleteLater()  # and its timers die with it, before the store closes
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

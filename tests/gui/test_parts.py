@@ -99,7 +99,7 @@ def test_export_runs_in_a_thread(store, make_window, qtbot, tmp_path):
     window = make_window(store)
     out = tmp_path / "out.jsonl"
     window.run_export(fmt="jsonl", out=out, annotator="tester")
-    qtbot.waitUntil(out.exists, timeout=10000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported"), timeout=10000)
     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert record["spans"][0]["text"] == "Japan"
 
