@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article, Span
-from . import Incoming, decode, read_bytes
+from . import Incoming, decode
 
 SUFFIXES = (".ann",)
 _BREAKS = re.compile(r"[\r\n]+")
@@ -113,7 +113,13 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
     """One article from DOC.txt with the spans of DOC.ann beside it (either file may be named)."""
     ann, txt = path.with_suffix(".ann"), path.with_suffix(".txt")
     file = str(ann)
-    text = decode(read_bytes(txt), str(txt), encoding)
+    try:
+        data = txt.read_bytes()
+    except OSError as e:
+        raise InputError(str(txt), None, "", e.strerror or str(e)) from None
+    if not data:  # whitespace alone is a text here: brat keeps it
+        raise InputError(str(txt), None, "", "empty file")
+    text = decode(data, str(txt), encoding)
     if not ann.is_file():
         yield InputError(file, None, "", f"no {ann.name} beside {txt.name}")
         return

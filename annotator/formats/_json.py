@@ -1,0 +1,49 @@
+"""JSON documents read whole but reported by line: the elements of an array with the line each starts on."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from . import decode, read_bytes
+
+_SEPARATOR = re.compile(r"[\s,]*")
+
+
+def load(path: Path, encoding: str = "utf-8") -> tuple[str, object]:
+    """The file's text and its parsed JSON, or a one-line error naming the line."""
+    text = decode(read_bytes(path), str(path), encoding)
+    try:
+        return text, json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(str(path), e.lineno, "", f"malformed JSON at column {e.colno}: {e.msg}") from None
+
+
+def array_lines(text: str, start: int, count: int) -> list[int | None]:
+    """The line each of an array's `count` elements starts on, the array opening at text[start] == "["."""
+    decoder = json.JSONDecoder()
+    lines: list[int | None] = []
+    position, line = start + 1, text.count("\n", 0, start + 1) + 1
+    for _ in range(count):
+        begin = _SEPARATOR.match(text, position).end()
+        line += text.count("\n", position, begin)
+        lines.append(line)
+        _, position = decoder.raw_decode(text, begin)
+        line += text.count("\n", begin, position)
+    return lines
+
+
+def items(text: str, data: object, key: str = "items") -> tuple[list, list[int | None]]:
+    """The elements of a top-level array, or of the object's `key` array (one object counts as one element)."""
+    if isinstance(data, list):
+        return data, array_lines(text, text.index("["), len(data))
+    if isinstance(data, dict) and isinstance(data.get(key), list):
+        found = re.search(rf'"{key}"\s*:\s*\[', text)
+        try:
+            lines = array_lines(text, found.end() - 1, len(data[key])) if found else [None] * len(data[key])
+        except (ValueError, json.JSONDecodeError):
+            lines = [None] * len(data[key])
+        return data[key], lines
+    return [data], [1]

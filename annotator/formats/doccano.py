@@ -1,0 +1,85 @@
+"""doccano sequence labeling JSONL: {"text", "label": [[start, end, "LABEL"]]} with offsets in UTF-16 code units.
+
+doccano counts UTF-16 units (doccano #2290), so offsets are converted at this edge only. Reading accepts the
+`label` form and the relation projects' `entities` form; relations are reported as not imported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Article, Span
+from ..offsets import OffsetMap
+from . import Incoming
+from .jsonl import read as read_lines
+
+SUFFIXES = (".jsonl",)
+
+
+class Writer:
+    """One line per article; the spans of every annotator together, each (start, end, label) once."""
+
+    def __init__(self, path: Path, ctx):
+        self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
+        self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+    def add(self, article: Article, spans: list[Span]) -> None:
+        units = OffsetMap(article.text)
+        keys = sorted({(s.start, s.end, s.label) for s in spans})
+        label = [[units.to_units(start), units.to_units(end), name] for start, end, name in keys]
+        self.handle.write(self.dumps({"id": article.id, "text": article.text, "label": label}) + "\n")
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
+    """Each line as an article; other fields than text, label, entities and relations go to its meta."""
+    for item in read_lines(path, encoding=encoding):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        yield from _line(item.record, item.file, item.line)
+
+
+def _line(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        yield InputError(file, line, "$.text", "is required: the text to label")
+        return
+    text = data["text"]
+    units = OffsetMap(text)
+    raw = []
+    for k, item in enumerate(data.get("label") or []):
+        if not (isinstance(item, list) and len(item) == 3 and all(type(x) is int for x in item[:2])
+                and isinstance(item[2], str)):
+            yield InputError(file, line, f"$.label[{k}]", f'expected [start, end, "LABEL"], found {json.dumps(item)[:40]}')
+            return
+        raw.append((f"$.label[{k}]", *item))
+    for k, item in enumerate(data.get("entities") or []):
+        if not (isinstance(item, dict) and type(item.get("start_offset")) is int and type(item.get("end_offset")) is int
+                and isinstance(item.get("label"), str)):
+            yield InputError(file, line, f"$.entities[{k}]", "expected {start_offset, end_offset, label}")
+            return
+        raw.append((f"$.entities[{k}]", item["start_offset"], item["end_offset"], item["label"]))
+    spans = []
+    for where, start, end, label in raw:
+        if not 0 <= start < end <= units.units_length:
+            yield InputError(file, line, where, f"[{start}, {end}) does not fit the text ({units.units_length} UTF-16 units)")
+            return
+        a, b = units.to_cp(start), units.to_cp(end)
+        if (units.to_units(a), units.to_units(b)) != (start, end):
+            yield InputError(file, line, where, f"[{start}, {end}) cuts a character that takes two UTF-16 units")
+            return
+        spans.append({"start": a, "end": b, "label": label, "text": text[a:b]})
+    record = {"text": text, "spans": spans}
+    if isinstance(data.get("id"), str) and data["id"]:
+        record["id"] = data["id"]
+    meta = {k: v for k, v in data.items() if k not in ("id", "text", "label", "entities", "relations")}
+    if meta:
+        record["meta"] = meta
+    relations = len(data.get("relations") or [])
+    notes = (f"{file}:{line}: {relations} relations not imported",) if relations else ()
+    yield Incoming(record, file, line, notes=notes)

@@ -1,0 +1,159 @@
+"""Label Studio: export JSON (tasks with annotations[].result[]) and its labeling config XML; tasks read back too.
+
+Offsets are code points as newer Label Studio writes them. Reading checks each result's `value.text`
+against the task text; where they disagree it tries the UTF-16 reading of older versions and says so.
+Labels declared in a config beside the file (<name>.config.xml or config.xml) are added when used.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from ..errors import InputError
+from ..model import Article, Span
+from ..offsets import OffsetMap
+from . import Incoming, _json
+
+SUFFIXES = (".json",)
+
+
+class Writer:
+    """A JSON array of tasks, one a line: the article in data.text, one annotation per annotator."""
+
+    def __init__(self, path: Path, ctx):
+        self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
+        self.handle.write("[")
+        self.count = 0
+        self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+    def add(self, article: Article, spans: list[Span]) -> None:
+        by_annotator: dict[str, list[dict]] = {}
+        for n, span in enumerate(spans):
+            result = {"id": f"s{span.id if span.id is not None else n}", "from_name": "label", "to_name": "text",
+                      "type": "labels", "origin": "manual",
+                      "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]}}
+            if span.note:
+                result["meta"] = {"text": [span.note]}
+            by_annotator.setdefault(span.annotator, []).append(result)
+        self.count += 1
+        task = {
+            "id": self.count, "data": {"text": article.text},
+            "meta": {"article_id": article.id, "title": article.title, "source": article.source,
+                     "text_sha256": article.text_sha256, "meta": article.meta},
+            "annotations": [{"id": k, "completed_by": {"email": name}, "result": results, "was_cancelled": False}
+                            for k, (name, results) in enumerate(by_annotator.items(), start=1)],
+        }
+        self.handle.write(("\n" if self.count == 1 else ",\n") + self.dumps(task))
+
+    def close(self) -> None:
+        self.handle.write("\n]\n")
+        self.handle.close()
+
+
+def sidecars(ctx) -> dict[str, str]:
+    """config.xml: the labeling config that matches the export's labels and colours."""
+    labels = "\n".join(f"    <Label value={quoteattr(lb.name)} background={quoteattr(lb.color)}/>" for lb in ctx.labels)
+    return {"config.xml": f'<View>\n  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n'
+                          f'  <Text name="text" value="$text"/>\n</View>\n'}
+
+
+def config_labels(path: Path) -> tuple[str, ...]:
+    """The Label values of the labeling config beside a task file, if there is one."""
+    for candidate in (path.with_name(f"{path.stem}.config.xml"), path.with_name("config.xml")):
+        if candidate.is_file():
+            try:
+                root = ElementTree.parse(candidate).getroot()
+            except ElementTree.ParseError as e:
+                raise InputError(str(candidate), e.position[0], "", f"malformed XML: {e}") from None
+            return tuple(el.get("value") for el in root.iter("Label") if el.get("value"))
+    return ()
+
+
+def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
+    """Each task as an article with the spans of its annotations and predictions (cancelled ones left out)."""
+    file = str(path)
+    text, data = _json.load(path, encoding)
+    tasks, lines = _json.items(text, data, key="tasks")
+    declared = config_labels(path)
+    for i, (task, line) in enumerate(zip(tasks, lines, strict=True)):
+        yield from _task(task, f"$[{i}]" if isinstance(data, list) else "$", file, line, declared)
+
+
+def _task(task, where: str, file: str, line: int | None, declared: tuple[str, ...]) -> Iterator[Incoming | InputError]:
+    text = task.get("data", {}).get("text") if isinstance(task, dict) and isinstance(task.get("data"), dict) else None
+    if not isinstance(text, str) or not text:
+        yield InputError(file, line, f"{where}.data.text", "is required: the task's text")
+        return
+    spans, problems, as_utf16, other = [], [], 0, 0
+    for kind in ("annotations", "predictions"):
+        for j, annotation in enumerate(task.get(kind) or []):
+            if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+                continue
+            who = _annotator(annotation, kind)
+            for k, result in enumerate(annotation.get("result") or []):
+                at = f"{where}.{kind}[{j}].result[{k}]"
+                value = result.get("value") if isinstance(result, dict) else None
+                if not isinstance(result, dict) or result.get("type") != "labels" or not isinstance(value, dict):
+                    other += 1
+                    continue
+                if not (type(value.get("start")) is int and type(value.get("end")) is int
+                        and isinstance(value.get("labels"), list) and value["labels"]):
+                    problems.append(InputError(file, line, f"{at}.value", "needs integer start and end and a labels list"))
+                    continue
+                placed = _place(text, value)
+                if isinstance(placed, str):
+                    problems.append(InputError(file, line, f"{at}.value.text", placed))
+                    continue
+                start, end, utf16 = placed
+                as_utf16 += utf16
+                note = "\n".join((result.get("meta") or {}).get("text") or []) or None
+                for label in value["labels"]:
+                    span = {"start": start, "end": end, "label": str(label), "text": text[start:end]}
+                    span.update({"annotator": who} if who else {})
+                    span.update({"note": note} if note else {})
+                    spans.append(span)
+    if problems:
+        yield from problems
+        return
+    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    record = {"text": text, "source": meta.get("source") or Path(file).name, "spans": spans}
+    for ours, theirs in (("id", "article_id"), ("title", "title"), ("meta", "meta")):
+        if meta.get(theirs) and isinstance(meta[theirs], dict if ours == "meta" else str):
+            record[ours] = meta[theirs]
+    notes = [f"{file}:{line}: {where}: {as_utf16} spans read as UTF-16 offsets (older Label Studio)"] if as_utf16 else []
+    notes += [f"{file}:{line}: {where}: {other} results that are not text labels not imported"] if other else []
+    yield Incoming(record, file, line, labels=declared, notes=tuple(notes))
+
+
+def _annotator(annotation: dict, kind: str) -> str | None:
+    if kind == "predictions":
+        return str(annotation.get("model_version") or "prediction")
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        return who.get("email") or who.get("username") or (f"user{who['id']}" if "id" in who else None)
+    if isinstance(who, int) and not isinstance(who, bool):
+        return f"user{who}"
+    return who if isinstance(who, str) and who else None
+
+
+def _place(text: str, value: dict) -> tuple[int, int, bool] | str:
+    """(start, end, read as UTF-16) in code points, or why the offsets do not fit the text."""
+    start, end, quoted = value["start"], value["end"], value.get("text")
+    if 0 <= start < end <= len(text) and (quoted is None or text[start:end] == quoted):
+        return start, end, False
+    units = OffsetMap(text)
+    if not units.is_identity and 0 <= start < end <= units.units_length:
+        a, b = units.to_cp(start), units.to_cp(end)
+        if (units.to_units(a), units.to_units(b)) == (start, end) and (quoted is None or text[a:b] == quoted):
+            return a, b, True
+    if quoted is None:
+        return f"[{start}, {end}) does not fit the text ({len(text)} characters)"
+    return f"{_cut(quoted)} differs from the text at [{start}, {end}): {_cut(text[start:end])} (also read as UTF-16 units)"
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
