@@ -218,6 +218,8 @@ class MainWindow(QMainWindow):
         self.annotator_button.clicked.connect(self.ask_annotator)
         self.position_label = QLabel()
         self.counts_label = QLabel()
+        for label in (self.position_label, self.counts_label):
+            label.setContentsMargins(10, 0, 10, 0)
         bar = self.statusBar()
         bar.addPermanentWidget(self.position_label)
         bar.addPermanentWidget(self.counts_label)
