@@ -71,7 +71,9 @@ def cli(ctx):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--annotator", default=None, help="Name for spans that carry none (default: your user name).")
-@click.option("--format", "fmt", default="auto", show_default=True, help="auto (by extension), txt, jsonl, or another reader.")
+@click.option("--format", "fmt", default="auto", show_default=True,
+              help="auto (by extension: .txt .jsonl .ann .spacy), or txt, jsonl, brat, conll, spacy, label-studio, "
+                   "doccano, prodigy, w3c (onto stored articles).")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid records; report the others.")
 @click.option("--add-labels", is_flag=True, help="Add unknown labels to the label set instead of refusing them.")
@@ -97,43 +99,53 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", default="jsonl", show_default=True, help="Output format.")
-@click.option("--out", "out", required=True, help="Output file, or - for standard output.")
+@click.option("--format", "fmt", default="jsonl", show_default=True,
+              help="jsonl, spacy, hf, conll, brat, label-studio, doccano, prodigy or w3c.")
+@click.option("--out", "out", required=True,
+              help="Output file (- for standard output); a directory for brat and with --split.")
 @click.option("--annotator", default=None, help="Only this annotator's spans (default: everyone's).")
+@click.option("--gold", is_flag=True, help="The reviewed (gold) layer instead of the annotators' spans.")
 @click.option("--status", type=click.Choice(["any", "done", "reviewed"]), default="any", show_default=True,
               help="Only articles with this status.")
-def export(db_path, fmt, out, annotator, status):
-    """Export articles and spans.
+@click.option("--labels", "label_names", default=None,
+              help="Only these labels, comma-separated; for flat formats, the layer to keep (e.g. ACTOR,LOCATION).")
+@click.option("--split", default=None, help="Split by article, e.g. train=0.8,dev=0.1,test=0.1 (a file per split).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of --split.")
+@click.option("--alignment", type=click.Choice(["expand", "contract", "strict"]), default="expand", show_default=True,
+              help="Spans off token boundaries (token formats): widen to tokens, narrow to tokens, or drop.")
+@click.option("--scheme", type=click.Choice(["iob2", "bioes"]), default="iob2", show_default=True,
+              help="Tag scheme of conll and hf.")
+def export(db_path, fmt, out, annotator, gold, status, label_names, split, seed, alignment, scheme):
+    """Export articles and spans for training or for another tool; every span left out is reported.
 
-    Example: annotator export --format jsonl --out corpus.jsonl --status done
+    Example: annotator export --format conll --labels ACTOR,LOCATION --split train=0.8,dev=0.1,test=0.1 --out data/
     """
-    from .formats import jsonl
+    from .exporting import export as run
 
-    if fmt != "jsonl":
-        raise UserError(f"unknown export format {fmt!r}")
+    options = {"annotator": annotator, "gold": gold, "status": status, "labels": _names(label_names),
+               "split": split, "seed": seed, "alignment": alignment, "scheme": scheme}
     store = open_db(db_path)
-    items = store.iter_articles(annotator=annotator, status=status)
-    if out == "-":
-        articles, spans = jsonl.write(items, sys.stdout)
-    else:
-        articles, spans = _write_atomically(Path(out), lambda handle: jsonl.write(items, handle))
-    click.echo(f"Exported {articles} articles, {spans} spans to {out}", err=True)
+    with _progress("Exporting") as progress:
+        summary = _export_to_stdout(run, store, fmt, options) if out == "-" else run(
+            store, fmt, Path(out), progress=progress, **options)
+    click.echo(summary.summary(), err=True)
 
 
-def _write_atomically(path: Path, write):
-    """Write through a temporary file renamed into place, so a failed export leaves nothing half-written."""
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        with open(temporary, "w", encoding="utf-8", newline="") as handle:
-            result = write(handle)
-        temporary.replace(path)
-    except OSError as e:
-        temporary.unlink(missing_ok=True)
-        raise UserError(f"{path}: {e.strerror or e}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return result
+def _export_to_stdout(run, store, fmt: str, options: dict):
+    """Export to a temporary file and copy it to standard output (single-file formats only)."""
+    import shutil
+    import tempfile
+
+    if options["split"] or fmt == "brat":
+        raise UserError("--out - needs a single-file format and no --split")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export"
+        summary = run(store, fmt, path, **options)
+        with open(path, "rb") as handle:
+            sys.stdout.flush()
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+    return summary
 
 
 @cli.command()
