@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import combinations
 from typing import Protocol
@@ -32,14 +33,17 @@ def f1(matches: int, size_a: int, size_b: int) -> float | None:
     return 2 * matches / (size_a + size_b) if size_a + size_b else None
 
 
-def exact_matches(a: Iterable[Key], b: Iterable[Key]) -> int:
+def exact_matches(a: set[Key], b: set[Key]) -> int:
     """Spans with the same start, end and label."""
-    return sum((Counter(a) & Counter(b)).values())
+    return len(a & b)
 
 
-def unlabeled_matches(a: Iterable[Key], b: Iterable[Key]) -> int:
-    """Spans with the same start and end, whatever their labels."""
-    return sum((Counter(k[:2] for k in a) & Counter(k[:2] for k in b)).values())
+def unlabeled_matches(a: set[Key], b: set[Key]) -> int:
+    """Spans with the same start and end, whatever their labels (a range carrying two labels matches twice)."""
+    ranges_a, ranges_b = [k[:2] for k in a], [k[:2] for k in b]
+    if len(set(ranges_a)) == len(ranges_a) and len(set(ranges_b)) == len(ranges_b):
+        return len(set(ranges_a) & set(ranges_b))
+    return sum((Counter(ranges_a) & Counter(ranges_b)).values())
 
 
 def _iou(x: Key, y: Key) -> float:
@@ -62,67 +66,76 @@ def _greedy(a: list[Key], b: list[Key], ok) -> list[tuple[Key, Key]]:
     return pairs
 
 
-def overlap_pairs(a: list[Key], b: list[Key]) -> list[tuple[Key, Key]]:
+def overlap_pairs(a: set[Key], b: set[Key]) -> list[tuple[Key, Key]]:
     """Same label and overlapping ranges; identical spans pair first, then by best overlap; one partner each."""
-    same = Counter(a) & Counter(b)
-    pairs = [(k, k) for k, n in same.items() for _ in range(n)]
-    rest_a, rest_b = list((Counter(a) - same).elements()), list((Counter(b) - same).elements())
-    return pairs + _greedy(rest_a, rest_b, lambda x, y: x[2] == y[2])
+    same = a & b
+    return [(k, k) for k in same] + _greedy(sorted(a - same), sorted(b - same), lambda x, y: x[2] == y[2])
 
 
-def exact_f1(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> float | None:
-    return f1(exact_matches(_keys(a), _keys(b)), len(a), len(b))
+def exact_f1(a: Iterable[SpanLike], b: Iterable[SpanLike]) -> float | None:
+    ka, kb = _keys(a), _keys(b)
+    return f1(exact_matches(ka, kb), len(ka), len(kb))
 
 
-def overlap_f1(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> float | None:
-    return f1(len(overlap_pairs(_keys(a), _keys(b))), len(a), len(b))
+def overlap_f1(a: Iterable[SpanLike], b: Iterable[SpanLike]) -> float | None:
+    ka, kb = _keys(a), _keys(b)
+    return f1(len(overlap_pairs(ka, kb)), len(ka), len(kb))
 
 
-def unlabeled_f1(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> float | None:
-    return f1(unlabeled_matches(_keys(a), _keys(b)), len(a), len(b))
+def unlabeled_f1(a: Iterable[SpanLike], b: Iterable[SpanLike]) -> float | None:
+    ka, kb = _keys(a), _keys(b)
+    return f1(unlabeled_matches(ka, kb), len(ka), len(kb))
 
 
-def confusion_pairs(a: list[Key], b: list[Key]) -> list[tuple[str, str]]:
+def confusion_pairs(a: set[Key], b: set[Key]) -> list[tuple[str, str]]:
     """(label in A, label in B) for each span: overlap matches (same label), then spans left over that
     overlap one of the other's with a different label (intersection over union >= 0.5, best first),
     then (label, NONE) or (NONE, label) for spans with no counterpart."""
     matched = overlap_pairs(a, b)
-    rest_a, rest_b = Counter(a) - Counter(x for x, _ in matched), Counter(b) - Counter(y for _, y in matched)
-    crossed = _greedy(list(rest_a.elements()), list(rest_b.elements()),
-                      lambda x, y: x[2] != y[2] and _iou(x, y) >= 0.5)
-    rest_a -= Counter(x for x, _ in crossed)
-    rest_b -= Counter(y for _, y in crossed)
+    if len(matched) == len(a) == len(b):
+        return [(x[2], x[2]) for x, _ in matched]
+    rest_a, rest_b = a - {x for x, _ in matched}, b - {y for _, y in matched}
+    crossed = _greedy(sorted(rest_a), sorted(rest_b), lambda x, y: x[2] != y[2] and _iou(x, y) >= 0.5)
+    rest_a -= {x for x, _ in crossed}
+    rest_b -= {y for _, y in crossed}
     return ([(x[2], y[2]) for x, y in matched + crossed]
-            + [(x[2], NONE) for x in rest_a.elements()] + [(NONE, y[2]) for y in rest_b.elements()])
+            + [(x[2], NONE) for x in sorted(rest_a)] + [(NONE, y[2]) for y in sorted(rest_b)])
 
 
-def _keys(spans: Iterable[SpanLike]) -> list[Key]:
-    return [(s.start, s.end, s.label) for s in spans]
+def _keys(spans: Iterable[SpanLike]) -> set[Key]:
+    """A set of (start, end, label): the same span twice from one annotator counts once."""
+    return {(s.start, s.end, s.label) for s in spans}
 
 
 # -- token units ---------------------------------------------------------------------------------------
 
 
+_CHUNK = re.compile(r"\S+")
+
+
 @lru_cache(maxsize=1 << 16)
-def _chunk_tokens(chunk: str) -> int:
-    return len(tokenize(chunk))
+def _chunk_tokens(chunk: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the tokens of a run of non-space characters, from the run's start (words repeat: cached)."""
+    return tuple((t.start, t.end) for t in tokenize(chunk))
 
 
 class Units:
     """The token units of one text: how many there are, and which ones a range touches.
 
-    Tokens never hold whitespace and tokenizing restarts cleanly after it, so the text is counted chunk
-    by chunk (cached: words repeat) and only the neighbourhood of the spans is tokenized in full.
+    Tokens never hold whitespace and tokenizing restarts cleanly after it, so the text is tokenized run by
+    run of non-space characters (cached: words repeat), and positions are worked out near the spans only.
     """
 
     def __init__(self, text: str, ranges: Iterable[tuple[int, int]]):
-        self.count = sum(map(_chunk_tokens, text.split()))
+        self.count = sum(map(len, map(_chunk_tokens, text.split())))
         self.starts: list[int] = []
         self.ends: list[int] = []
         for start, end in _regions(text, ranges):
-            for token in tokenize(text, start, end):
-                self.starts.append(token.start)
-                self.ends.append(token.end)
+            for chunk in _CHUNK.finditer(text, start, end):
+                at = chunk.start()
+                for a, b in _chunk_tokens(chunk.group()):
+                    self.starts.append(at + a)
+                    self.ends.append(at + b)
 
     def covered(self, start: int, end: int) -> range:
         """Indices of the tokens sharing at least one code point with [start, end)."""
@@ -193,20 +206,22 @@ def agreement(docs: Iterable[tuple[str, list[SpanLike]]], annotators: list[str],
     units_total = articles = 0
     for text, spans in docs:
         articles += 1
-        keys: dict[str, list[Key]] = {name: [] for name in annotators}
+        keys: dict[str, set[Key]] = {name: set() for name in annotators}
         for span in spans:
             if span.label in wanted and span.annotator in keys:
-                keys[span.annotator].append((span.start, span.end, span.label))
+                keys[span.annotator].add((span.start, span.end, span.label))
         units = Units(text, [k[:2] for ks in keys.values() for k in ks])
         units_total += units.count
         cover = {name: {label: set() for label in labels} for name in annotators}
         for name, ks in keys.items():
             for start, end, label in ks:
                 cover[name][label].update(units.covered(start, end))
+        m = len(annotators)
         for label in labels:
-            counts = Counter(i for name in annotators for i in cover[name][label])
-            m = len(annotators)
-            disagreeing[label] += sum(k * (m - k) for k in counts.values())
+            counts: Counter = Counter()
+            for name in annotators:
+                counts.update(cover[name][label])
+            disagreeing[label] += sum(k * (m - k) for k in counts.values() if k < m)
             ones[label] += sum(counts.values())
         for (a, b), acc in pairs.items():
             ka, kb = keys[a], keys[b]
@@ -215,8 +230,7 @@ def agreement(docs: Iterable[tuple[str, list[SpanLike]]], annotators: list[str],
                 confusion[x, y] += 1
                 if x == y:
                     acc.overlap[x] += 1
-            for key, n in (Counter(ka) & Counter(kb)).items():
-                acc.exact[key[2]] += n
+            acc.exact.update(k[2] for k in ka & kb)
             acc.size_a.update(k[2] for k in ka)
             acc.size_b.update(k[2] for k in kb)
             for label in labels:

@@ -596,7 +596,7 @@ class Store:
     def articles_with_spans(
         self, annotators: list[str] | None = None, *, every: bool = False
     ) -> Iterator[tuple[Article, list[Span]]]:
-        """Articles with the spans of `annotators`, in id order, read on this connection (works read-only).
+        """Articles with the spans of `annotators` (in no set order), in id order, read on this connection (works read-only).
 
         With `annotators` None: every article, with everyone's spans. Otherwise only the articles
         with spans of theirs, or with `every=True` those that each of them has spans on or marked done.
@@ -619,7 +619,7 @@ class Store:
             + (f"WHERE id IN ({wanted}) " if wanted else "") + "ORDER BY id", params,
         )
         spans = self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans {span_where}ORDER BY article_id, start, end DESC, label, annotator",
+            f"SELECT {_SPAN_COLUMNS} FROM spans {span_where}ORDER BY article_id",
             names or [],
         )
         pending = spans.fetchone()

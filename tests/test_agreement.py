@@ -98,8 +98,8 @@ def test_alpha_by_hand():
 
 
 def test_confusion_counts_label_conflicts_not_nesting():
-    a = [(0, 19, "CLAIM"), (0, 3, "ACTOR"), (8, 11, "LOCATION")]
-    b = [(0, 19, "CLAIM"), (8, 11, "ACTOR"), (14, 15, "ACTOR")]
+    a = {(0, 19, "CLAIM"), (0, 3, "ACTOR"), (8, 11, "LOCATION")}
+    b = {(0, 19, "CLAIM"), (8, 11, "ACTOR"), (14, 15, "ACTOR")}
     assert sorted(confusion_pairs(a, b)) == sorted(
         [("CLAIM", "CLAIM"), ("ACTOR", NONE), ("LOCATION", "ACTOR"), (NONE, "ACTOR")]
     )
