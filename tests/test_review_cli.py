@@ -105,3 +105,18 @@ def test_report_writes_a_page_and_charts(tmp_path):
     page = (tmp_path / "all" / "index.html").read_text()
     assert code == 0 and "<b>mallory" not in page and "&lt;b&gt;mallory" in page
     assert "<b>mallory" not in (tmp_path / "all" / "labels.svg").read_text()
+
+
+def test_export_gold_gives_exactly_the_accepted_spans(tmp_path):
+    db = demo_db(tmp_path)
+    code, _ = run("review", "--accept-agreed", "--db", db, "--reviewer", "rita")
+    assert code == 0
+    code, _ = run("export", "--gold", "--format", "jsonl", "--out", tmp_path / "gold.jsonl", "--db", db)
+    assert code == 0
+    [record] = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text("utf-8").splitlines()]
+    store = open_store(db)
+    [article_id] = store.article_ids()
+    expected = {(g.start, g.end, g.label, g.text) for g in store.gold_spans(article_id)}
+    assert len(expected) == 26
+    assert {(s["start"], s["end"], s["label"], s["text"]) for s in record["spans"]} == expected
+    assert {s["annotator"] for s in record["spans"]} == {"rita"}
