@@ -145,6 +145,11 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def fast_commits(self) -> None:
+        """synchronous=NORMAL (in WAL): a commit still survives the process being killed, only not a power cut,
+        and skips the fsync that costs ~6 ms of every single-span edit in the window."""
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+
     # -- transactions and change notification ---------------------------------------------------
 
     def subscribe(self, listener: Callable[[str, str | None], None]) -> None:
@@ -305,10 +310,13 @@ class Store:
         return row[0] if row else None
 
     def search(self, query: str, limit: int = 100) -> list[tuple[str, str]]:
-        """(id, title) of articles matching `query` in title or text, best first."""
+        """(id, title) of the first `limit` articles, in corpus order, with every word of `query` in title or text.
+
+        Not ranked: bm25 costs about 40 us a match, seconds when a common word matches 100,000 articles.
+        """
         rows = self.conn.execute(
-            "SELECT a.id, a.title FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            "SELECT a.id, a.title FROM articles a WHERE a.rowid IN "
+            "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid LIMIT ?) ORDER BY a.rowid",
             (fts_query(query), limit),
         )
         return list(rows)
@@ -487,14 +495,14 @@ class Store:
         reader = sqlite3.connect(self.path, check_same_thread=False)
         try:
             spans = reader.execute(span_sql, span_params)
-            pending = spans.fetchone()
+            pending = next(spans, None)
             for row in articles:
                 article = _article(row)
                 found: list[Span] = []
                 while pending is not None and pending[1] <= article.id:
                     if pending[1] == article.id:
                         found.append(_span(pending))
-                    pending = spans.fetchone()
+                    pending = next(spans, None)
                 yield article, found
         finally:
             reader.close()
@@ -629,7 +637,7 @@ class Store:
             while pending is not None and pending[1] <= article.id:
                 if pending[1] == article.id:
                     found.append(_span(pending))
-                pending = spans.fetchone()
+                pending = next(spans, None)
             yield article, found
 
     def article_ids_by_sha(self) -> dict[str, str]:

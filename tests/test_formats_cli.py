@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from formats_common import BRAT_DIR
+from tests.formats_common import BRAT_DIR
 
 from annotator.cli import cli
 

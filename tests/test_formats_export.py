@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from formats_common import BRAT_DIR, NEWS, make_store
+from tests.formats_common import BRAT_DIR, NEWS, make_store
 from seqeval.scheme import IOB2, IOBES, Entities
 
 from annotator.errors import UserError

@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from formats_common import BRAT_DIR, make_store, span_set
+from tests.formats_common import BRAT_DIR, make_store, span_set
 
 from annotator.corpus import expand, import_files
 from annotator.errors import InputErrors, UserError

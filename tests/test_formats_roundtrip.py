@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import HARD_TEXTS
-from formats_common import make_store, span_set
+from tests.conftest import HARD_TEXTS
+from tests.formats_common import make_store, span_set
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

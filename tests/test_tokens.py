@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from conftest import HARD_TEXTS
+from tests.conftest import HARD_TEXTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
