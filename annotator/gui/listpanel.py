@@ -46,8 +46,9 @@ class ArticleListPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        width = self.fontMetrics().horizontalAdvance
+        header.resizeSection(1, width("in progress") + 16)  # fixed widths: measuring thousands of rows is slow
+        header.resizeSection(2, width("Spans") + 16)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)

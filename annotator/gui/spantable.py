@@ -37,7 +37,7 @@ class SpanTableModel(QAbstractTableModel):
 
     def _reset(self) -> None:
         self.beginResetModel()
-        self.spans = sorted(self.session.spans.values(), key=_order)
+        self.spans = list(self.session.spans.values())  # the store gives them in table order already
         self.endResetModel()
 
     def row_of(self, span_id: int | None) -> int:

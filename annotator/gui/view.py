@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextLine, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
@@ -34,7 +34,10 @@ class ArticleView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10) * 1.15)
         self.setFont(font)
         self.index = BlockIndex("", session.offsets)
-        self.highlighter: SpanHighlighter | None = None
+        self.highlighter = SpanHighlighter(self.document(), self.index, colors)
+        self._pending: set[int] = set()  # blocks whose formats are not yet drawn from the index
+        self._background = QTimer(self, interval=0)
+        self._background.timeout.connect(self._highlight_some)
         self.find_hits: list[tuple[int, int]] = []  # view positions
         self._press = QPoint()
         session.opened.connect(self._show_article)
@@ -47,28 +50,56 @@ class ArticleView(QPlainTextEdit):
     # -- keeping in step with the session -------------------------------------------------------
 
     def _show_article(self) -> None:
-        if self.highlighter is not None:
-            self.highlighter.setDocument(None)
-            self.highlighter = None
         self.find_hits = []
-        article = self.session.article
-        self.setPlainText(article.text if article else "")
-        self.index = BlockIndex(article.text if article else "", self.session.offsets)
+        text = self.session.article.text if self.session.article else ""
+        self.index = self.highlighter.index = BlockIndex(text, self.session.offsets)  # empty: a fast first pass
+        self._pending = set()
+        self.setPlainText(text)
 
     def _rebuild(self) -> None:
-        self.index = BlockIndex(self.session.article.text if self.session.article else "", self.session.offsets)
-        for span in self.session.spans.values():
-            self.index.add(span)
-        if self.highlighter is None:
-            self.highlighter = SpanHighlighter(self.document(), self.index, self.colors)
-        else:
-            self.highlighter.index = self.index
-            self.highlighter.rehighlight()
+        """File every span, draw the visible blocks now and the others a few at a time when idle."""
+        before = self.index.marked_blocks()
+        self.index = self.highlighter.index = self.index.emptied()
+        self.index.add_all(self.session.spans.values())
+        self._pending |= before | self.index.marked_blocks()
+        self._highlight_visible()
+        if self._pending:
+            self._background.start()
         self._mark_extras()
+
+    def _highlight_visible(self) -> None:
+        block, offset = self.firstVisibleBlock(), self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid() and self._pending:
+            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            if block.blockNumber() in self._pending:
+                self._pending.discard(block.blockNumber())
+                self.highlighter.rehighlightBlock(block)
+            block = block.next()
+
+    def _highlight_some(self, count: int = 60) -> None:
+        document = self.document()
+        for number in sorted(self._pending)[:count]:
+            self._pending.discard(number)
+            self.highlighter.rehighlightBlock(document.findBlockByNumber(number))
+        if not self._pending:
+            self._background.stop()
+
+    def finish_highlighting(self) -> None:
+        """Draw every block's spans now (tests, screenshots)."""
+        while self._pending:
+            self._highlight_some(len(self._pending))
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        if self._pending:
+            self._highlight_visible()  # scrolled ahead of the background pass
+        super().paintEvent(event)
 
     def _repaint(self, blocks: range) -> None:
         document = self.document()
         for number in blocks:
+            self._pending.discard(number)
             self.highlighter.rehighlightBlock(document.findBlockByNumber(number))
 
     def _added(self, span: Span) -> None:

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.remember = remember  # False: neither restore nor save settings (screenshots)
         self.store = store
         self.annotator = annotator
+        store.fast_commits()
         self.settings = QSettings()
         self.events = StoreEvents(store, self)
         self.session = Session(store, annotator, self)
@@ -94,10 +95,10 @@ class MainWindow(QMainWindow):
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         table.setWordWrap(False)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        width = table.fontMetrics().horizontalAdvance
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, max(width(label.name) for label in self.labels) + 24 if self.labels else 90)
+        header.resizeSection(2, width("000000–000000") + 16)  # fixed widths: measuring 20,000 rows is slow
         header.resizeSection(3, 160)
         return table
 
