@@ -1,7 +1,7 @@
 """Write seeds/demo-annotations.jsonl: the seed article labelled by annotator-a and annotator-b.
 
 Offsets are found in the article's own text (code points), never counted by hand. Run from the
-repository root: python tools/make_demo_seed.py
+repository root: python -m tests.make_demo_seed
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def find(text: str, phrase: str, occurrence: int, after: str | None) -> int:
     return position - 1
 
 
-def main() -> None:
+def demo_record() -> dict:
+    """The demonstration record, built from the article's own text."""
     text = ARTICLE.read_bytes().decode("utf-8")
     spans = []
     for label, phrase, occurrence, after, who in SPANS:
@@ -82,8 +83,13 @@ def main() -> None:
             spans.append({"start": start, "end": end, "label": label, "text": text[start:end],
                           "annotator": f"annotator-{letter}", "note": None})
     spans.sort(key=lambda s: (s["annotator"], s["start"], -s["end"], s["label"]))
-    record = {"id": ARTICLE.stem, "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-              "source": ARTICLE.name, "spans": spans}
+    return {"id": ARTICLE.stem, "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "source": ARTICLE.name, "spans": spans}
+
+
+def main() -> None:
+    record = demo_record()
+    spans = record["spans"]
     OUT.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
     print(f"{OUT}: {len(spans)} spans")
 
