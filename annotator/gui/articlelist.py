@@ -71,15 +71,16 @@ class ArticleListModel(QAbstractTableModel):
             start = len(self.rows)
             self.fetchMore()
 
-    def refresh(self, article_id: str) -> None:
-        """Re-read one article's status and span count after a change."""
+    def refresh(self, article_id: str) -> bool:
+        """Re-read one article's status and span count after a change; True if its status may have changed."""
         for i, row in enumerate(self.rows):
             if row.id == article_id:
                 new = self.store.article_row(self.annotator, article_id)
                 if new is not None and new != row:
                     self.rows[i] = new
                     self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
-                return
+                return new is None or new.status != row.status
+        return True  # not loaded (or filtered out): we cannot tell
 
     # -- the model ----------------------------------------------------------------------------
 

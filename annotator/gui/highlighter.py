@@ -29,6 +29,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         super().__init__(document)
 
+    def set_colors(self, colors: dict[str, str]) -> None:
+        self.colors = {name: QColor(value) for name, value in colors.items()}
+        self._formats = {}
+
     def char_format(self, outer: str, inner: str) -> QTextCharFormat:
         key = (outer, inner)
         if key not in self._formats:

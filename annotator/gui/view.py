@@ -179,10 +179,13 @@ class ArticleView(QPlainTextEdit):
         if event.type() == QEvent.Type.KeyPress and _is_tab(event):
             self.tabbed.emit(event.key() == Qt.Key.Key_Tab and not event.modifiers())
             return True
+        return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ToolTip:
             self._show_labels_at(event)
             return True
-        return super().event(event)
+        return super().viewportEvent(event)
 
     def position_at(self, point: QPoint) -> int:
         """The view position of the character under `point` (not the caret gap nearest to it)."""
@@ -211,6 +214,12 @@ class ArticleView(QPlainTextEdit):
         moved = (event.position().toPoint() - self._press).manhattanLength()
         if event.button() == Qt.MouseButton.LeftButton and moved < 3 and not self.textCursor().hasSelection():
             self.clicked.emit(self.position_at(event.position().toPoint()))
+
+    def set_colors(self, colors: dict[str, str]) -> None:
+        """New label colours: redraw every span."""
+        self.colors = colors
+        self.highlighter.set_colors(colors)
+        self._rebuild()
 
     def zoom(self, steps: int) -> None:
         if steps > 0:

@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         for label in self.labels:
             action = a(f"label:{label.name}", label.name, lambda _=False, n=label.name: self.editor.label(n),
                        *([label.key] if label.key else []))
-            self.label_menu.addAction(action)
+            self.label_menu.addAction(action)  # rebuilt by _set_labels when the label set changes
         a("delete", "&Delete span", self.editor.delete, "Delete", "Backspace", menu="edit")
         a("note", "&Note…", self.edit_note, "N", menu="edit")
         a("sentence", "Select &sentence", self.editor.sentence, "S", menu="edit")
@@ -233,8 +233,8 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.events.changed.connect(self._store_changed)
         self.session.currentChanged.connect(self._current_span_changed)
-        self.session.spanAdded.connect(self._count_spans)
-        self.session.spanRemoved.connect(self._count_spans)
+        self.session.spanAdded.connect(self._update_position)
+        self.session.spanRemoved.connect(self._update_position)
         self.span_table.selectionModel().currentRowChanged.connect(self._span_row_chosen)
         self.find_bar.found.connect(self._show_find_hits)
         self.find_bar.closed.connect(lambda: self.view.setFocus())
@@ -349,7 +349,8 @@ class MainWindow(QMainWindow):
 
     def zoom(self, steps: int) -> None:
         self.view.zoom(steps)
-        self.settings.setValue("view/zoom", int(self.settings.value("view/zoom", 0)) + steps)
+        if self.remember:
+            self.settings.setValue("view/zoom", int(self.settings.value("view/zoom", 0)) + steps)
 
     def _current_span_changed(self, span_id) -> None:
         row = self.span_model.row_of(span_id)
@@ -382,23 +383,37 @@ class MainWindow(QMainWindow):
         if kind in ("spans", "status"):
             if article_id is None:
                 self.list_panel.model.reload()
+                status_changed = True
             else:
-                self.list_panel.model.refresh(article_id)
+                status_changed = self.list_panel.model.refresh(article_id)
             if kind == "spans" and article_id in (None, self.session.article_id) and not self.session.writing:
                 self.session.reload()
-            self._update_status()
+            if status_changed or kind == "status":
+                self._update_status()  # counts over every article: only when a status moved
         elif kind == "articles":
             self.list_panel.model.reload()
             self.list_panel.select(self.session.article_id)
             self._update_status()
+        elif kind == "labels":
+            self._set_labels(self.store.labels())
 
-    def _count_spans(self, _span=None) -> None:
-        status = self.list_panel.model.rows
-        row = self.list_panel.model.row_of(self.session.article_id) if self.session.article_id else -1
-        if row >= 0 and status[row].status == "todo":
-            self._update_status()  # the first span moved the article to "in progress"
-        else:
-            self._update_position()
+    def _set_labels(self, labels) -> None:
+        """Show a new label set: palette, label keys, colours, guidelines."""
+        self.labels = labels
+        self.colors.clear()
+        self.colors.update({label.name: label.color for label in labels})
+        for name in [n for n in self.actions if n.startswith("label:")]:
+            action = self.actions.pop(name)
+            self.removeAction(action)
+            action.deleteLater()
+        self.label_menu.clear()
+        for label in labels:
+            action = self._action(f"label:{label.name}", label.name,
+                                  lambda _=False, n=label.name: self.editor.label(n), *([label.key] if label.key else []))
+            self.label_menu.addAction(action)
+        self.palette.set_labels(labels)
+        self.guidelines.show_for(labels, list(self.actions.values()))
+        self.view.set_colors(self.colors)
 
     def _update_status(self) -> None:
         counts = self.list_panel.update_progress(self.annotator)
@@ -409,7 +424,7 @@ class MainWindow(QMainWindow):
         )
         self._update_position()
 
-    def _update_position(self) -> None:
+    def _update_position(self, _span=None) -> None:
         row = self.list_panel.model.row_of(self.session.article_id) if self.session.article_id else -1
         where = f"Article {row + 1} of {getattr(self, '_total', 0)}" if row >= 0 else "No article"
         self.position_label.setText(f"{where} · {len(self.session.spans)} spans")

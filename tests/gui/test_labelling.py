@@ -280,3 +280,31 @@ def test_find_marks_hits_and_selects_the_first(store, make_window, qtbot):
     assert len(window.view.extraSelections()) == 2
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Escape)
     assert not window.find_bar.isVisible()
+
+
+def test_hovering_shows_the_labels_under_the_mouse(store, make_window, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    add(store, TEXT)
+    window = make_window(store)
+    window.session.add(window.session.make_span(39, 85, "CLAIM"))
+    window.session.add(window.session.make_span(58, 63, "ACTOR"))
+    where = point(window.view, 60)
+    viewport = window.view.viewport()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, where, viewport.mapToGlobal(where)))
+    assert QToolTip.text() == "<qt>ACTOR inside CLAIM</qt>"
+    QToolTip.hideText()
+
+
+def test_a_new_label_set_reaches_the_palette_and_the_keys(store, make_window, qtbot):
+    from annotator.model import Label
+
+    add(store, TEXT)
+    window = make_window(store)
+    store.set_labels([*store.labels(), Label("EVENT", "Something that happens", "#CC79A7", "4")])
+    assert "EVENT" in window.palette.buttons
+    window.view.select(16, 19)
+    qtbot.keyClick(window.view, Qt.Key.Key_4)
+    assert spans(store) == [(16, 19, "EVENT", "met")]
