@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, max(width(label.name) for label in self.labels) + 24 if self.labels else 90)
         header.resizeSection(2, width("000000–000000") + 16)  # fixed widths: measuring 20,000 rows is slow
-        header.resizeSection(3, 160)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # text and note share what is left
         return table
 
     def _lay_out(self) -> None:
