@@ -9,12 +9,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .errors import UserError
 from .model import REVIEW_STATUSES, STATUSES, Article, GoldSpan, Label, Span
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PALETTE = (  # Okabe-Ito, safe for the common colour-vision deficiencies
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
@@ -119,13 +122,20 @@ class Store:
                 f"{SCHEMA_VERSION}); not opened, not changed. Upgrade annotator to open it."
             )
         self.conn = conn
-        self.db = Database(conn)
-        if version and not self.db["articles"].exists():
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version and "articles" not in tables:
             raise UserError(f"{self.path}: not an annotator database (no articles table)")
-        if version == 0 and self.db.table_names():
+        if version == 0 and tables:
             raise UserError(f"{self.path}: not an annotator database (it holds other tables)")
         if migrate and not readonly and version < SCHEMA_VERSION:
             self.migrate()
+
+    @cached_property
+    def db(self) -> Database:
+        """sqlite-utils over the same connection, for migrations; imported late, as it loads pandas when present."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @property
     def version(self) -> int:

@@ -41,9 +41,13 @@ def machine() -> str:
 
 
 def run_child(code: str, *args: str, env: dict | None = None) -> dict:
-    """Run `code` in a fresh Python; it prints one JSON object last. Adds its peak memory in MB."""
-    script = "import json, resource, sys, time\n" + code + (
-        "\nRESULT['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\nprint(json.dumps(RESULT))\n"
+    """Run `code` in a fresh Python; it prints one JSON object last. Adds its peak memory in MB.
+
+    The peak is VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec from a large parent.
+    """
+    script = "import json, sys, time\n" + code + (
+        "\nRESULT['peak_mb'] = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0] / 1024"
+        "\nprint(json.dumps(RESULT))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT,
