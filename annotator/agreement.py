@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import combinations
+from operator import itemgetter
 from typing import Protocol
 
 from .errors import UserError
@@ -51,12 +52,17 @@ def _iou(x: Key, y: Key) -> float:
     return inter / (max(x[1], y[1]) - min(x[0], y[0])) if inter > 0 else 0.0
 
 
-def _greedy(a: list[Key], b: list[Key], ok) -> list[tuple[Key, Key]]:
-    """Pairs (x, y) with ok(x, y), best overlap (intersection over union) first, each span used at most once."""
-    scored = sorted(
-        ((_iou(x, y), -i, -j) for i, x in enumerate(a) for j, y in enumerate(b) if ok(x, y) and _iou(x, y) > 0),
-        reverse=True,
-    )
+def _greedy(a: list[Key], b: list[Key], same_label: bool, least: float = 0.0) -> list[tuple[Key, Key]]:
+    """Overlapping pairs (x, y) of the same label (or, not same_label, of different labels) whose intersection
+    over union is at least `least`, best overlap first, each span used at most once."""
+    scored = []
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            if (x[2] == y[2]) == same_label:
+                iou = _iou(x, y)
+                if iou > 0 and iou >= least:
+                    scored.append((iou, -i, -j))
+    scored.sort(reverse=True)
     used_a, used_b, pairs = set(), set(), []
     for _, i, j in scored:
         if -i not in used_a and -j not in used_b:
@@ -69,7 +75,7 @@ def _greedy(a: list[Key], b: list[Key], ok) -> list[tuple[Key, Key]]:
 def overlap_pairs(a: set[Key], b: set[Key]) -> list[tuple[Key, Key]]:
     """Same label and overlapping ranges; identical spans pair first, then by best overlap; one partner each."""
     same = a & b
-    return [(k, k) for k in same] + _greedy(sorted(a - same), sorted(b - same), lambda x, y: x[2] == y[2])
+    return [(k, k) for k in same] + _greedy(sorted(a - same), sorted(b - same), True)
 
 
 def exact_f1(a: Iterable[SpanLike], b: Iterable[SpanLike]) -> float | None:
@@ -95,7 +101,7 @@ def confusion_pairs(a: set[Key], b: set[Key]) -> list[tuple[str, str]]:
     if len(matched) == len(a) == len(b):
         return [(x[2], x[2]) for x, _ in matched]
     rest_a, rest_b = a - {x for x, _ in matched}, b - {y for _, y in matched}
-    crossed = _greedy(sorted(rest_a), sorted(rest_b), lambda x, y: x[2] != y[2] and _iou(x, y) >= 0.5)
+    crossed = _greedy(sorted(rest_a), sorted(rest_b), False, 0.5)
     rest_a -= {x for x, _ in crossed}
     rest_b -= {y for _, y in crossed}
     return ([(x[2], y[2]) for x, y in matched + crossed]
@@ -119,6 +125,19 @@ def _chunk_tokens(chunk: str) -> tuple[tuple[int, int], ...]:
     return tuple((t.start, t.end) for t in tokenize(chunk))
 
 
+class _Counts(dict):
+    """How many tokens each run of non-space characters holds: a plain dict (faster than lru_cache), emptied when big."""
+
+    def __missing__(self, chunk: str) -> int:
+        if len(self) >= 1 << 16:
+            self.clear()
+        count = self[chunk] = len(_chunk_tokens(chunk))
+        return count
+
+
+_COUNTS = _Counts()
+
+
 class Units:
     """The token units of one text: how many there are, and which ones a range touches.
 
@@ -127,7 +146,7 @@ class Units:
     """
 
     def __init__(self, text: str, ranges: Iterable[tuple[int, int]]):
-        self.count = sum(map(len, map(_chunk_tokens, text.split())))
+        self.count = sum(map(_COUNTS.__getitem__, text.split()))
         self.starts: list[int] = []
         self.ends: list[int] = []
         for start, end in _regions(text, ranges):
@@ -140,6 +159,11 @@ class Units:
     def covered(self, start: int, end: int) -> range:
         """Indices of the tokens sharing at least one code point with [start, end)."""
         return range(bisect_right(self.ends, start), bisect_left(self.starts, end))
+
+    def mask(self, start: int, end: int) -> int:
+        """The same tokens as bits of an int (bit i: token i), to combine with | and & and count with bit_count."""
+        first, stop = bisect_right(self.ends, start), bisect_left(self.starts, end)
+        return (1 << stop) - (1 << first) if stop > first else 0
 
 
 def _regions(text: str, ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -183,14 +207,8 @@ def alpha_binary(disagreeing: float, ones: int, values: int, coders: int) -> flo
 # -- the whole report ----------------------------------------------------------------------------------
 
 
-class _Pair:
-    def __init__(self, labels: list[str]):
-        self.exact = Counter()
-        self.overlap = Counter()
-        self.size_a = Counter()
-        self.size_b = Counter()
-        self.unlabeled = 0
-        self.tables = {label: [0, 0, 0, 0] for label in labels}
+Row = tuple[str, int, int, str]  # (annotator, start, end, label)
+_LABEL = itemgetter(2)
 
 
 def agreement(docs: Iterable[tuple[str, list[SpanLike]]], annotators: list[str], labels: list[str]) -> dict:
@@ -199,49 +217,75 @@ def agreement(docs: Iterable[tuple[str, list[SpanLike]]], annotators: list[str],
     Spans carry `.annotator`; those of other annotators or labels are ignored. F1s and kappa tables are
     pooled over the documents (micro-average); kappa and alpha are computed per label, then averaged.
     """
-    pairs = {pair: _Pair(labels) for pair in combinations(annotators, 2)}
+    rows = ((text, [(s.annotator, s.start, s.end, s.label) for s in spans]) for text, spans in docs)
+    return agreement_rows(rows, annotators, labels)
+
+
+def agreement_rows(docs: Iterable[tuple[str, Iterable[Row]]], annotators: list[str], labels: list[str]) -> dict:
+    """`agreement` over (text, [(annotator, start, end, label), ...]) documents, as the store streams them.
+
+    Token coverage is a bit mask per annotator and label, so every count is a popcount. Kappa's tables are
+    sums, and so is alpha's disagreement: over units, k·(m − k) = (m − 1)·ones − 2·(pairs both saying 1).
+    """
+    m = len(annotators)
+    index = {name: i for i, name in enumerate(annotators)}
+    pairs = list(combinations(range(m), 2))
     wanted = set(labels)
-    confusion: Counter = Counter()
-    disagreeing, ones = Counter(), Counter()
+    spans = [Counter() for _ in annotators]  # label -> spans, per annotator
+    tokens = [Counter() for _ in annotators]  # label -> tokens covered, per annotator
+    both = {pair: Counter() for pair in pairs}  # label -> tokens both cover
+    exact = {pair: Counter() for pair in pairs}  # label -> identical spans
+    crossed = {pair: Counter() for pair in pairs}  # (label in a, label in b) -> the other spans, as confusion_pairs
+    unlabeled = dict.fromkeys(pairs, 0)
     units_total = articles = 0
-    for text, spans in docs:
+    for text, rows in docs:
         articles += 1
-        keys: dict[str, set[Key]] = {name: set() for name in annotators}
-        for span in spans:
-            if span.label in wanted and span.annotator in keys:
-                keys[span.annotator].add((span.start, span.end, span.label))
-        units = Units(text, [k[:2] for ks in keys.values() for k in ks])
+        keys: list[set[Key]] = [set() for _ in annotators]
+        for who, start, end, label in rows:
+            if who in index and label in wanted:
+                keys[index[who]].add((start, end, label))
+        ranges = {k[:2] for ks in keys for k in ks}
+        units = Units(text, ranges)
         units_total += units.count
-        cover = {name: {label: set() for label in labels} for name in annotators}
-        for name, ks in keys.items():
+        mask_of = {r: units.mask(*r) for r in ranges}
+        masks = []
+        for i, ks in enumerate(keys):
+            by_label = dict.fromkeys(labels, 0)
             for start, end, label in ks:
-                cover[name][label].update(units.covered(start, end))
-        m = len(annotators)
-        for label in labels:
-            counts: Counter = Counter()
-            for name in annotators:
-                counts.update(cover[name][label])
-            disagreeing[label] += sum(k * (m - k) for k in counts.values() if k < m)
-            ones[label] += sum(counts.values())
-        for (a, b), acc in pairs.items():
-            ka, kb = keys[a], keys[b]
-            acc.unlabeled += unlabeled_matches(ka, kb)
-            for x, y in confusion_pairs(ka, kb):
-                confusion[x, y] += 1
-                if x == y:
-                    acc.overlap[x] += 1
-            acc.exact.update(k[2] for k in ka & kb)
-            acc.size_a.update(k[2] for k in ka)
-            acc.size_b.update(k[2] for k in kb)
+                by_label[label] |= mask_of[start, end]
+            masks.append(by_label)
+            spans[i].update(map(_LABEL, ks))
+            for label, mask in by_label.items():
+                tokens[i][label] += mask.bit_count()
+        for pair in pairs:
+            ka, kb = keys[pair[0]], keys[pair[1]]
+            same = ka & kb
+            # Identical spans match each other in every statistic; only the rest needs working out.
+            exact[pair].update(map(_LABEL, same))
+            unlabeled[pair] += len(same)
+            if len(same) < len(ka) or len(same) < len(kb):
+                rest_a, rest_b = ka - same, kb - same
+                unlabeled[pair] += unlabeled_matches(rest_a, rest_b)
+                crossed[pair].update(confusion_pairs(rest_a, rest_b))
+            ma, mb = masks[pair[0]], masks[pair[1]]
             for label in labels:
-                ca, cb = cover[a][label], cover[b][label]
-                both = len(ca & cb)
-                table = acc.tables[label]
-                table[0] += both
-                table[1] += len(ca) - both
-                table[2] += len(cb) - both
-                table[3] += units.count - len(ca | cb)
-    return _result(annotators, labels, articles, pairs, confusion, disagreeing, ones, units_total)
+                both[pair][label] += (ma[label] & mb[label]).bit_count()
+    out_pairs, confusion = [], Counter()
+    for pair in pairs:
+        a, b = pair
+        confusion.update(crossed[pair])
+        confusion.update({(label, label): n for label, n in exact[pair].items()})
+        overlap = exact[pair] + Counter({label: crossed[pair][label, label] for label in labels})
+        tables = {
+            label: (n11 := both[pair][label], tokens[a][label] - n11, tokens[b][label] - n11,
+                    units_total - tokens[a][label] - tokens[b][label] + n11)
+            for label in labels
+        }
+        out_pairs.append(_pair(annotators[a], annotators[b], labels, exact[pair], overlap, unlabeled[pair],
+                               spans[a], spans[b], tables))
+    ones = {label: sum(t[label] for t in tokens) for label in labels}
+    disagreeing = {label: (m - 1) * ones[label] - 2 * sum(both[p][label] for p in pairs) for label in labels}
+    return _result(annotators, labels, articles, out_pairs, confusion, disagreeing, ones, units_total)
 
 
 def _mean(values: Iterable[float | None]) -> float | None:
@@ -249,29 +293,30 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
-def _result(annotators, labels, articles, pairs, confusion, disagreeing, ones, units_total) -> dict:
-    out_pairs = []
-    for (a, b), acc in pairs.items():
-        per_label = {
-            label: {
-                "exact_f1": f1(acc.exact[label], acc.size_a[label], acc.size_b[label]),
-                "overlap_f1": f1(acc.overlap[label], acc.size_a[label], acc.size_b[label]),
-                "kappa": kappa(*acc.tables[label]),
-                "spans_a": acc.size_a[label],
-                "spans_b": acc.size_b[label],
-            }
-            for label in labels
+def _pair(a, b, labels, exact, overlap, unlabeled, size_a, size_b, tables) -> dict:
+    per_label = {
+        label: {
+            "exact_f1": f1(exact[label], size_a[label], size_b[label]),
+            "overlap_f1": f1(overlap[label], size_a[label], size_b[label]),
+            "kappa": kappa(*tables[label]),
+            "spans_a": size_a[label],
+            "spans_b": size_b[label],
         }
-        size_a, size_b = sum(acc.size_a.values()), sum(acc.size_b.values())
-        out_pairs.append({
-            "a": a, "b": b,
-            "exact_f1": f1(sum(acc.exact.values()), size_a, size_b),
-            "overlap_f1": f1(sum(acc.overlap.values()), size_a, size_b),
-            "unlabeled_f1": f1(acc.unlabeled, size_a, size_b),
-            "kappa": _mean(row["kappa"] for row in per_label.values()),
-            "spans_a": size_a, "spans_b": size_b,
-            "per_label": per_label,
-        })
+        for label in labels
+    }
+    total_a, total_b = sum(size_a[label] for label in labels), sum(size_b[label] for label in labels)
+    return {
+        "a": a, "b": b,
+        "exact_f1": f1(sum(exact.values()), total_a, total_b),
+        "overlap_f1": f1(sum(overlap.values()), total_a, total_b),
+        "unlabeled_f1": f1(unlabeled, total_a, total_b),
+        "kappa": _mean(row["kappa"] for row in per_label.values()),
+        "spans_a": total_a, "spans_b": total_b,
+        "per_label": per_label,
+    }
+
+
+def _result(annotators, labels, articles, out_pairs, confusion, disagreeing, ones, units_total) -> dict:
     m = len(annotators)
     alpha_per_label = {
         label: alpha_binary(disagreeing[label], ones[label], units_total * m, m) for label in labels
@@ -313,8 +358,8 @@ def store_agreement(store, annotators: list[str] | None = None, labels: list[str
     if len(annotators) < 2:
         raise UserError(f"agreement needs two or more annotators (found: {', '.join(annotators) or 'none'})")
     labels = check_names(labels, [label.name for label in store.labels()], "label")
-    docs = ((article.text, spans) for article, spans in store.articles_with_spans(annotators, every=True))
-    return agreement(docs, annotators, labels)
+    docs = ((text, rows) for _, text, rows in store.span_rows_by_article(annotators, every=True))
+    return agreement_rows(docs, annotators, labels)
 
 
 def format_table(result: dict) -> str:

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -620,18 +622,8 @@ class Store:
         with spans of theirs, or with `every=True` those that each of them has spans on or marked done.
         """
         names = list(annotators) if annotators is not None else None
-        marks = ", ".join("?" * len(names)) if names else ""
-        span_where = f"WHERE annotator IN ({marks}) " if names is not None else ""
-        if every and names:
-            wanted = (
-                f"SELECT article_id FROM (SELECT article_id, annotator FROM spans WHERE annotator IN ({marks}) "
-                f"UNION SELECT article_id, annotator FROM statuses WHERE status = 'done' AND annotator IN ({marks})) "
-                "GROUP BY article_id HAVING count(DISTINCT annotator) = ?"
-            )
-            params = [*names, *names, len(names)]
-        else:
-            wanted = f"SELECT DISTINCT article_id FROM spans {span_where}" if names is not None else ""
-            params = list(names or [])
+        span_where = f"WHERE annotator IN ({', '.join('?' * len(names))}) " if names is not None else ""
+        wanted, params = _wanted_articles(names, every)
         articles = self.conn.execute(
             "SELECT id, text, title, source, meta, text_sha256 FROM articles "
             + (f"WHERE id IN ({wanted}) " if wanted else "") + "ORDER BY id", params,
@@ -649,6 +641,29 @@ class Store:
                     found.append(_span(pending))
                 pending = next(spans, None)
             yield article, found
+
+    def span_rows_by_article(
+        self, annotators: list[str], *, every: bool = False
+    ) -> Iterator[tuple[str, str, list[tuple[str, int, int, str]]]]:
+        """(id, text, [(annotator, start, end, label), ...]) of the articles `articles_with_spans` picks, in id order.
+
+        Plain tuples from two streaming queries, for statistics over many articles (agreement).
+        """
+        names = list(annotators)
+        wanted, params = _wanted_articles(names, every)
+        texts = self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({wanted}) ORDER BY id", params)
+        spans = self.conn.execute(
+            f"SELECT article_id, annotator, start, end, label FROM spans "
+            f"WHERE annotator IN ({', '.join('?' * len(names))}) ORDER BY article_id",
+            names,
+        )
+        groups = groupby(spans, itemgetter(0))
+        group = next(groups, None)
+        for article_id, text in texts:
+            while group is not None and group[0] < article_id:
+                group = next(groups, None)
+            found = [row[1:] for row in group[1]] if group is not None and group[0] == article_id else []
+            yield article_id, text, found
 
     def article_ids_by_sha(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT text_sha256, id FROM articles"))
@@ -714,6 +729,22 @@ class Store:
 
 
 _SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note"
+
+
+def _wanted_articles(names: list[str] | None, every: bool) -> tuple[str, list]:
+    """A query for the ids of the articles with spans of `names` (with `every`: those each of them has spans on
+    or marked done), and its parameters; no query ("") for every article when `names` is None."""
+    if names is None:
+        return "", []
+    marks = ", ".join("?" * len(names))
+    if every and names:
+        return (
+            f"SELECT article_id FROM (SELECT article_id, annotator FROM spans WHERE annotator IN ({marks}) "
+            f"UNION SELECT article_id, annotator FROM statuses WHERE status = 'done' AND annotator IN ({marks})) "
+            "GROUP BY article_id HAVING count(DISTINCT annotator) = ?",
+            [*names, *names, len(names)],
+        )
+    return f"SELECT DISTINCT article_id FROM spans WHERE annotator IN ({marks})", list(names)
 
 
 def _article_filter(annotator: str | None, status: str) -> tuple[list[str], list]:
