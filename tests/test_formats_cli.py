@@ -7,9 +7,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from tests.formats_common import BRAT_DIR
 
 from annotator.cli import cli
+from tests.formats_common import BRAT_DIR
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import sys
 
 import pytest
-from tests.formats_common import BRAT_DIR, NEWS, make_store
 from seqeval.scheme import IOB2, IOBES, Entities
 
 from annotator.errors import UserError
@@ -14,6 +13,7 @@ from annotator.exporting import FORMATS, export, parse_split, split_of
 from annotator.schema import errors
 from annotator.tagging import place
 from annotator.tokens import tokenize
+from tests.formats_common import BRAT_DIR, NEWS, make_store
 
 
 def read_conll(path):

@@ -6,12 +6,12 @@ import json
 import shutil
 
 import pytest
-from tests.formats_common import BRAT_DIR, make_store, span_set
 
 from annotator.corpus import expand, import_files
 from annotator.errors import InputErrors, UserError
 from annotator.exporting import export
 from annotator.store import open_store
+from tests.formats_common import BRAT_DIR, make_store, span_set
 
 
 def brat_spans(folder):

@@ -8,8 +8,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from tests.conftest import HARD_TEXTS
-from tests.formats_common import make_store, span_set
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +15,8 @@ from annotator.corpus import import_files
 from annotator.exporting import FORMATS, export
 from annotator.store import open_store
 from annotator.tokens import tokenize
+from tests.conftest import HARD_TEXTS
+from tests.formats_common import make_store, span_set
 
 PIECES = ["Japan", "NATO", " ", "  ", "\t", "\u00a0", "\r\n", "\n", "😀", "👨🏻\u200d🚒", "🇯🇵", "𠮷", "e\u0301",
           "قال", "<b>", "&amp;", ".", "3.5", "https://x.org/a", '"', "\\", "東京", "\u2028", "'"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from tests.conftest import HARD_TEXTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.tokens import sentence_at, sentence_tokens, sentences, snap_to_words, tokenize
+from tests.conftest import HARD_TEXTS
 
 PIECES = ["word", "Café", "e\u0301", "😀", "👨🏻\u200d🚒", "🇯🇵", "𠮷", "東京", "مرحبا", "3.5", "1,000", "74%",
           "https://example.com/a?b=1", "U.S.", "self-made", "O'Brien", " ", "  ", "\t", "\u00a0", "\n", "\r\n",
