@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoCommand
+from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -358,11 +359,15 @@ def _short(text: str, limit: int = 30) -> str:
 
 
 def install(window) -> None:
-    """Add View > Review (Ctrl+2) to the main window: the panel follows the window's undo stack."""
-    panel = ReviewPanel(window.store, window.undo, window.colors, window.annotator)
+    """Add View > Review (Ctrl+2) and a Review menu: its keys and its own undo stack act only in review mode."""
+    panel = ReviewPanel(window.store, QUndoStack(window.undo_group), window.colors, window.annotator)
     panel.message.connect(lambda text: window.statusBar().showMessage(text, 4000))
     window.review_panel = panel
-    action = window.add_mode("Review", panel, "Ctrl+2")
+    menu = QMenu("&Review", window)
+    menu.addActions(list(panel.actions.values()))
+    window.menuBar().insertMenu(window.menus["help"].menuAction(), menu)
+    window.menus["review"] = menu
+    action = window.add_mode("Review", panel, "Ctrl+2", actions=list(panel.actions.values()), undo=panel.undo)
     action.triggered.connect(lambda: _enter(window, panel))
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -57,10 +57,13 @@ class MainWindow(QMainWindow):
         self.settings = QSettings()
         self.events = StoreEvents(store, self)
         self.session = Session(store, annotator, self)
-        self.undo = QUndoStack(self)
+        self.undo_group = QUndoGroup(self)  # one stack per mode; Undo and Redo act on the shown mode's
+        self.undo = QUndoStack(self.undo_group)  # labelling's
         self.labels = store.labels()
         self.colors = {label.name: label.color for label in self.labels}
         self.actions: dict[str, QAction] = {}
+        self.labelling_actions: list[QAction] = []  # enabled only while the labelling page is shown
+        self._modes: dict[QWidget, tuple[list[QAction], QUndoStack | None]] = {}
         self.menus: dict[str, object] = {}
 
         self.list_panel = ArticleListPanel(store, annotator)
@@ -131,7 +134,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
         self.guidelines_dock.hide()
 
-    def _action(self, name: str, text: str, slot, *keys, menu: str | None = None, checkable: bool = False) -> QAction:
+    def _action(self, name: str, text: str, slot, *keys, menu: str | None = None, checkable: bool = False,
+                labelling: bool = True) -> QAction:
+        """A window-wide action; `labelling` ones act on the labelling page and are off in other modes."""
         action = QAction(text, self)
         action.setObjectName(name)
         action.setShortcuts([QKeySequence(k) for k in keys])
@@ -139,6 +144,8 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         self.addAction(action)  # shortcuts work wherever the focus is in this window
         self.actions[name] = action
+        if labelling:
+            self.labelling_actions.append(action)
         if menu:
             self.menus[menu].addAction(action)
         return action
@@ -148,17 +155,17 @@ class MainWindow(QMainWindow):
         for key, title in (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("view", "&View"), ("help", "&Help")):
             self.menus[key] = bar.addMenu(title)
         a = self._action
-        a("open", "&Open database…", self.choose_database, QKeySequence.StandardKey.Open, menu="file")
-        a("import", "&Import…", self.import_files, "Ctrl+I", menu="file")
-        a("export", "&Export…", self.export_files, "Ctrl+E", menu="file")
+        a("open", "&Open database…", self.choose_database, QKeySequence.StandardKey.Open, menu="file", labelling=False)
+        a("import", "&Import…", self.import_files, "Ctrl+I", menu="file", labelling=False)
+        a("export", "&Export…", self.export_files, "Ctrl+E", menu="file", labelling=False)
         self.menus["file"].addSeparator()
-        a("annotator", "Change &annotator name…", self.ask_annotator, menu="file")
+        a("annotator", "Change &annotator name…", self.ask_annotator, menu="file", labelling=False)
         self.menus["file"].addSeparator()
-        a("quit", "&Quit", self.close, "Ctrl+Q", menu="file")
+        a("quit", "&Quit", self.close, "Ctrl+Q", menu="file", labelling=False)
 
-        undo = self.undo.createUndoAction(self, "&Undo")
-        undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        redo = self.undo.createRedoAction(self, "&Redo")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         for name, action in (("undo", undo), ("redo", redo)):
             action.setObjectName(name)
@@ -197,6 +204,7 @@ class MainWindow(QMainWindow):
         previous_span = QAction("Previous span\tShift+Tab", self)
         previous_span.triggered.connect(lambda: self.editor.step_span(False))
         self.menus["go"].addActions([next_span, previous_span])
+        self.labelling_actions += [next_span, previous_span]
         self.menus["go"].addSeparator()
         a("find", "&Find in article", self.find_bar.open_bar, QKeySequence.StandardKey.Find, menu="go")
         a("search", "&Search articles", self.list_panel.focus_search, "Ctrl+Shift+F", menu="go")
@@ -204,13 +212,15 @@ class MainWindow(QMainWindow):
         a("zoom_in", "Zoom &in", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn, "Ctrl+=", menu="view")
         a("zoom_out", "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut, menu="view")
         self.menus["view"].addSeparator()
-        a("guidelines", "&Guidelines", self.toggle_guidelines, "F1", menu="view")
+        a("guidelines", "&Guidelines", self.toggle_guidelines, "F1", menu="view", labelling=False)
         self.menus["view"].addSeparator()
         self.mode_group = QActionGroup(self)
-        self.add_mode("Labelling", self.main_splitter, "Ctrl+1")
+        self.add_mode("Labelling", self.main_splitter, "Ctrl+1", actions=self.labelling_actions, undo=self.undo)
+        self.modes.currentChanged.connect(self._mode_changed)
+        self._mode_changed()
 
-        a("shortcuts", "&Shortcuts", self.show_shortcuts, "Ctrl+/", menu="help")
-        a("about", "&About", self.about, menu="help")
+        a("shortcuts", "&Shortcuts", self.show_shortcuts, "Ctrl+/", menu="help", labelling=False)
+        a("about", "&About", self.about, menu="help", labelling=False)
 
     def _make_status_bar(self) -> None:
         self.annotator_button = QToolButton()
@@ -241,10 +251,16 @@ class MainWindow(QMainWindow):
 
     # -- hooks for other modes and panels --------------------------------------------------------
 
-    def add_mode(self, title: str, widget: QWidget, shortcut: str | None = None) -> QAction:
-        """Add a page that replaces the labelling layout while chosen (View menu), e.g. Review."""
+    def add_mode(self, title: str, widget: QWidget, shortcut: str | None = None, *, actions: list[QAction] = (),
+                 undo: QUndoStack | None = None) -> QAction:
+        """Add a page that replaces the labelling layout while chosen (View menu), e.g. Review.
+
+        `actions` (the mode's own keys) are enabled only while the page is shown, and Undo/Redo act on
+        `undo` (a stack made with `window.undo_group` as parent) there.
+        """
         if self.modes.indexOf(widget) < 0:
             self.modes.addWidget(widget)
+        self._modes[widget] = (actions if isinstance(actions, list) else list(actions), undo)
         action = QAction(title, self, checkable=True)
         action.setObjectName(f"mode:{title}")
         if shortcut:
@@ -255,7 +271,16 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         self.actions[f"mode:{title}"] = action
         action.setChecked(self.modes.currentWidget() is widget)
+        self._mode_changed()
         return action
+
+    def _mode_changed(self, _index: int = 0) -> None:
+        """Only the shown mode's keys act, and Undo/Redo act on its stack."""
+        shown = self.modes.currentWidget()
+        for widget, (actions, _stack) in self._modes.items():
+            for action in actions:
+                action.setEnabled(widget is shown)
+        self.undo_group.setActiveStack(self._modes.get(shown, ((), None))[1])
 
     def add_panel(self, title: str, widget: QWidget, area=Qt.DockWidgetArea.RightDockWidgetArea,
                   shortcut: str | None = None) -> QDockWidget:
@@ -405,12 +430,14 @@ class MainWindow(QMainWindow):
         for name in [n for n in self.actions if n.startswith("label:")]:
             action = self.actions.pop(name)
             self.removeAction(action)
+            self.labelling_actions.remove(action)
             action.deleteLater()
         self.label_menu.clear()
         for label in labels:
             action = self._action(f"label:{label.name}", label.name,
                                   lambda _=False, n=label.name: self.editor.label(n), *([label.key] if label.key else []))
             self.label_menu.addAction(action)
+            action.setEnabled(self.modes.currentWidget() is self.main_splitter)
         self.palette.set_labels(labels)
         self.guidelines.show_for(labels, list(self.actions.values()))
         self.view.set_colors(self.colors)

@@ -95,7 +95,7 @@ def test_accept_all_agreed_in_one_step_and_undo_it(demo, make_window, qtbot):
     gold = demo.gold_spans(panel.article_id)
     assert len(gold) == 26 and all(g.annotators == tuple(AB) for g in gold)
     assert all(r.state == "accepted" for r in panel.rows if r.kind == "agreed")
-    window.undo.undo()
+    window.undo_group.undo()  # the active stack: review's
     assert demo.gold_spans(panel.article_id) == []
 
 
@@ -133,3 +133,33 @@ def test_decisions_are_kept_after_a_restart(demo, make_window, qtbot, tmp_path):
     assert store.review_status(again.article_id) == "reviewed"
     assert again.articles.item(0).text().startswith("✔")
     store.close()
+
+
+def test_each_modes_keys_and_undo_act_only_while_it_is_shown(demo, make_window, qtbot, monkeypatch):
+    window = make_window(demo, "rita")
+    aid = window.session.article_id
+    start = window.session.article.text.index("Japan")
+    window.view.select(start, start + len("Japan"))
+    qtbot.keyClick(window.view, Qt.Key.Key_2)
+    [span] = demo.spans(aid, "rita")
+    assert window.session.current == span.id
+    notes = []
+    monkeypatch.setattr("annotator.gui.window.QInputDialog.getMultiLineText", lambda *a, **k: notes.append(a) or ("", False))
+    panel = enter_review(window, qtbot)
+    for k in (Qt.Key.Key_1, Qt.Key.Key_3, Qt.Key.Key_Delete, Qt.Key.Key_N, Qt.Key.Key_W):
+        key(qtbot, panel, k)
+    key(qtbot, panel, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # review's stack is empty: nothing undone
+    assert demo.spans(aid, "rita") == [span] and notes == [] and window.editor.snap
+    assert not window.actions["label:CLAIM"].isEnabled() and window.menus["review"].isEnabled()
+    assert all(a.isEnabled() for a in panel.actions.values())
+
+    window.actions["mode:Labelling"].trigger()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    assert not any(a.isEnabled() for a in panel.actions.values())
+    qtbot.keyClick(window.view, Qt.Key.Key_A)  # a review key: does nothing here
+    assert demo.gold_spans(aid) == []
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert [s.label for s in demo.spans(aid, "rita")] == ["CLAIM"]
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [s.label for s in demo.spans(aid, "rita")] == ["ACTOR"]
