@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
@@ -46,7 +47,9 @@ def candidates(spans: Iterable[Span], annotators: list[str]) -> list[Candidate]:
             texts[span.key] = span.text
     result = []
     for key, who in sorted(made.items(), key=lambda item: (item[0][0], -item[0][1], item[0][2])):
-        versions = [k for k, w in made.items() if not w & who and _conflict(key, k)]
+        versions = [] if len(who) == len(annotators) else [
+            k for k, w in made.items() if not w & who and _conflict(key, k)
+        ]
         if len(who) == len(annotators):
             kind = "agreed"
         elif any(k[:2] == key[:2] for k in versions):
@@ -233,22 +236,48 @@ def accept_agreed(store: Store, annotators: list[str], min_agree: int | None, re
     if not 1 <= k <= len(annotators):
         raise UserError(f"--min-agree must be between 1 and {len(annotators)} (the number of annotators)")
     report = AgreedReport()
-    with store.transaction():
-        for article, spans in list(store.articles_with_spans(annotators)):
+    labels = {label.name for label in store.labels()}
+    gold_rows: list[tuple] = []
+    status_rows: list[tuple[str, str, str]] = []
+    with store.transaction():  # read everything, work it out, write it in two statements
+        decided = store.decided_keys()
+        statuses = store.review_statuses()
+        for article, spans in store.articles_with_spans(annotators):
             report.articles += 1
             found = candidates(spans, annotators)
-            d = plan_accept_agreed(store, article.id, found, reviewer, k)
-            apply(store, d)
-            report.accepted += len(d.add)
-            decided = {g.key for g in store.gold_spans(article.id)} | store.rejections(article.id)
-            left = [c for c in found if c.key not in decided]
-            report.pending += len(left)
+            done = decided.get(article.id, set())
+            easy = [c for c in found if len(c.annotators) >= k and c.key not in done]
+            for c in easy:
+                _check(article, c, labels)
+                gold_rows.append((article.id, c.start, c.end, c.label, c.text, reviewer, _json(c.annotators), "accepted"))
+            done = done | {c.key for c in easy}
+            left = sum(c.key not in done for c in found)
+            report.accepted += len(easy)
+            report.pending += left
             report.pending_articles += bool(left)
-            if not left:
-                if store.review_status(article.id) != "reviewed":
-                    store.set_review_status(article.id, "reviewed", reviewer)
-                report.reviewed += 1
+            report.reviewed += not left
+            before = statuses.get(article.id, "unreviewed")
+            after = "reviewed" if not left else "in_review" if easy and before == "unreviewed" else before
+            if after != before:
+                status_rows.append((article.id, after, reviewer))
+        store.insert_gold_rows(gold_rows)
+        store.set_review_statuses(status_rows)
     return report
+
+
+@lru_cache(maxsize=256)
+def _json(names: tuple[str, ...]) -> str:
+    """The annotators of a gold span as stored (few combinations, each encoded once)."""
+    return json.dumps(list(names))
+
+
+def _check(article, c: Candidate, labels: set[str]) -> None:
+    """Refuse a candidate the gold layer could not hold, as Store.add_gold_span would."""
+    if article.text[c.start:c.end] != c.text or not 0 <= c.start < c.end <= len(article.text):
+        raise UserError(f"{article.id}: span text {c.text!r} differs from the article's "
+                        f"{article.text[c.start:c.end]!r}")
+    if c.label not in labels:
+        raise UserError(f"unknown label {c.label!r}")
 
 
 # -- merging annotators' databases ---------------------------------------------------------------------

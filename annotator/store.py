@@ -601,6 +601,50 @@ class Store:
             )
             self._changed("review", article_id)
 
+    # -- the gold layer in bulk (accept-agreed over every article) -----------------------------
+
+    def decided_keys(self) -> dict[str, set[tuple[int, int, str]]]:
+        """{article id: (start, end, label) of every gold span and rejection} over the whole database."""
+        decided: dict[str, set[tuple[int, int, str]]] = {}
+        rows = self.conn.execute(
+            "SELECT article_id, start, end, label FROM gold_spans "
+            "UNION ALL SELECT article_id, start, end, label FROM rejections"
+        )
+        for article_id, start, end, label in rows:
+            decided.setdefault(article_id, set()).add((start, end, label))
+        return decided
+
+    def review_statuses(self) -> dict[str, str]:
+        """{article id: review status} of the articles whose status was ever set (the others are unreviewed)."""
+        return dict(self.conn.execute("SELECT article_id, status FROM reviews"))
+
+    def insert_gold_rows(self, rows: list[tuple]) -> None:
+        """Put (article_id, start, end, label, text, reviewer, annotators_json, decision) rows in the gold layer,
+        inside the caller's transaction; the caller has checked them against the texts and labels."""
+        stamp = now()
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO gold_spans (article_id, start, end, label, text, reviewer, annotators, decision, "
+            "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, stamp) for row in rows],
+        )
+        if rows:
+            self._changed("gold")
+
+    def set_review_statuses(self, rows: list[tuple[str, str, str]]) -> None:
+        """Set (article_id, status, reviewer) review statuses inside the caller's transaction."""
+        unknown = {status for _, status, _ in rows} - set(REVIEW_STATUSES)
+        if unknown:
+            raise UserError(f"unknown review status {unknown.pop()!r} (one of {', '.join(REVIEW_STATUSES)})")
+        stamp = now()
+        self.conn.executemany(
+            "INSERT INTO reviews (article_id, status, reviewer, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, reviewer = excluded.reviewer, "
+            "updated = excluded.updated",
+            [(article_id, status, reviewer, stamp) for article_id, status, reviewer in rows],
+        )
+        if rows:
+            self._changed("review")
+
     def review_counts(self) -> dict[str, int]:
         """How many articles are unreviewed, in review and reviewed."""
         counts = dict.fromkeys(REVIEW_STATUSES, 0)

@@ -188,3 +188,54 @@ def test_json_shape_on_the_demo_seed(tmp_path):
     assert set(pair["per_label"]) == set(LABELS)
     assert 0.5 < result["alpha"] < 1
     assert result["confusion"]["LOCATION"]["ACTOR"] == 2  # Japan and Taiwan
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_identical_spans_set_aside_change_no_match(seed):
+    """agreement() matches only the spans two annotators did not make identically; the result must be the same."""
+    from collections import Counter
+
+    from annotator.agreement import unlabeled_matches
+
+    rng = random.Random(seed)
+    keys = [(s, s + rng.randrange(1, 6), rng.choice(LABELS)) for s in rng.sample(range(20), 12)]
+    a, b = set(rng.sample(keys, 8)), set(rng.sample(keys, 8))
+    same = a & b
+    assert Counter(confusion_pairs(a, b)) == Counter([(k[2], k[2]) for k in same] + confusion_pairs(a - same, b - same))
+    assert unlabeled_matches(a, b) == len(same) + unlabeled_matches(a - same, b - same)
+
+
+@pytest.mark.parametrize("annotators", [["A", "B"], ["A", "B", "C", "D"]])
+def test_kappa_and_alpha_agree_with_the_libraries_for_two_and_four_annotators(annotators):
+    docs = _random_docs(random.Random(len(annotators)), annotators, docs=8)
+    result = agreement(docs, annotators, LABELS)
+    for pair in result["pairs"]:
+        for label in LABELS:
+            x, y = _vectors(docs, pair["a"], label), _vectors(docs, pair["b"], label)
+            if len(set(x) | set(y)) == 2:
+                assert pair["per_label"][label]["kappa"] == pytest.approx(cohen_kappa_score(x, y))
+    for label in LABELS:
+        data = [_vectors(docs, who, label) for who in annotators]
+        assert result["alpha_per_label"][label] == pytest.approx(
+            krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def test_the_store_rows_give_the_same_report_as_span_objects(tmp_path):
+    """store_agreement reads plain rows; agreement() over the store's Span objects must give the same figures."""
+    from annotator.agreement import store_agreement
+    from annotator.model import Article
+    from annotator.store import open_store
+
+    store = open_store(tmp_path / "rows.db")
+    rng = random.Random(5)
+    for number, (text, spans) in enumerate(_random_docs(rng, ["A", "B", "C"], docs=10)):
+        store.add_article(Article(f"d{number}", text))
+        for s in spans:
+            store.add_span(f"d{number}", s)
+    store.add_article(Article("done", TEXT))  # marked done by both, spans from one only
+    store.add_span("done", tok(0, 2, "ACTOR", "A"))
+    store.set_status("done", "B", "done")
+    for names, labels in [(["A", "B"], LABELS), (["A", "B", "C"], ["ACTOR"]), (["C", "A"], LABELS)]:
+        docs = [(article.text, spans) for article, spans in store.articles_with_spans(names, every=True)]
+        assert store_agreement(store, names, labels) == agreement(docs, names, labels)
+    assert "done" in [article.id for article, _ in store.articles_with_spans(["A", "B"], every=True)]

@@ -149,3 +149,28 @@ def test_export_gold_gives_exactly_the_accepted_spans(store, article):
     assert got == {(g.start, g.end, g.label, g.text) for g in store.gold_spans(article)}
     assert {x[3] for x in got} == {"Nakatani", "Nakatani said Japan and NATO will meet", "Japan"}
     assert {x["annotator"] for x in record["spans"]} == {"rita"}
+
+
+def test_accept_agreed_keeps_earlier_decisions_and_statuses(store, article):
+    """The batched accept-agreed does what accepting span by span did: decided keys stay as they are."""
+    found = review.article_candidates(store, article, AB)
+    nakatani = next(c for c in found if c.text == "Nakatani")
+    review.apply(store, review.plan_reject(store, article, nakatani, "pat"))
+    store.add_article(Article("a2", TEXT + " Again."))
+    store.add_span("a2", s("Brussels", "LOCATION", "alice"))
+    store.add_span("a2", s("Brussels", "LOCATION", "bob"))
+    store.set_review_status("a2", "reviewed", "pat")
+    report = review.accept_agreed(store, AB, None, "rita")
+    assert (report.articles, report.accepted, report.reviewed) == (2, 2, 1)
+    assert [g.text for g in store.gold_spans(article)] == ["Nakatani said Japan and NATO will meet"]
+    assert store.rejections(article) == {nakatani.key}
+    assert store.review_status(article) == "in_review" and store.review_status("a2") == "reviewed"
+    [brussels] = store.gold_spans("a2")
+    assert (brussels.reviewer, brussels.annotators, brussels.decision) == ("rita", ("alice", "bob"), "accepted")
+
+
+def test_accept_agreed_refuses_a_span_whose_text_differs_and_writes_nothing(store, article):
+    store.insert_span_rows([("a1", who, "ACTOR", 0, 4, "Xaka", None, "x.db", "t") for who in AB])
+    with pytest.raises(UserError, match="differs"):
+        review.accept_agreed(store, AB, None, "rita")
+    assert store.gold_spans(article) == [] and store.review_status(article) == "unreviewed"
