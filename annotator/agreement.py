@@ -228,7 +228,6 @@ def agreement_rows(docs: Iterable[tuple[str, Iterable[Row]]], annotators: list[s
     sums, and so is alpha's disagreement: over units, k·(m − k) = (m − 1)·ones − 2·(pairs both saying 1).
     """
     m = len(annotators)
-    index = {name: i for i, name in enumerate(annotators)}
     pairs = list(combinations(range(m), 2))
     wanted = set(labels)
     spans = [Counter() for _ in annotators]  # label -> spans, per annotator
@@ -240,10 +239,11 @@ def agreement_rows(docs: Iterable[tuple[str, Iterable[Row]]], annotators: list[s
     units_total = articles = 0
     for text, rows in docs:
         articles += 1
-        keys: list[set[Key]] = [set() for _ in annotators]
+        by_name: dict[str, set[Key]] = {name: set() for name in annotators}
         for who, start, end, label in rows:
-            if who in index and label in wanted:
-                keys[index[who]].add((start, end, label))
+            if who in by_name and label in wanted:
+                by_name[who].add((start, end, label))
+        keys = [by_name[name] for name in annotators]
         ranges = {k[:2] for ks in keys for k in ks}
         units = Units(text, ranges)
         units_total += units.count
