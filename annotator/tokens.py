@@ -37,12 +37,12 @@ _X = f"[{_EXTEND}]*"  # trailing marks
 _WORD_CHAR = rf"(?:(?![{_CJK}])\w)"
 _TOKEN = re.compile(
     rf"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}}'’”]"  # URLs stay whole
-    rf"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?<!\.)"  # e-mail addresses
+    rf"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?<!\.){_X}"  # e-mail addresses
     rf"|(?>\d+(?:[.,:]\d+)*%?{_X})(?!\w)"  # numbers: 3.5, 1,000, 14:37, 74%
     rf"|[{_CJK}]{_X}"  # each CJK character is a token
-    rf"|(?:[^\W\d_]{_X}\.){{2,}}"  # abbreviations: U.S., e.g.
+    rf"|(?:[^\W\d_]{_X}\.){{2,}}{_X}"  # abbreviations: U.S., e.g.
     rf"|(?:{_WORD_CHAR}|\u00ad){_X}(?:(?:{_WORD_CHAR}|\u00ad|\u200d)+{_X}|['’\-](?={_WORD_CHAR}))*"  # words
-    rf"|[\U0001f1e6-\U0001f1ff]{{2}}"  # flags: a pair of regional indicators
+    rf"|[\U0001f1e6-\U0001f1ff]{{2}}{_X}"  # flags: a pair of regional indicators
     rf"|[^\s\w]{_X}(?:\u200d[^\s\w]{_X})*"  # one symbol, ZWJ emoji sequences kept whole
 )
 _LINE_BREAK = "\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"

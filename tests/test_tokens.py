@@ -26,6 +26,8 @@ def test_examples():
     assert [t.text for t in tokenize("the U.S. and e.g. COVID-19, O'Brien's self-made")] == [
         "the", "U.S.", "and", "e.g.", "COVID-19", ",", "O'Brien's", "self-made"]
     assert [t.text for t in tokenize("قال الرئيس")] == ["قال", "الرئيس"]
+    for text in ["🇯🇵\ufe0f", "U.S.\ufe0f", "a@b.org\u0301", "3.5\u0301", "https://x.org/a\u0301"]:
+        assert [t.text for t in tokenize(text)] == [text]  # found by hypothesis: a mark never starts a token
 
 
 @pytest.mark.parametrize("text", HARD_TEXTS)

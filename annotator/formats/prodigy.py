@@ -46,6 +46,8 @@ class Writer:
                     "label": span.label, "text": span.text}
             item.update({"note": span.note} if span.note else {})
             by_annotator.setdefault(span.annotator, []).append(item)
+        if not by_annotator:  # every span dropped: the article still goes out
+            by_annotator[None] = []
         meta = {"id": article.id, "source": article.source}
         for annotator, items in by_annotator.items():
             task = {"text": text, "meta": meta, "tokens": tokens, "spans": items, "answer": "accept"}
