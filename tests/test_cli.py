@@ -132,3 +132,15 @@ print("ok")
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_exported_jsonl_has_one_line_per_record_even_with_unicode_line_separators(run, tmp_path):
+    db = tmp_path / "p.db"
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"text": "one\u2028two\u2029three\x85four"}) + "\n", encoding="utf-8")
+    run("import", source, "--db", db)
+    out = tmp_path / "out.jsonl"
+    assert run("export", "--out", out, "--db", db).exit_code == 0
+    content = out.read_text("utf-8")
+    assert len(content.splitlines()) == 1
+    assert json.loads(content)["text"] == "one\u2028two\u2029three\x85four"

@@ -47,17 +47,23 @@ def record(article: Article, spans: Iterable[Span]) -> dict:
     }
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def line(article: Article, spans: Iterable[Span]) -> str:
+    """The record as one line of JSON, ending in a newline."""
+    text = _dumps(record(article, spans))
+    for separator, escaped in _LINE_SEPARATORS:
+        if separator in text:  # raw, they split lines for str.splitlines() and older JavaScript
+            text = text.replace(separator, escaped)
+    return text + "\n"
+
+
 def write(items: Iterable[tuple[Article, list[Span]]], out: IO[str]) -> tuple[int, int]:
     """Write one record a line; return (articles, spans) written."""
     articles = spans = 0
-    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     for article, article_spans in items:
-        line = dumps(record(article, article_spans))
-        for separator, escaped in _LINE_SEPARATORS:
-            if separator in line:  # raw, they split lines for str.splitlines() and older JavaScript
-                line = line.replace(separator, escaped)
-        out.write(line)
-        out.write("\n")
+        out.write(line(article, article_spans))
         articles += 1
         spans += len(article_spans)
     return articles, spans
@@ -68,10 +74,9 @@ class Writer:
 
     def __init__(self, path: Path, ctx=None):
         self.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
-        self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
     def add(self, article: Article, spans: list[Span]) -> None:
-        self.handle.write(self.dumps(record(article, spans)) + "\n")
+        self.handle.write(line(article, spans))
 
     def close(self) -> None:
         self.handle.close()
