@@ -48,6 +48,7 @@ class Editor(QObject):
                 return
             self.view.clear_selection()
             self.undo.push(AddSpan(self.session, self.session.make_span(start, end, name)))
+            self.view.move_caret(_next_word(text, end))  # Ctrl+Shift+Right selects the word after the new span
         elif (span := self.current()) is not None:
             if span.label != name:
                 self.undo.push(UpdateSpan(self.session, span, f"Label {span.label} → {name}", label=name))
@@ -109,6 +110,12 @@ class Editor(QObject):
             i = next((k for k, s in enumerate(spans) if s.start >= cursor), len(spans))
             i = i if forward else i - 1
         self.session.set_current(ids[i % len(ids)])
+
+
+def _next_word(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

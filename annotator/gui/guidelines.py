@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QTextBrowser
 
 from ..model import Label
+from .highlighter import text_color_on
 
 
 class Guidelines(QTextBrowser):
@@ -21,7 +22,8 @@ class Guidelines(QTextBrowser):
         parts = ["<h3>Labels</h3><table cellspacing=4>"]
         for label in labels:
             parts.append(
-                f"<tr><td style='background:{html.escape(label.color)}; color:white; padding:2px 6px'>"
+                f"<tr><td style='background:{html.escape(label.color)}; "
+                f"color:{text_color_on(QColor(label.color)).name()}; padding:2px 6px'>"
                 f"<b>{html.escape(label.key)}</b></td><td><b>{html.escape(label.name)}</b></td>"
                 f"<td>{html.escape(label.description)}</td></tr>"
             )

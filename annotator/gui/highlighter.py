@@ -16,6 +16,17 @@ def tint(color: QColor, strength: float = 0.38) -> QColor:
     )
 
 
+def text_color_on(color: QColor) -> QColor:
+    """Black or white, whichever contrasts more with `color` (WCAG relative luminance): white on orange is unreadable."""
+
+    def linear(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * linear(color.red()) + 0.7152 * linear(color.green()) + 0.0722 * linear(color.blue())
+    return QColor("black") if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else QColor("white")
+
+
 class SpanHighlighter(QSyntaxHighlighter):
     """Formats each block from the marks the index holds for it; formats live on block layouts, not in the text.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -38,6 +38,7 @@ class LabelPalette(QWidget):
                 " border-radius: 4px; padding: 3px 10px; color: black; }"
                 f"QPushButton:hover {{ background: {tint(_color(label.color), 0.6).name()}; }}"
             )
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # clicking keeps the keyboard in the text
             button.clicked.connect(lambda _=False, name=label.name: self.chosen.emit(name))
             self._layout.addWidget(button)
             self.buttons[label.name] = button

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from ..model import Span
-from .highlighter import SpanHighlighter
+from .highlighter import SpanHighlighter, text_color_on
 from .session import Session
 from .spanindex import BlockIndex
 
@@ -130,7 +130,7 @@ class ArticleView(QPlainTextEdit):
         span = self.session.spans.get(self.session.current)
         if span is not None:
             color = QColor(self.colors.get(span.label, "#444444"))
-            extras.append(self._extra(self.to_view(span.start), self.to_view(span.end), color, QColor("white")))
+            extras.append(self._extra(self.to_view(span.start), self.to_view(span.end), color, text_color_on(color)))
         self.setExtraSelections(extras)
 
     def _extra(self, start: int, end: int, background: QColor, foreground: QColor) -> QTextEdit.ExtraSelection:
@@ -162,6 +162,12 @@ class ArticleView(QPlainTextEdit):
         cursor = self.textCursor()
         cursor.setPosition(self.to_view(start))
         cursor.setPosition(self.to_view(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def move_caret(self, cp: int) -> None:
+        """Put the caret at a code-point offset, selecting nothing."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.to_view(cp))
         self.setTextCursor(cursor)
 
     def clear_selection(self) -> None:

@@ -34,6 +34,7 @@ from .editor import Editor
 from .findbar import FindBar
 from .guidelines import Guidelines
 from .listpanel import ArticleListPanel
+from .notedialog import ask_note
 from .palette import LabelPalette
 from .session import Session
 from .spantable import SpanTableModel
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.list_panel)
         self.main_splitter.addWidget(self.text_splitter)
+        self.list_panel.setMinimumWidth(self.fontMetrics().horizontalAdvance("Search articles…") + 140)
+        self.main_splitter.setCollapsible(0, False)  # docks and small windows squeeze the text, not the list
         self.main_splitter.setStretchFactor(0, 1)
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setSizes([300, 900])
@@ -357,7 +360,7 @@ class MainWindow(QMainWindow):
         if span is None:
             self.statusBar().showMessage("Select a span first (click it, or Tab).", 4000)
             return
-        note, ok = QInputDialog.getMultiLineText(self, "Note", f"Note on {span.label} “{span.text[:60]}”:", span.note or "")
+        note, ok = ask_note(self, f"Note on {span.label} “{span.text[:60]}” (Ctrl+Enter saves):", span.note or "")
         if ok and (note.strip() or None) != span.note:
             self.editor.set_note(span, note.strip() or None)
 

@@ -132,7 +132,7 @@ def test_tab_edges_sentence_and_note_keys(store, make_window, qtbot, monkeypatch
     qtbot.keyClick(view, Qt.Key.Key_Left, ALT | SHIFT)  # end one word left
     qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)  # start one word right
     assert spans(store)[1] == (10, 15, "ACTOR", "China")
-    monkeypatch.setattr("annotator.gui.window.QInputDialog.getMultiLineText", lambda *a, **k: ("from the briefing", True))
+    monkeypatch.setattr("annotator.gui.window.ask_note", lambda *a, **k: ("from the briefing", True))
     qtbot.keyClick(view, Qt.Key.Key_N)
     assert store.spans("a000")[1].note == "from the briefing"
     qtbot.keyClick(view, Qt.Key.Key_Shift, ALT)  # nothing

@@ -144,7 +144,7 @@ def test_each_modes_keys_and_undo_act_only_while_it_is_shown(demo, make_window, 
     [span] = demo.spans(aid, "rita")
     assert window.session.current == span.id
     notes = []
-    monkeypatch.setattr("annotator.gui.window.QInputDialog.getMultiLineText", lambda *a, **k: notes.append(a) or ("", False))
+    monkeypatch.setattr("annotator.gui.window.ask_note", lambda *a, **k: notes.append(a) or ("", False))
     panel = enter_review(window, qtbot)
     for k in (Qt.Key.Key_1, Qt.Key.Key_3, Qt.Key.Key_Delete, Qt.Key.Key_N, Qt.Key.Key_W):
         key(qtbot, panel, k)
