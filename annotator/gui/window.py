@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"annotator — {Path(store.path).name}")
         self._restore()
         self._install_plugins()
+        self.view.setFocus()  # the keyboard starts in the text, not in the search box
 
     # -- building -------------------------------------------------------------------------------
 

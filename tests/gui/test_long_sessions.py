@@ -94,3 +94,15 @@ def test_the_shortcut_list_shows_keys_a_person_can_press(store, make_window):
     text = window.guidelines.toPlainText()
     assert "Ctrl+Z" in text and "F14" not in text and "Undo\nUndo" not in text
     assert window.actions["undo"].shortcut().toString() == "Ctrl+Z"
+
+
+def test_the_keyboard_starts_in_the_text(store, qtbot):
+    from annotator.gui.window import MainWindow
+
+    add(store, TEXT)
+    window = MainWindow(store, "tester")
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    assert window.focusWidget() is window.view
+    window.close()
