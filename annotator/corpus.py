@@ -112,6 +112,10 @@ def import_files(
 ) -> ImportReport:
     """Import every record of every file in one transaction: all of it, or (on any error) none of it."""
     files = expand(paths, fmt)
+    ours = {Path(store.path).resolve().with_name(Path(store.path).name + suffix) for suffix in ("", "-wal", "-shm")}
+    for path in files:
+        if path.resolve() in ours:  # opening it here would also drop SQLite's locks on it
+            raise UserError(f"{path}: is the database being imported into")
     total = sum(f.stat().st_size for f in files)
     report = ImportReport()
     errors: list[InputError] = []

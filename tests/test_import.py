@@ -228,3 +228,8 @@ def test_a_killed_import_leaves_all_or_nothing(tmp_path):
     assert store.article_count() == 0, "the kill came after the commit: make the file bigger"
     report = import_files(store, [path], annotator="a")
     assert report.new == 6000
+
+
+def test_the_database_itself_is_refused_as_input(store, tmp_path):
+    with pytest.raises(UserError, match="is the database being imported into"):
+        import_files(store, [Path(store.path)], fmt="txt", annotator="a")

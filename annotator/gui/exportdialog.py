@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..store import Store
+from .filedialogs import existing_directory, save_file_name
 
 
 class ExportDialog(QDialog):
@@ -89,9 +89,9 @@ class ExportDialog(QDialog):
     def _browse(self) -> None:
         fmt = self.formats[self.format.currentData()]
         if fmt.directory or self.split.text().strip():
-            path = QFileDialog.getExistingDirectory(self, "Export into folder", self.out.text())
+            path = existing_directory(self, "Export into folder", self.out.text())
         else:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to file", self.out.text())
+            path = save_file_name(self, "Export to file", self.out.text())
         if path:
             self.out.setText(path)
 

@@ -31,6 +31,7 @@ from ..errors import InputErrors, UserError
 from ..store import Store
 from . import spanedits
 from .editor import Editor
+from .filedialogs import make_dialog, save_file_name
 from .findbar import FindBar
 from .guidelines import Guidelines
 from .listpanel import ArticleListPanel
@@ -40,6 +41,18 @@ from .session import Session
 from .spantable import SpanTableModel
 from .storeevents import StoreEvents
 from .view import ArticleView
+
+IMPORT_FILTERS = {  # the file dialog's filter chooses the format
+    "Articles and canonical records (*.txt *.jsonl)": "auto",
+    "brat standoff (*.ann)": "brat",
+    "Label Studio JSON (*.json)": "label-studio",
+    "doccano JSONL (*.jsonl)": "doccano",
+    "Prodigy JSONL (*.jsonl)": "prodigy",
+    "W3C Web Annotation (*.jsonld *.json)": "w3c",
+    "spaCy DocBin (*.spacy)": "spacy",
+    "CoNLL (*.conll *.iob *.bio *.tsv)": "conll",
+    "All files (*)": "auto",
+}
 
 # Modules that add modes or panels to the window: each defines `install(window: MainWindow) -> None`
 # and calls `window.add_mode(...)`, `window.add_panel(...)` or `window.menus[...]`. Missing ones are skipped.
@@ -487,9 +500,9 @@ class MainWindow(QMainWindow):
     # -- files -------------------------------------------------------------------------------
 
     def choose_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_file_name(
             self, "Open or create a database", str(Path(self.store.path).parent), "Databases (*.db *.sqlite);;All files (*)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
+            confirm_overwrite=False,
         )
         if path:
             self.open_database(Path(path))
@@ -509,11 +522,13 @@ class MainWindow(QMainWindow):
         return window
 
     def import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", "Articles (*.txt *.jsonl);;All files (*)")
-        if paths:
-            self.run_import([Path(p) for p in paths])
+        dialog = make_dialog(self, "Import articles", "", ";;".join(IMPORT_FILTERS))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        if dialog.exec():
+            fmt = IMPORT_FILTERS.get(dialog.selectedNameFilter(), "auto")
+            self.run_import([Path(p) for p in dialog.selectedFiles()], fmt)
 
-    def run_import(self, paths: list[Path]):
+    def run_import(self, paths: list[Path], fmt: str = "auto", add_labels: bool = False):
         """Import in a worker thread (on its own connection) with a progress dialog."""
         from ..corpus import import_files
         from .workers import Task
@@ -523,7 +538,7 @@ class MainWindow(QMainWindow):
         def work(progress):
             store = Store(db)
             try:
-                return import_files(store, paths, annotator=annotator, progress=progress)
+                return import_files(store, paths, fmt=fmt, annotator=annotator, add_labels=add_labels, progress=progress)
             finally:
                 store.close()
 
@@ -531,7 +546,12 @@ class MainWindow(QMainWindow):
             self.list_panel.model.reload()
             self.list_panel.select(self.session.article_id)
             self._update_status()
-            if error is not None:
+            unknown = sorted({e.message.split("'")[1] for e in getattr(error, "errors", [])
+                              if e.path.endswith(".label") and e.message.startswith("unknown label")})
+            if unknown and not add_labels:
+                self._ask("Unknown labels", f"The files use labels this database does not have: {', '.join(unknown)}.\n"
+                          "Add them to the label set and import?", lambda: self.run_import(paths, fmt, add_labels=True))
+            elif error is not None:
                 self._report_error("Import failed; nothing was imported", error)
             else:
                 self.statusBar().showMessage(f"Imported: {report.summary()}", 10000)
@@ -585,6 +605,15 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()
+
+    def _ask(self, title: str, text: str, on_yes) -> QMessageBox:
+        """A yes/no question that does not block: `on_yes()` runs if the answer is yes."""
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, yes | no, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.buttonClicked.connect(lambda button: box.standardButton(button) == yes and on_yes())
+        box.open()
+        return box
 
     # -- help -------------------------------------------------------------------------------
 

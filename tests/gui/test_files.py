@@ -1,0 +1,60 @@
+"""File dialogs never read the files they list, and imports choose their format and can add labels."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox
+
+from annotator.gui.filedialogs import make_dialog
+from annotator.gui.window import IMPORT_FILTERS
+from annotator.model import Article
+from annotator.store import open_store
+
+
+def test_a_listed_database_keeps_its_write_ahead_log(tmp_path, qtbot):
+    """Qt's own dialog reads listed files to name their types, which drops SQLite's locks on ours."""
+    store = open_store(tmp_path / "work.db")
+    store.add_article(Article("a", "Written before the dialog."))
+    dialog = make_dialog(None, "Import", str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    listing = dialog.findChild(QAbstractItemView, "treeView")
+    qtbot.waitUntil(lambda: listing.model().rowCount(listing.rootIndex()) >= 3, timeout=5000)
+    qtbot.wait(1000)  # icons and types are gathered on Qt's own thread
+    dialog.close()
+    other = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM articles').fetchall(); c.close()"
+    subprocess.run([sys.executable, "-c", other, str(tmp_path / "work.db")], check=True)
+    assert (tmp_path / "work.db-wal").exists()
+    store.add_article(Article("b", "Written after the dialog."))
+    store.close()
+    assert open_store(tmp_path / "work.db").article_count() == 2
+
+
+def test_every_import_filter_names_a_reader():
+    from annotator.corpus import reader_for
+
+    for fmt in set(IMPORT_FILTERS.values()) - {"auto"}:
+        assert callable(reader_for(Path("x.any"), fmt))
+
+
+def test_import_with_unknown_labels_offers_to_add_them(store, make_window, qtbot, tmp_path):
+    window = make_window(store)
+    source = tmp_path / "doccano.jsonl"
+    source.write_text(json.dumps({"text": "Tokyo and Kyiv", "label": [[0, 5, "CITY"]]}) + "\n", encoding="utf-8")
+    window.run_import([source], "doccano")
+    qtbot.waitUntil(lambda: _question(window) is not None, timeout=10000)
+    box = _question(window)
+    assert "CITY" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: store.article_count() == 1, timeout=10000)
+    assert "CITY" in [label.name for label in store.labels()]
+    assert [s.text for s in store.spans(store.article_ids()[0])] == ["Tokyo"]
+
+
+def _question(window):
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible() and b.icon() == QMessageBox.Icon.Question]
+    return boxes[0] if boxes else None
