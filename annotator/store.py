@@ -264,27 +264,10 @@ class Store:
     def article_ids(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT id FROM articles ORDER BY rowid")]
 
-    def article_rows(self, annotator: str, *, search: str = "", status: str | None = None) -> list[ArticleRow]:
-        """The list the window shows: every matching article with its status and span count, no texts."""
-        where, params = [], [annotator, annotator]
-        if search:
-            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(fts_query(search))
-        if status:
-            where.append("coalesce(s.status, 'todo') = ?")
-            params.append(status)
-        sql = (
-            "SELECT a.id, a.title, coalesce(s.status, 'todo'), "
-            "(SELECT count(*) FROM spans p WHERE p.article_id = a.id AND p.annotator = ?) "
-            "FROM articles a LEFT JOIN statuses s ON s.article_id = a.id AND s.annotator = ? "
-            + ("WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.rowid"
-        )
-        return [ArticleRow(*row) for row in self.conn.execute(sql, params)]
-
     def article_page(
         self, annotator: str, *, search: str = "", status: str | None = None, after: int = 0, limit: int = 500
     ) -> list[tuple[int, ArticleRow]]:
-        """(rowid, row) of the next `limit` articles of `article_rows` after rowid `after`: lists that load as they scroll."""
+        """(rowid, row) of the next `limit` articles after rowid `after`, with status and span count: lists that load as they scroll."""
         where, params = ["a.rowid > ?"], [annotator, annotator, after]
         if search:
             where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
@@ -503,21 +486,9 @@ class Store:
             span_sql = f"SELECT {_SPAN_COLUMNS} FROM spans " + ("WHERE annotator = ? " if annotator else "")
             span_sql += "ORDER BY article_id, start, end DESC, label, annotator, id"
             span_params = [annotator] if annotator else []
-        # A second connection streams the spans beside the articles, a merge join on article_id.
-        reader = sqlite3.connect(self.path, check_same_thread=False)
-        try:
-            spans = reader.execute(span_sql, span_params)
-            pending = next(spans, None)
-            for row in articles:
-                article = _article(row)
-                found: list[Span] = []
-                while pending is not None and pending[1] <= article.id:
-                    if pending[1] == article.id:
-                        found.append(_span(pending))
-                    pending = next(spans, None)
-                yield article, found
-        finally:
-            reader.close()
+        spans = self.conn.execute(span_sql, span_params)
+        for row, found in _with_spans(articles, spans, itemgetter(1)):
+            yield _article(row), [_span(span) for span in found]
 
     def count_articles(self, *, annotator: str | None = None, status: str = "any") -> int:
         """How many articles `iter_articles` with the same filters yields."""
@@ -676,15 +647,8 @@ class Store:
             f"SELECT {_SPAN_COLUMNS} FROM spans {span_where}ORDER BY article_id",
             names or [],
         )
-        pending = spans.fetchone()
-        for row in articles:
-            article = _article(row)
-            found: list[Span] = []
-            while pending is not None and pending[1] <= article.id:
-                if pending[1] == article.id:
-                    found.append(_span(pending))
-                pending = next(spans, None)
-            yield article, found
+        for row, found in _with_spans(articles, spans, itemgetter(1)):
+            yield _article(row), [_span(span) for span in found]
 
     def span_rows_by_article(
         self, annotators: list[str], *, every: bool = False
@@ -701,13 +665,8 @@ class Store:
             f"WHERE annotator IN ({', '.join('?' * len(names))}) ORDER BY article_id",
             names,
         )
-        groups = groupby(spans, itemgetter(0))
-        group = next(groups, None)
-        for article_id, text in texts:
-            while group is not None and group[0] < article_id:
-                group = next(groups, None)
-            found = [row[1:] for row in group[1]] if group is not None and group[0] == article_id else []
-            yield article_id, text, found
+        for (article_id, text), found in _with_spans(texts, spans, itemgetter(0)):
+            yield article_id, text, [row[1:] for row in found]
 
     def article_ids_by_sha(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT text_sha256, id FROM articles"))
@@ -802,6 +761,16 @@ def _article_filter(annotator: str | None, status: str) -> tuple[list[str], list
     if status != "any":
         raise UserError(f"unknown status filter {status!r} (any, done, reviewed)")
     return [], []
+
+
+def _with_spans(articles: Iterable[tuple], spans: Iterable[tuple], article_of) -> Iterator[tuple[tuple, list[tuple]]]:
+    """Each article row (id first) with the span rows whose `article_of(row)` is its id: a merge join, both in id order."""
+    groups = groupby(spans, article_of)
+    group = next(groups, None)
+    for row in articles:
+        while group is not None and group[0] < row[0]:
+            group = next(groups, None)
+        yield row, (list(group[1]) if group is not None and group[0] == row[0] else [])
 
 
 def _span(row) -> Span:

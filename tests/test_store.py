@@ -102,7 +102,7 @@ def test_full_text_search_with_prefix_and_diacritics(store, article):
     assert [row[0] for row in store.search("zurich cafe")] == ["a2"]
     assert store.search("nothing-here") == []
     assert store.search('"unbalanced') == []
-    assert [r.id for r in store.article_rows("alice", search="china")] == ["a1"]
+    assert [row.id for _, row in store.article_page("alice", search="china")] == ["a1"]
 
 
 def test_iter_articles_streams_spans_with_their_articles(store, article):
