@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from ..store import ArticleRow, Store
+from .tablemodel import ROOT, ListTableModel
 
 STATUS_NAMES = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 
-ROOT = QModelIndex()
 
 
-class ArticleListModel(QAbstractTableModel):
+class ArticleListModel(ListTableModel):
     """Rows of `Store.article_page`, fetched a page at a time as the view scrolls."""
 
     COLUMNS = ("Title", "Status", "Spans")
@@ -38,7 +38,7 @@ class ArticleListModel(QAbstractTableModel):
             self.annotator = annotator
         self.rows, self._after, self._exhausted = [], 0, False
         self.endResetModel()
-        self.fetchMore(QModelIndex())
+        self.fetchMore(ROOT)
 
     # -- lazy loading --------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ class ArticleListModel(QAbstractTableModel):
         self._exhausted = len(page) < self.PAGE
         if not page:
             return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
+        self.beginInsertRows(ROOT, len(self.rows), len(self.rows) + len(page) - 1)
         self.rows.extend(row for _, row in page)
         self._after = page[-1][0]
         self.endInsertRows()
@@ -84,16 +84,8 @@ class ArticleListModel(QAbstractTableModel):
 
     # -- the model ----------------------------------------------------------------------------
 
-    def rowCount(self, parent=ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def items(self) -> list:
+        return self.rows
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ..model import Span
 from .highlighter import tint
 from .session import Session
-
-ROOT = QModelIndex()
+from .tablemodel import ROOT, ListTableModel
 
 
 def _order(span: Span) -> tuple:
     return (span.start, -span.end, span.label, span.id)
 
 
-class SpanTableModel(QAbstractTableModel):
+class SpanTableModel(ListTableModel):
     """Label, text, start–end and note of each span; the note column is editable (an undoable edit)."""
 
     COLUMNS = ("Label", "Text", "Start–end", "Note")
@@ -49,14 +48,14 @@ class SpanTableModel(QAbstractTableModel):
 
     def _insert(self, span: Span) -> None:
         row = bisect_left(self.spans, _order(span), key=_order)
-        self.beginInsertRows(QModelIndex(), row, row)
+        self.beginInsertRows(ROOT, row, row)
         self.spans.insert(row, span)
         self.endInsertRows()
 
     def _remove(self, span: Span) -> None:
         row = bisect_left(self.spans, _order(span), key=_order)
         if row < len(self.spans) and self.spans[row].id == span.id:
-            self.beginRemoveRows(QModelIndex(), row, row)
+            self.beginRemoveRows(ROOT, row, row)
             del self.spans[row]
             self.endRemoveRows()
 
@@ -69,16 +68,8 @@ class SpanTableModel(QAbstractTableModel):
             self._remove(old)
             self._insert(new)
 
-    def rowCount(self, parent=ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.spans)
-
-    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def items(self) -> list:
+        return self.spans
 
     def flags(self, index):
         flags = super().flags(index)
