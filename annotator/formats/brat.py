@@ -25,8 +25,21 @@ _ATTRIBUTE = re.compile(r"[AM]\S*\t(\S+) (T\S*)(?: (.+))?")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 
 
+@cache
+def _has_space(label: str) -> bool:
+    return re.search(r"\s", label) is not None
+
+
+@cache
+def _fits_attribute(value: str) -> bool:
+    """brat attribute values cannot hold whitespace, | or ,."""
+    return re.search(r"[\s|,]", value) is None
+
+
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """[start, end) cut at line breaks into the pieces brat can show."""
+    if text.find("\n", start, end) < 0 and text.find("\r", start, end) < 0:
+        return [(start, end)]
     out, position = [], start
     for match in _BREAKS.finditer(text, start, end):
         if match.start() > position:
@@ -54,7 +67,7 @@ class Writer:
         lines, n = [], 0
         for span in spans:
             parts = fragments(text, span.start, span.end)
-            if not parts or re.search(r"\s", span.label):
+            if not parts or _has_space(span.label):
                 why = "only line breaks, which brat cannot hold" if not parts else "label holds whitespace, which brat types cannot"
                 self.ctx.drop(article, span, why)
                 continue
@@ -65,7 +78,7 @@ class Writer:
             lines.append(f"T{n}\t{span.label} {offsets}\t{' '.join(text[a:b] for a, b in parts)}\n")
             if span.note:
                 lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(span.note.splitlines())}\n")
-            if span.annotator and not re.search(r"[\s|,]", span.annotator):
+            if span.annotator and _fits_attribute(span.annotator):
                 lines.append(f"A{n}\tAnnotator T{n} {span.annotator}\n")
                 self.annotators.add(span.annotator)
         with open(self.folder / f"{name}.ann", "w", encoding="utf-8", newline="\n") as handle:
