@@ -115,7 +115,9 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
               help="Spans off token boundaries (token formats): widen to tokens, narrow to tokens, or drop.")
 @click.option("--scheme", type=click.Choice(["iob2", "bioes"]), default="iob2", show_default=True,
               help="Tag scheme of conll and hf.")
-def export(db_path, fmt, out, annotator, gold, status, label_names, split, seed, alignment, scheme):
+@click.option("--shard-size", type=click.IntRange(min=0), default=0,
+              help="spacy: a folder of DocBin files of this many articles each, for flat memory (spacy train reads it).")
+def export(db_path, fmt, out, annotator, gold, status, label_names, split, seed, alignment, scheme, shard_size):
     """Export articles and spans for training or for another tool; every span left out is reported.
 
     Example: annotator export --format conll --labels ACTOR,LOCATION --split train=0.8,dev=0.1,test=0.1 --out data/
@@ -123,7 +125,7 @@ def export(db_path, fmt, out, annotator, gold, status, label_names, split, seed,
     from .exporting import export as run
 
     options = {"annotator": annotator, "gold": gold, "status": status, "labels": _names(label_names),
-               "split": split, "seed": seed, "alignment": alignment, "scheme": scheme}
+               "split": split, "seed": seed, "alignment": alignment, "scheme": scheme, "shard_size": shard_size}
     store = open_db(db_path)
     with _progress("Exporting") as progress:
         summary = _export_to_stdout(run, store, fmt, options) if out == "-" else run(
@@ -136,8 +138,8 @@ def _export_to_stdout(run, store, fmt: str, options: dict):
     import shutil
     import tempfile
 
-    if options["split"] or fmt == "brat":
-        raise UserError("--out - needs a single-file format and no --split")
+    if options["split"] or options["shard_size"] or fmt == "brat":
+        raise UserError("--out - needs a single-file format and no --split or --shard-size")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export"
         summary = run(store, fmt, path, **options)

@@ -135,6 +135,7 @@ class Context:
         self.order = {name: i for i, name in enumerate(self.label_names)}
         self.tag_names = tag_names(self.label_names, scheme)
         self.split = "all"
+        self.shard_size = 0  # spacy: articles per DocBin file, 0 for one file
         self._dropped_path = dropped_path
         self._dropped_handle = None
 
@@ -191,6 +192,7 @@ def export(
     seed: int = 0,
     alignment: str = "expand",
     scheme: str = "iob2",
+    shard_size: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExportSummary:
     """Write the chosen articles and spans in format `fmt` to `out` (a file, or a directory for brat and splits).
@@ -207,7 +209,11 @@ def export(
     chosen = _choose_labels(store.labels(), labels)
     shares = parse_split(split)
     out = Path(out)
-    as_directory = kind.directory or bool(shares)
+    if shard_size and fmt != "spacy":
+        raise UserError("--shard-size applies to the spacy format only")
+    if shard_size < 0:
+        raise UserError("--shard-size must be a positive number of articles (0: one file)")
+    as_directory = kind.directory or bool(shares) or bool(shard_size)
     _check_target(out, as_directory)
     staging = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -215,6 +221,7 @@ def export(
     summary = ExportSummary(fmt, out, alignment=alignment)
     sidecar = (lambda name: staging / name) if as_directory else (lambda name: staging / f"{out.stem}.{name}")
     ctx = Context(chosen, scheme, alignment, summary, sidecar("dropped.jsonl"))
+    ctx.shard_size = shard_size
     names = list(shares) or ["all"]
     writers = {}
     try:

@@ -140,6 +140,30 @@ def test_spacy_docbin_reads_back_with_all_spans_and_flat_ents(tmp_path):
             f for f in flat if f[0] == article.text_sha256}
 
 
+def test_spacy_shards_are_a_folder_spacy_reads_and_we_import_back(tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.training.corpus import walk_corpus
+
+    from annotator.corpus import import_files
+    from annotator.store import open_store
+
+    store = make_store(tmp_path)
+    articles = store.article_count()
+    out = tmp_path / "train.spacy"
+    summary = export(store, "spacy", out, shard_size=2)
+    parts = sorted(p.name for p in out.iterdir() if p.suffix == ".spacy")
+    assert parts == [f"part-{n:05d}.spacy" for n in range(1, (articles + 1) // 2 + 1)]
+    assert (out / "manifest.json").exists() and summary.articles == articles
+    docs = [doc for part in walk_corpus(out, ".spacy")
+            for doc in spacy.tokens.DocBin().from_disk(part).get_docs(spacy.blank("xx").vocab)]
+    assert len(docs) == articles
+    again = open_store(tmp_path / "again.db")
+    import_files(again, [out], fmt="spacy", annotator="z")
+    assert {a.text_sha256 for a, _ in again.iter_articles()} == {a.text_sha256 for a, _ in store.iter_articles()}
+    with pytest.raises(UserError, match="spacy format only"):
+        export(store, "conll", tmp_path / "x.conll", shard_size=2)
+
+
 def test_missing_extras_name_the_one_to_install(tmp_path, monkeypatch):
     store = make_store(tmp_path)
     monkeypatch.setitem(sys.modules, "spacy", None)

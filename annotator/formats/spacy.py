@@ -29,13 +29,29 @@ def _spacy():
 
 
 class Writer:
-    """Collects Docs in one DocBin (spaCy holds it in memory) and writes it on close."""
+    """Collects Docs in a DocBin, which spaCy holds in memory, and writes it on close.
+
+    With `ctx.shard_size` N, `path` is a folder of DocBin files of N articles each (`spacy train`
+    reads such a folder), so memory stays flat however large the corpus.
+    """
 
     def __init__(self, path: Path, ctx):
-        self.Doc, DocBin, Vocab = _spacy()
+        self.Doc, self.DocBin, Vocab = _spacy()
         self.path, self.ctx = path, ctx
+        self.shard_size = getattr(ctx, "shard_size", 0)
+        self.shards = 0
+        if self.shard_size:
+            path.mkdir(parents=True, exist_ok=True)
         self.vocab = Vocab()
-        self.docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
+        self.docbin = self._new_docbin()
+
+    def _new_docbin(self):
+        return self.DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
+
+    def _flush(self) -> None:
+        self.shards += 1
+        self.docbin.to_disk(self.path / f"part-{self.shards:05d}.spacy")
+        self.docbin = self._new_docbin()
 
     def add(self, article: Article, spans: list[Span]) -> None:
         laid = self.ctx.tokenize(article, spans, keep_overlap=True)
@@ -50,6 +66,8 @@ class Writer:
             "spans": [[p.span.annotator, p.span.note] for p in laid.placed],
         }
         self.docbin.add(doc)
+        if self.shard_size and len(self.docbin) >= self.shard_size:
+            self._flush()
 
     def _doc(self, text: str, tokens):
         """A Doc whose text is `text` exactly: our tokens, and the whitespace between them as spaCy holds it."""
@@ -70,7 +88,10 @@ class Writer:
         return self.Doc(self.vocab, words=words, spaces=spaces)
 
     def close(self) -> None:
-        self.docbin.to_disk(self.path)
+        if not self.shard_size:
+            self.docbin.to_disk(self.path)
+        elif len(self.docbin) or not self.shards:
+            self._flush()
 
 
 def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:

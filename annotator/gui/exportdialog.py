@@ -59,6 +59,7 @@ class ExportDialog(QDialog):
         self.alignment.addItems(ALIGNMENTS)
         self.scheme = QComboBox()
         self.scheme.addItems(SCHEMES)
+        self.shard_size = QSpinBox(maximum=10_000_000, singleStep=1000, specialValueText="one file")
 
         form = QFormLayout(self)
         form.addRow("Format", self.format)
@@ -71,6 +72,7 @@ class ExportDialog(QDialog):
         form.addRow("Split seed", self.seed)
         form.addRow("Token alignment", self.alignment)
         form.addRow("Tag scheme", self.scheme)
+        form.addRow("Articles per .spacy file", self.shard_size)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -81,7 +83,8 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         fmt = self.formats[self.format.currentData()]
         self.alignment.setEnabled(fmt.tokens)
-        self.scheme.setEnabled(self.format.currentData() == "conll")
+        self.scheme.setEnabled(self.format.currentData() in ("conll", "hf"))
+        self.shard_size.setEnabled(self.format.currentData() == "spacy")
         path = Path(self.out.text() or "annotations")
         stem = path.with_suffix("") if path.suffix else path
         self.out.setText(str(stem if fmt.directory else stem.with_suffix(fmt.extension)))
@@ -107,4 +110,5 @@ class ExportDialog(QDialog):
             "seed": self.seed.value(),
             "alignment": self.alignment.currentText(),
             "scheme": self.scheme.currentText(),
+            "shard_size": self.shard_size.value() if self.format.currentData() == "spacy" else 0,
         }

@@ -115,6 +115,11 @@ def test_the_export_dialog_offers_every_format(store, qtbot):
     dialog.format.setCurrentIndex(list(FORMATS).index("conll"))
     options = dialog.options()
     assert options["fmt"] == "conll" and options["out"].suffix == ".conll" and options["annotator"] == "tester"
+    assert not dialog.shard_size.isEnabled() and options["shard_size"] == 0
+    dialog.format.setCurrentIndex(list(FORMATS).index("spacy"))
+    assert dialog.shard_size.isEnabled()
+    dialog.shard_size.setValue(5000)
+    assert dialog.options()["shard_size"] == 5000
 
 
 def test_other_modes_and_panels_plug_in(store, make_window, qtbot):
