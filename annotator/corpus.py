@@ -5,10 +5,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import schema
@@ -85,6 +84,12 @@ def _read(path: Path, fmt: str, encoding: str, options: dict | None, importer: _
     return read(path, encoding=encoding, **(options or {}))
 
 
+def _checked_items(path: Path, fmt: str, encoding: str, options: dict | None, importer: _Importer):
+    """(item, check_record(item)) for each record of a file; errors come with None."""
+    for item in _read(path, fmt, encoding, options, importer):
+        yield item, (None if isinstance(item, InputError) else check_record(item))
+
+
 def reader_for(path: Path, fmt: str) -> Callable[..., Iterator[Incoming | InputError]]:
     name = fmt if fmt != "auto" else READERS.get(path.suffix.lower())
     if name is None:
@@ -122,71 +127,48 @@ def import_files(
     done_bytes = 0
     with store.transaction():
         importer = _Importer(store, annotator, add_labels, report)
-        try:
-            for path in files:
-                try:
-                    for item in _read(path, fmt, encoding, reader_options, importer):
-                        errors += [item] if isinstance(item, InputError) else importer.add(item)
-                        if errors and not skip_invalid:
-                            break
-                except InputError as e:
-                    errors.append(e)
-                if errors and not skip_invalid:
-                    raise InputErrors(errors)
-                done_bytes += path.stat().st_size
-                if progress:
-                    progress(done_bytes, total)
-            importer.flush()
-        finally:
-            importer.close()
+        for path in files:
+            try:
+                for count, (item, checked) in enumerate(_checked_items(path, fmt, encoding, reader_options, importer), 1):
+                    errors += [item] if isinstance(item, InputError) else importer.add(item, checked)
+                    if errors and not skip_invalid:
+                        break
+                    if progress and count % 1000 == 0 and getattr(item, "offset", None):
+                        progress(done_bytes + item.offset, total)
+            except InputError as e:
+                errors.append(e)
+            if errors and not skip_invalid:
+                raise InputErrors(errors)
+            done_bytes += path.stat().st_size
+            if progress:
+                progress(done_bytes, total)
+        importer.flush()
     report.skipped = errors
     return report
 
 
-class _Writer:
-    """Inserts batches on a second thread while the next batch is parsed and checked.
-
-    sqlite3 releases the GIL while SQLite works, so parsing and FTS indexing overlap on two cores.
-    The caller must `drain()` before touching the connection itself.
-    """
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            batch = self.queue.get()
-            try:
-                if batch is None:
-                    return
-                if self.error is None:
-                    self.store.insert_article_rows(batch[0])
-                    self.store.insert_span_rows(batch[1])
-            except BaseException as e:  # re-raised in the importing thread
-                self.error = e
-            finally:
-                self.queue.task_done()
-
-    def _check(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-    def put(self, article_rows: list[tuple], span_rows: list[tuple]) -> None:
-        self._check()
-        self.queue.put((article_rows, span_rows))
-
-    def drain(self) -> None:
-        self.queue.join()
-        self._check()
-
-    def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
-        self._check()
+def check_record(item: Incoming) -> tuple[str, list[InputError]]:
+    """(text SHA-256, problems) from what one record says alone: schema, text_sha256, span offsets and texts."""
+    record, file, line = item.record, item.file, item.line
+    if not schema.fast_check("record")(record):
+        return "", [InputError(file, line, path, message) for path, message in schema.errors("record", record)]
+    text = record["text"]
+    sha = sha256_text(text)
+    if "text_sha256" in record and record["text_sha256"] != sha:
+        return sha, [InputError(file, line, "$.text_sha256", f"{record['text_sha256'][:12]}… does not match the text ({sha[:12]}…)")]
+    problems = []
+    for i, span in enumerate(record.get("spans", [])):
+        start, end, where = span["start"], span["end"], f"$.spans[{i}]"
+        if end > len(text):
+            problems.append(InputError(file, line, f"{where}.end", f"{end} is past the end of the text ({len(text)})"))
+        elif end <= start:
+            problems.append(InputError(file, line, f"{where}.end", f"{end} is not after start {start}"))
+        elif "text" in span and span["text"] != text[start:end]:
+            problems.append(InputError(
+                file, line, f"{where}.text",
+                f"{_cut(span['text'])} differs from the text at [{start}, {end}): {_cut(text[start:end])}",
+            ))
+    return sha, problems
 
 
 class _Importer:
@@ -194,32 +176,26 @@ class _Importer:
 
     def __init__(self, store: Store, annotator: str, add_labels: bool, report: ImportReport):
         self.store, self.annotator, self.add_labels, self.report = store, annotator, add_labels, report
-        self.check = schema.fast_check("record")
         self.labels = {label.name for label in store.labels()}
         self.declared: set[str] = set()  # labels the files' own configuration declares (added when used)
         self.ids_by_sha, self.shas_by_id = store.article_keys()
         self.article_rows: list[tuple] = []
         self.span_rows: list[tuple] = []
-        self.writer = _Writer(store)
+        self.stamp = now()  # one creation time a batch
 
-    def add(self, item: Incoming) -> list[InputError]:
+    def add(self, item: Incoming, checked: tuple[str, list[InputError]] | None = None) -> list[InputError]:
+        """Buffer one record's rows, or return its problems; `checked` is check_record(item) when done elsewhere."""
         record, file, line = item.record, item.file, item.line
         self.report.notes += [n for n in item.notes if n not in self.report.notes]
         self.declared.update(item.labels)
-        problems = [InputError(file, line, path, message) for path, message in
-                    ([] if self.check(record) else schema.errors("record", record))]
+        sha, problems = checked or check_record(item)
+        if sha:  # the record fits the schema, so its spans can be read
+            problems = problems + self.check_labels(record.get("spans", []), file, line)
         if problems:
             return problems
-        text = record["text"]
-        sha = sha256_text(text)
-        if "text_sha256" in record and record["text_sha256"] != sha:
-            return [InputError(file, line, "$.text_sha256", f"{record['text_sha256'][:12]}… does not match the text ({sha[:12]}…)")]
-        spans = record.get("spans", [])
-        problems = self.check_spans(spans, text, file, line)
-        if problems:
-            return problems
+        text, spans = record["text"], record.get("spans", [])
         article_id = self.ids_by_sha.get(sha)
-        stamp = now()
+        stamp = self.stamp
         if article_id is None:
             article_id = record.get("id") or sha[:16]
             if article_id in self.shas_by_id:
@@ -227,7 +203,7 @@ class _Importer:
                     return [InputError(file, line, "$.id", f"article {article_id!r} already exists with a different text")]
                 article_id = f"{article_id}-{sha[:8]}"
             self.article_rows.append((
-                article_id, record.get("title") or title_of(text), text, sha, record.get("source", Path(file).name),
+                article_id, record.get("title") or title_of(text), text, sha, record["source"] if "source" in record else _file_name(file),
                 json.dumps(record.get("meta", {}), ensure_ascii=False), stamp,
             ))
             self.report.new += 1
@@ -235,11 +211,10 @@ class _Importer:
         else:
             self.report.present += 1
             self.flush()
-            self.writer.drain()
             existing = self.store.span_keys(article_id)
         self.ids_by_sha[sha] = article_id
         self.shas_by_id[article_id] = sha
-        origin = Path(file).name
+        origin = _file_name(file)
         for span in spans:
             key = (span.get("annotator") or self.annotator, span["start"], span["end"], span["label"])
             if key in existing:
@@ -253,29 +228,19 @@ class _Importer:
             self.flush()
         return []
 
-    def check_spans(self, spans: list[dict], text: str, file: str, line: int | None) -> list[InputError]:
+    def check_labels(self, spans: list[dict], file: str, line: int | None) -> list[InputError]:
+        """Unknown labels are problems, unless --add-labels or the source declares them: then they are added."""
         problems = []
         for i, span in enumerate(spans):
-            start, end, where = span["start"], span["end"], f"$.spans[{i}]"
-            if end > len(text):
-                problems.append(InputError(file, line, f"{where}.end", f"{end} is past the end of the text ({len(text)})"))
-            elif end <= start:
-                problems.append(InputError(file, line, f"{where}.end", f"{end} is not after start {start}"))
-            elif "text" in span and span["text"] != text[start:end]:
-                problems.append(InputError(
-                    file, line, f"{where}.text",
-                    f"{_cut(span['text'])} differs from the text at [{start}, {end}): {_cut(text[start:end])}",
-                ))
             if span["label"] not in self.labels:
                 if self.add_labels or span["label"] in self.declared:
                     self.flush()
-                    self.writer.drain()
                     self.store.add_label(span["label"])
                     self.labels.add(span["label"])
                     self.report.added_labels.append(span["label"])
                 else:
                     problems.append(InputError(
-                        file, line, f"{where}.label",
+                        file, line, f"$.spans[{i}].label",
                         f"unknown label {span['label']!r} (known: {', '.join(sorted(self.labels))}; --add-labels adds it)",
                     ))
         return problems
@@ -286,16 +251,17 @@ class _Importer:
         if article_id is None:
             return None
         self.flush()
-        self.writer.drain()
         return self.store.article(article_id).text
 
     def flush(self) -> None:
-        if self.article_rows or self.span_rows:
-            self.writer.put(self.article_rows, self.span_rows)
-            self.article_rows, self.span_rows = [], []
+        self.store.insert_article_rows(self.article_rows)
+        self.store.insert_span_rows(self.span_rows)
+        self.article_rows, self.span_rows, self.stamp = [], [], now()
 
-    def close(self) -> None:
-        self.writer.close()
+
+@lru_cache(maxsize=64)
+def _file_name(file: str) -> str:
+    return Path(file).name
 
 
 def _cut(text: str, limit: int = 40) -> str:

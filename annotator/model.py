@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
@@ -14,12 +15,16 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")  # what str.splitlines() splits at
+
+
 def title_of(text: str) -> str:
     """The first non-empty line of a text, stripped, at most 200 characters."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return ""
+    first = re.search(r"[^\s]", text)
+    if first is None:
+        return ""
+    end = _LINE_BREAK.search(text, first.start())
+    return text[first.start() : end.start() if end else len(text)].strip()[:200]
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,6 @@ class _Compiler:
         if "type" in schema:
             kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
             test = " or ".join(_TYPE_TESTS[k].format(v=v) for k in kinds)
-            if "boolean" not in kinds:
-                test = f"type({v}) is not bool and ({test})"
             out.append(f"{pad}if not ({test}): return False")
         for key in ("minimum", "maximum"):
             if key in schema:

@@ -17,6 +17,7 @@ class Incoming:
     line: int | None = None
     labels: tuple[str, ...] = ()  # labels the source declares (brat's annotation.conf, a Label Studio config)
     notes: tuple[str, ...] = ()  # what the reader wants the user told (spans re-anchored, relations not imported)
+    offset: int | None = None  # bytes of the file read so far, for progress within a large file
 
 
 def read_bytes(path: Path) -> bytes:

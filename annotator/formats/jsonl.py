@@ -16,8 +16,10 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
     """Each line's record, or the error that line holds; blank lines are skipped."""
     file = str(path)
     check_text_file(path)
+    offset = 0
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
+            offset += len(raw)
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
@@ -28,7 +30,7 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
             except json.JSONDecodeError as e:
                 yield InputError(file, number, "", f"malformed JSON at column {e.colno}: {e.msg}")
                 continue
-            yield Incoming(record, file, number)
+            yield Incoming(record, file, number, offset=offset)
 
 
 _LINE_SEPARATORS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
