@@ -233,3 +233,13 @@ def test_a_killed_import_leaves_all_or_nothing(tmp_path):
 def test_the_database_itself_is_refused_as_input(store, tmp_path):
     with pytest.raises(UserError, match="is the database being imported into"):
         import_files(store, [Path(store.path)], fmt="txt", annotator="a")
+
+
+def test_progress_moves_within_one_large_file(store, tmp_path):
+    path = write_jsonl(tmp_path / "many.jsonl", [{"text": f"Article number {i}."} for i in range(2500)])
+    calls = []
+    import_files(store, [path], annotator="a", progress=lambda done, total: calls.append((done, total)))
+    total = path.stat().st_size
+    assert calls[-1] == (total, total)
+    assert [done for done, _ in calls[:-1]] == sorted(done for done, _ in calls[:-1])
+    assert 0 < calls[0][0] < total and len(calls) >= 3
