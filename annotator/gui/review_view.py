@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from ..model import Span
 from ..offsets import OffsetMap
+from ..review import Candidate
 from .highlighter import SpanHighlighter
 from .spanindex import BlockIndex
 
@@ -18,21 +19,11 @@ STYLE_TEXT = ("- - -", "·····", "~~~~", "-·-·", "-··-")
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(Candidate):
     """One line of the candidate list: a candidate (or a span only the reviewer made) and where it stands."""
 
-    start: int
-    end: int
-    label: str
-    text: str
-    annotators: tuple[str, ...]
-    kind: str
     state: str  # accepted, rejected, pending
     candidate: object
-
-    @property
-    def key(self) -> tuple[int, int, str]:
-        return (self.start, self.end, self.label)
 
 
 class ReviewHighlighter(SpanHighlighter):
