@@ -49,12 +49,16 @@ def record(article: Article, spans: Iterable[Span]) -> dict:
     }
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
 def line(article: Article, spans: Iterable[Span]) -> str:
-    """The record as one line of JSON, ending in a newline."""
-    text = _dumps(record(article, spans))
+    """The record as one line of compact JSON (as SQLite writes it: see Store.iter_record_json), ending in a newline."""
+    return finish_line(_dumps(record(article, spans)))
+
+
+def finish_line(text: str) -> str:
+    """One record's JSON made safe to stand as a line, with its newline."""
     for separator, escaped in _LINE_SEPARATORS:
         if separator in text:  # raw, they split lines for str.splitlines() and older JavaScript
             text = text.replace(separator, escaped)
@@ -79,6 +83,10 @@ class Writer:
 
     def add(self, article: Article, spans: list[Span]) -> None:
         self.handle.write(line(article, spans))
+
+    def add_json(self, text: str) -> None:
+        """A record already written as JSON (by the store)."""
+        self.handle.write(finish_line(text))
 
     def close(self) -> None:
         self.handle.close()

@@ -1,0 +1,52 @@
+"""SQLite's JSON of a record is exactly the text formats.jsonl.line() makes: the fast canonical export."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator.formats.jsonl import finish_line, line
+from annotator.model import Article, GoldSpan, Span
+from annotator.store import open_store
+from tests.conftest import HARD_TEXTS
+
+odd = st.text(alphabet=st.sampled_from(['"', "\\", "\x00", "\x1f", "\x7f", "\u2028", "\x85", "é", "😀", "a", "\t", "/"]),
+              max_size=6)
+meta = st.dictionaries(st.sampled_from(["a", "b", "é"]), st.one_of(
+    st.integers(-5, 10**12), st.floats(allow_nan=False, allow_infinity=False), odd, st.none(), st.booleans(),
+    st.lists(st.integers(0, 3), max_size=2)), max_size=3)
+
+
+@st.composite
+def articles(draw):
+    text = draw(st.lists(st.sampled_from([*HARD_TEXTS, "plain"]), min_size=1, max_size=3).map("".join))
+    spans = []
+    for _ in range(draw(st.integers(0, 5))):
+        start = draw(st.integers(0, len(text) - 1))
+        end = draw(st.integers(start + 1, len(text)))
+        spans.append(Span(start, end, draw(st.sampled_from(["CLAIM", "ACTOR"])), text[start:end],
+                          draw(st.sampled_from(["a", "b"])), draw(st.none() | odd)))
+    return text, draw(odd), draw(meta), spans
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(articles(), min_size=1, max_size=3))
+def test_sql_records_equal_python_records(tmp_path_factory, batch):
+    store = open_store(tmp_path_factory.mktemp("json") / "s.db")
+    for i, (text, title, extra, spans) in enumerate(batch):
+        article = Article(f"x{i}", text, title=title or "t", source=title, meta=extra)
+        if store.article_by_sha(article.text_sha256):
+            continue
+        store.add_article(article)
+        for span in spans:
+            store.add_span(article.id, span)
+        if spans:
+            store.set_status(article.id, "a", "done")
+            first = spans[0]
+            store.add_gold_span(article.id, GoldSpan(first.start, first.end, first.label, first.text, "rev", ("a",)))
+    for options in ({}, {"annotator": "a"}, {"status": "done", "annotator": "a"}, {"gold": True}):
+        python = [line(a, s) for a, s in store.iter_articles(**options)]
+        sql = [finish_line(text) for _, text in store.iter_record_json(**options)]
+        assert sql == python, options
+        assert all(json.loads(text) for text in sql)
+    store.close()
