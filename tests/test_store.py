@@ -118,10 +118,13 @@ def test_iter_articles_streams_spans_with_their_articles(store, article):
 
 
 def make_old_database(path, version):
+    """A database as annotator at schema `version` left it (its own triggers index the article for search)."""
     store = Store(path, migrate=False)
     store.migrate(to=version)
-    store.add_article(Article("old", "An article from an older annotator."))
     store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO articles (id, title, text, text_sha256) VALUES ('old', 'Old', ?, ?)",
+                     ("An article from an older annotator.", Article("x", "An article from an older annotator.").text_sha256))
 
 
 def test_older_database_opens_and_upgrades(tmp_path):
@@ -132,6 +135,9 @@ def test_older_database_opens_and_upgrades(tmp_path):
     assert store.version == SCHEMA_VERSION == len(MIGRATIONS)
     assert store.article("old").text == "An article from an older annotator."
     assert store.gold_spans("old") == []
+    store.add_article(Article("new", "An article from this annotator."))
+    assert [row[0] for row in store.search("annotator")] == ["old", "new"]
+    assert [row[0] for row in store.search("older")] == ["old"]
 
 
 def test_newer_database_is_refused_and_left_untouched(tmp_path):
@@ -153,3 +159,13 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
     sqlite3.connect(other).execute("CREATE TABLE t (x)")
     with pytest.raises(UserError, match="not an annotator database"):
         open_store(other)
+
+
+def test_search_index_stays_in_step_with_articles(store, tmp_path):
+    store.add_article(Article("one", "Zürich talks"))
+    with store.transaction():
+        store.insert_article_rows([(f"b{i}", "t", f"Batch text {i}", f"{i:064x}", "", "{}", "") for i in range(5)])
+    assert store.integrity_ok()
+    assert [row[0] for row in store.search("batch")] == [f"b{i}" for i in range(5)]
+    store.conn.execute("INSERT INTO articles (id, text, text_sha256) VALUES ('sneaky', 'not indexed', 'x')")
+    assert not store.integrity_ok()  # a row written behind the store's back is caught
