@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -101,6 +101,11 @@ class Decision:
     def empty(self) -> bool:
         return not (self.add or self.remove or self.reject or self.unreject or self.status)
 
+    def inverted(self) -> Decision:
+        """The decision that takes this one back."""
+        return replace(self, add=self.remove, remove=self.add, reject=self.unreject, unreject=self.reject,
+                       status=self.status[::-1] if self.status else None)
+
 
 def apply(store: Store, d: Decision) -> None:
     with store.transaction():
@@ -117,17 +122,7 @@ def apply(store: Store, d: Decision) -> None:
 
 
 def revert(store: Store, d: Decision) -> None:
-    with store.transaction():
-        for gold in d.add:
-            store.delete_gold_span(d.article_id, gold.key)
-        for key in d.reject:
-            store.delete_rejection(d.article_id, key)
-        for gold in d.remove:
-            store.add_gold_span(d.article_id, gold)
-        for key in d.unreject:
-            store.add_rejection(d.article_id, key, d.reviewer)
-        if d.status:
-            store.set_review_status(d.article_id, d.status[0], d.reviewer)
+    apply(store, d.inverted())
 
 
 def plan(
