@@ -50,3 +50,23 @@ def test_sql_records_equal_python_records(tmp_path_factory, batch):
         assert sql == python, options
         assert all(json.loads(text) for text in sql)
     store.close()
+
+
+def test_large_jsonl_export_in_two_processes_equals_one(tmp_path, monkeypatch):
+    from annotator import exporting
+
+    store = open_store(tmp_path / "s.db")
+    for i, text in enumerate([*HARD_TEXTS, "plain one", "plain two"]):
+        store.add_article(Article(f"id{i:02d}", text))
+        store.add_span(f"id{i:02d}", Span(0, 1, "ACTOR", text[0], "a", "n"))
+    store.set_status("id03", "a", "done")
+    for options in ({}, {"annotator": "a", "status": "done"}):
+        monkeypatch.setattr(exporting, "PARALLEL_FROM", 10**9)
+        one = exporting.export(store, "jsonl", tmp_path / "one.jsonl", **options)
+        monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)
+        seen = []
+        two = exporting.export(store, "jsonl", tmp_path / "two.jsonl", progress=lambda d, t, seen=seen: seen.append((d, t)), **options)
+        assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+        assert (two.articles, two.spans) == (one.articles, one.spans)
+        assert seen[-1] == (one.articles, one.articles)
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*partial*"))
