@@ -125,7 +125,7 @@ def import_files(
     report = ImportReport()
     errors: list[InputError] = []
     done_bytes = 0
-    with store.transaction():
+    with store.large_cache(), store.transaction():
         importer = _Importer(store, annotator, add_labels, report)
         for path in files:
             try:

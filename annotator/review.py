@@ -324,7 +324,7 @@ def merge(store: Store, paths: Iterable[str | Path]) -> MergeReport:
         for path in paths:
             others.append((Path(path), open_other(path, store)))
         report = MergeReport()
-        with store.transaction():
+        with store.large_cache(), store.transaction():
             for path, other in others:
                 _merge_one(store, other, path.name, report)
     finally:

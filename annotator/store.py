@@ -25,6 +25,7 @@ PALETTE = (  # Okabe-Ito, safe for the common colour-vision deficiencies
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
 )
 KEYS = "1234567890"
+CACHE_MIB = 8  # SQLite's page cache per connection; large_cache() raises it for bulk writes
 
 
 def now() -> str:
@@ -118,7 +119,7 @@ class Store:
             conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10, uri=readonly)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports insert into random-keyed indexes
+            conn.execute(f"PRAGMA cache_size = -{CACHE_MIB * 1024}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:
@@ -168,6 +169,15 @@ class Store:
         """synchronous=NORMAL (in WAL): a commit still survives the process being killed, only not a power cut,
         and skips the fsync that costs ~6 ms of every single-span edit in the window."""
         self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    @contextmanager
+    def large_cache(self, mib: int = 64) -> Iterator[None]:
+        """A bigger page cache while bulk work inserts into random-keyed indexes (imports, merges)."""
+        self.conn.execute(f"PRAGMA cache_size = -{mib * 1024}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_MIB * 1024}")
 
     # -- transactions and change notification ---------------------------------------------------
 
