@@ -335,7 +335,7 @@ def merge(store: Store, paths: Iterable[str | Path]) -> MergeReport:
 
 def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> None:
     labels = {label.name for label in store.labels()}
-    by_sha = store.article_ids_by_sha()
+    by_sha, _ = store.article_keys()
     taken = set(by_sha.values())
     stamp = now()
     article_rows: list[tuple] = []

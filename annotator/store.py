@@ -254,10 +254,6 @@ class Store:
         row = self.conn.execute("SELECT id FROM articles WHERE text_sha256 = ?", (sha,)).fetchone()
         return row[0] if row else None
 
-    def article_sha(self, article_id: str) -> str | None:
-        row = self.conn.execute("SELECT text_sha256 FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row[0] if row else None
-
     def add_article(self, article: Article) -> None:
         with self.transaction():
             self._insert_articles([(article.id, article.title, article.text, article.text_sha256, article.source,
@@ -745,9 +741,6 @@ class Store:
         for (article_id, text), found in _with_spans(texts, spans, itemgetter(0)):
             yield article_id, text, [row[1:] for row in found]
 
-    def article_ids_by_sha(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT text_sha256, id FROM articles"))
-
     def status_rows(self) -> list[tuple[str, str, str, str]]:
         """(article_id, annotator, status, updated) of every per-annotator status."""
         return list(self.conn.execute("SELECT article_id, annotator, status, updated FROM statuses"))
@@ -893,14 +886,3 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
             raise UserError(f"{path}: no such database")
         path.parent.mkdir(parents=True, exist_ok=True)
     return Store(path)
-
-
-def iter_chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

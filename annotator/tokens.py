@@ -89,11 +89,17 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return result
 
 
-def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the whitespace at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    return start, end
+
+
+def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    start, end = trim(text, start, end)
     if start < end:
         out.append((start, end))
 
@@ -128,10 +134,7 @@ def sentence_tokens(
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end) to whole tokens and trim surrounding whitespace; (start, start) if nothing is left."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = trim(text, start, end)
     if start >= end:
         return start, start
     for token in tokenize(text, max(0, start - 200), min(len(text), end + 200)):

@@ -32,7 +32,7 @@ def test_new_database_is_wal_with_foreign_keys_and_default_labels(store):
 def test_article_is_stored_verbatim(store, article):
     assert article.text == TEXT
     assert article.title == "Japan and 😀 NATO met in Brussels."
-    assert article.text_sha256 == store.article_sha("a1")
+    assert article.text_sha256 == store.article_keys()[1]["a1"]
 
 
 def test_add_update_delete_and_restore_a_span(store, article):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from ..tokens import snap_to_words
+from ..tokens import snap_to_words, trim
 from . import spanedits
 from .commands import AddSpan, DeleteSpan, UpdateSpan
 from .session import Session
@@ -42,7 +42,7 @@ class Editor(QObject):
             if self.snap:
                 start, end = snap_to_words(text, start, end)
             else:
-                start, end = _trim(text, start, end)
+                start, end = trim(text, start, end)
             if start >= end:
                 self.message.emit("Nothing but spaces selected.")
                 return
@@ -118,9 +118,3 @@ def _next_word(text: str, position: int) -> int:
     return position
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
