@@ -33,6 +33,7 @@ class Format:
     directory: bool = False
     offsets: str = "code points"
     tokens: bool = False  # spans are laid on tokens (alignment and overlap apply)
+    halves: bool = False  # a second process may write half the articles beside the first (Writer.reserve/handoff/take)
 
 
 FORMATS: dict[str, Format] = {
@@ -43,7 +44,7 @@ FORMATS: dict[str, Format] = {
                  offsets="tokens", tokens=True),
     "conll": Format("CoNLL token<TAB>tag, IOB2 (or BIOES), -DOCSTART- between articles", ".conll",
                     offsets="tokens", tokens=True),
-    "brat": Format("brat standoff: DOC.txt + DOC.ann per article, annotation.conf", "", directory=True),
+    "brat": Format("brat standoff: DOC.txt + DOC.ann per article, annotation.conf", "", directory=True, halves=True),
     "label-studio": Format("Label Studio export JSON with annotations[].result[] + labeling config XML", ".json"),
     "doccano": Format("doccano sequence labeling JSONL {text, label: [[start, end, label]]}", ".jsonl",
                       offsets="utf-16 code units"),
@@ -149,12 +150,21 @@ class Context:
         split = self.summary.splits[self.split]
         split["spans"] -= 1
         split["labels"][span.label] -= 1
-        if self._dropped_handle is None:
-            self._dropped_handle = open(self._dropped_path, "w", encoding="utf-8")  # noqa: SIM115 (closed by close())
-        self._dropped_handle.write(json.dumps({
+        self._dropped().write(json.dumps({
             "article": article.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text,
             "annotator": span.annotator, "split": self.split, "reason": reason,
         }, ensure_ascii=False) + "\n")
+
+    def append_dropped(self, path: Path) -> None:
+        """Add the dropped-spans lines another process wrote (see _write_in_halves)."""
+        if path.exists() and path.stat().st_size:
+            with open(path, encoding="utf-8") as lines:
+                shutil.copyfileobj(lines, self._dropped())
+
+    def _dropped(self):
+        if self._dropped_handle is None:
+            self._dropped_handle = open(self._dropped_path, "w", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        return self._dropped_handle
 
     def moved(self, count: int, reason: str) -> None:
         if count:
@@ -234,25 +244,14 @@ def export(
             else:
                 target = staging / f"{name}{kind.extension}" if shares else staging
             writers[name] = module.Writer(target, ctx)
-        total = store.count_articles(annotator=annotator, status=status) if progress else 0
-        wanted = set(ctx.label_names)
-        if fmt == "jsonl" and not shares and wanted >= {label.name for label in store.labels()}:
-            _write_canonical(store, writers["all"], summary, annotator, status, gold, progress, total)
+        total = store.count_articles(annotator=annotator, status=status) if progress or kind.halves else 0
+        selection = {"annotator": annotator, "status": status, "gold": gold}
+        if fmt == "jsonl" and not shares and set(ctx.label_names) >= {label.name for label in store.labels()}:
+            _write_canonical(store, writers["all"], summary, selection, progress, total)
+        elif kind.halves and total >= PARALLEL_FROM:
+            _write_in_halves(store, fmt, writers, ctx, shares, seed, selection, progress, total, staging)
         else:
-            for done, (article, spans) in enumerate(
-                store.iter_articles(annotator=annotator, status=status, gold=gold), 1
-            ):
-                ctx.split = split_of(article.text_sha256, shares, seed) if shares else "all"
-                spans = [s for s in spans if s.label in wanted]
-                counts = summary.splits[ctx.split]
-                counts["articles"] += 1
-                counts["spans"] += len(spans)
-                counts["labels"].update(s.label for s in spans)
-                summary.articles += 1
-                summary.spans += len(spans)
-                writers[ctx.split].add(article, spans)
-                if progress and (done % 200 == 0 or done == total):
-                    progress(done, total)
+            _write_articles(store, writers, ctx, shares, seed, selection, progress, total)
         while writers:
             writers.popitem()[1].close()
         for name, content in getattr(module, "sidecars", lambda ctx: {})(ctx).items():
@@ -274,29 +273,45 @@ def export(
     return summary
 
 
+def _write_articles(store: Store, writers: dict, ctx: Context, shares: dict, seed: int, selection: dict,
+                    progress, total: int, *, from_id: str | None = None, before_id: str | None = None) -> None:
+    """Each chosen article, with its spans of the chosen labels, counted and handed to its split's writer."""
+    summary, wanted = ctx.summary, set(ctx.label_names)
+    for done, (article, spans) in enumerate(store.iter_articles(**selection, from_id=from_id, before_id=before_id), 1):
+        ctx.split = split_of(article.text_sha256, shares, seed) if shares else "all"
+        spans = [s for s in spans if s.label in wanted]
+        counts = summary.splits[ctx.split]
+        counts["articles"] += 1
+        counts["spans"] += len(spans)
+        counts["labels"].update(s.label for s in spans)
+        summary.articles += 1
+        summary.spans += len(spans)
+        writers[ctx.split].add(article, spans)
+        if progress and (done % 200 == 0 or done == total):
+            progress(done, total)
+
+
 PARALLEL_FROM = 20_000  # articles: below this a second process costs more than it saves
 
 
-def _write_canonical(store: Store, writer, summary: ExportSummary, annotator, status, gold, progress, total) -> None:
+def _write_canonical(store: Store, writer, summary: ExportSummary, selection: dict, progress, total) -> None:
     """Every record as SQLite's JSON functions write it: the generic loop's output, three times as fast.
 
     A large export is cut in two: a second process writes the second half of the ids into a part
     file while this one writes the first, and the part is appended (SQLite itself is the bottleneck).
     """
-    total = total or store.count_articles(annotator=annotator, status=status)
-    middle = store.middle_article_id(annotator=annotator, status=status) if total >= PARALLEL_FROM else None
+    total = total or store.count_articles(annotator=selection["annotator"], status=selection["status"])
+    middle = store.middle_article_id(annotator=selection["annotator"], status=selection["status"]) if total >= PARALLEL_FROM else None
     part = writer.handle.name + ".part" if middle else None
-    helper = _start_part(store.path, part, annotator, status, gold, middle) if middle else None
+    helper = _start_part("write_part", {"db": store.path, "part": part, "selection": selection, "middle": middle}) if middle else None
     done = 0
     try:
-        for done, (_, text) in enumerate(store.iter_record_json(
-                annotator=annotator, status=status, gold=gold, before_id=middle), 1):
+        for done, (_, text) in enumerate(store.iter_record_json(**selection, before_id=middle), 1):
             writer.add_json(text)
             if progress and done % 200 == 0:
-                progress(done, total)
+                progress(min(2 * done, total) if middle else done, total)
         if helper is not None:
-            if helper.wait() != 0:
-                raise RuntimeError(f"the process writing the second half of {writer.handle.name} failed")
+            _wait_for(helper)
             writer.add_file(Path(part))
             done = total
     finally:
@@ -306,32 +321,115 @@ def _write_canonical(store: Store, writer, summary: ExportSummary, annotator, st
             Path(part).unlink(missing_ok=True)
     if progress:
         progress(done, total)
-    counts = Counter(store.span_label_counts(annotator=annotator, status=status, gold=gold))
+    counts = Counter(store.span_label_counts(**selection))
     summary.articles, summary.spans = done, sum(counts.values())
     summary.splits["all"].update(articles=done, spans=summary.spans, labels=counts)
 
 
-def _start_part(db: str, part: str, annotator, status: str, gold: bool, middle: str):
-    """A Python process writing the records from `middle` on into `part` (see write_part)."""
-    root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen(
-        [sys.executable, "-c", "from annotator.exporting import write_part; write_part()",
-         db, part, annotator or "", status, "gold" if gold else "", middle],
-        stdin=subprocess.DEVNULL, env=env,
-    )
+def _write_in_halves(store: Store, fmt: str, writers: dict, ctx: Context, shares: dict, seed: int, selection: dict,
+                     progress, total: int, staging: Path) -> None:
+    """The generic loop over the first half of the ids here, and over the second in another process.
+
+    Both write into the same folders. The other process first reserves the file names of the first
+    half, so both together name the files as one process would; the counts it returns are added here.
+    """
+    summary = ctx.summary
+    middle = store.middle_article_id(annotator=selection["annotator"], status=selection["status"])
+    result, dropped = staging / ".second-half.json", staging / ".second-half.dropped.jsonl"
+    job = {"db": store.path, "format": fmt, "selection": selection, "middle": middle, "labels": ctx.label_names,
+           "scheme": ctx.scheme, "alignment": ctx.alignment, "shares": shares, "seed": seed,
+           "targets": {name: str(writer.folder) for name, writer in writers.items()},
+           "result": str(result), "dropped": str(dropped)}
+    helper = _start_part("export_part", job)
+    try:
+        half = (lambda done, _: progress(min(2 * done, total), total)) if progress else None
+        _write_articles(store, writers, ctx, shares, seed, selection, half, total, before_id=middle)
+        _wait_for(helper)
+        part = json.loads(result.read_text("utf-8"))
+        for name in ("articles", "spans", "tokens", "not_in_ents"):
+            setattr(summary, name, getattr(summary, name) + part[name])
+        summary.dropped.update(part["dropped"])
+        summary.moved.update(part["moved"])
+        for name, counts in part["splits"].items():
+            mine = summary.splits[name]
+            mine["articles"] += counts["articles"]
+            mine["spans"] += counts["spans"]
+            mine["labels"].update(counts["labels"])
+        for name, state in part["writers"].items():
+            writers[name].take(state)
+        ctx.append_dropped(dropped)
+        if progress:
+            progress(total, total)
+    finally:
+        helper.kill()
+        helper.wait()
+        result.unlink(missing_ok=True)
+        dropped.unlink(missing_ok=True)
+
+
+def export_part() -> None:
+    """In the second process: the generic loop over the articles from the job's middle id on (see _write_in_halves)."""
+    try:
+        _export_part(json.loads(sys.argv[1]))
+    except OSError as e:  # the user's problem (a full disk, say): one line, told apart from a bug by the status
+        print(f"{e.filename or 'export'}: {e.strerror or e}", file=sys.stderr)
+        sys.exit(USER_ERROR_STATUS)
+
+
+def _export_part(job: dict) -> None:
+    store = Store(job["db"], readonly=True)
+    summary = ExportSummary(job["format"], Path(job["result"]), alignment=job["alignment"])
+    ctx = Context(_choose_labels(store.labels(), job["labels"]), job["scheme"], job["alignment"], summary,
+                  Path(job["dropped"]))
+    module = format_module(job["format"])
+    writers = {name: module.Writer(Path(folder), ctx) for name, folder in job["targets"].items()}
+    for name in writers:
+        summary.splits[name] = {"articles": 0, "spans": 0, "labels": Counter()}
+    selection = job["selection"]
+    shares, seed = job["shares"], job["seed"]
+    for article_id, sha in store.iter_article_keys(annotator=selection["annotator"], status=selection["status"],
+                                                   before_id=job["middle"]):
+        writers[split_of(sha, shares, seed) if shares else "all"].reserve(article_id)
+    _write_articles(store, writers, ctx, shares, seed, selection, None, 0, from_id=job["middle"])
+    ctx.close()
+    Path(job["result"]).write_text(json.dumps({
+        "articles": summary.articles, "spans": summary.spans, "tokens": summary.tokens,
+        "not_in_ents": summary.not_in_ents, "dropped": summary.dropped, "moved": summary.moved,
+        "splits": summary.splits, "writers": {name: writer.handoff() for name, writer in writers.items()},
+    }), "utf-8")
 
 
 def write_part() -> None:
-    """In the second process: write canonical records of the ids from argv's middle on into argv's part file."""
+    """In the second process: write canonical records of the ids from the job's middle on into its part file."""
     from .formats.jsonl import finish_line
 
-    db, part, annotator, status, gold, middle = sys.argv[1:7]
-    store = Store(db, readonly=True)
-    with open(part, "w", encoding="utf-8", newline="") as out:
-        for _, text in store.iter_record_json(annotator=annotator or None, status=status, gold=bool(gold),
-                                              from_id=middle):
+    job = json.loads(sys.argv[1])
+    store = Store(job["db"], readonly=True)
+    with open(job["part"], "w", encoding="utf-8", newline="") as out:
+        for _, text in store.iter_record_json(**job["selection"], from_id=job["middle"]):
             out.write(finish_line(text))
+
+
+def _start_part(function: str, job: dict) -> subprocess.Popen:
+    """A Python process running `function` of this module on `job`, with its errors piped back."""
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen(
+        [sys.executable, "-c", f"from annotator.exporting import {function}; {function}()", json.dumps(job)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+    )
+
+
+USER_ERROR_STATUS = 3  # how export_part says its failure is the user's (a full disk), not a bug
+
+
+def _wait_for(helper: subprocess.Popen) -> None:
+    """Wait for a second process; its failure becomes this export's error."""
+    _, errors = helper.communicate()
+    if helper.returncode == USER_ERROR_STATUS:
+        raise UserError(errors.decode("utf-8", "replace").strip())
+    if helper.returncode != 0:
+        raise RuntimeError(f"the second export process failed:\n{errors.decode('utf-8', 'replace')}")
 
 
 def _choose_labels(known: list[Label], wanted: list[str] | None) -> list[Label]:

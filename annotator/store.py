@@ -483,27 +483,30 @@ class Store:
         return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def iter_articles(
-        self, *, annotator: str | None = None, status: str = "any", gold: bool = False
+        self, *, annotator: str | None = None, status: str = "any", gold: bool = False,
+        from_id: str | None = None, before_id: str | None = None,
     ) -> Iterator[tuple[Article, list[Span]]]:
         """Every article (filtered by status) with its spans, streamed in id order with flat memory.
 
         `gold=True` yields the gold layer's spans (annotator = reviewer) and, with status
-        `reviewed`, only reviewed articles.
+        `reviewed`, only reviewed articles. `from_id` and `before_id` bound the article ids.
         """
-        where, params = _article_filter(annotator, status)
+        where, params = _id_bounds(*_article_filter(annotator, status), "a.id", from_id, before_id)
         articles = self.conn.execute(
             "SELECT a.id, a.text, a.title, a.source, a.meta, a.text_sha256 FROM articles a "
             + ("WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id",
             params,
         )
+        span_where, span_params = _id_bounds([], [], "article_id", from_id, before_id)
         if gold:
-            span_sql = ("SELECT id, article_id, coalesce(reviewer, ''), label, start, end, text, note FROM gold_spans "
-                        "ORDER BY article_id, start, end DESC, label, id")
-            span_params: list = []
+            span_sql = "SELECT id, article_id, coalesce(reviewer, ''), label, start, end, text, note FROM gold_spans "
+            order = "ORDER BY article_id, start, end DESC, label, id"
         else:
-            span_sql = f"SELECT {_SPAN_COLUMNS} FROM spans " + ("WHERE annotator = ? " if annotator else "")
-            span_sql += "ORDER BY article_id, start, end DESC, label, annotator, id"
-            span_params = [annotator] if annotator else []
+            span_sql = f"SELECT {_SPAN_COLUMNS} FROM spans "
+            order = "ORDER BY article_id, start, end DESC, label, annotator, id"
+            if annotator:
+                span_where, span_params = [*span_where, "annotator = ?"], [*span_params, annotator]
+        span_sql += ("WHERE " + " AND ".join(span_where) + " " if span_where else "") + order
         spans = self.conn.execute(span_sql, span_params)
         for row, found in _with_spans(articles, spans, itemgetter(1)):
             yield _article(row), [_span(span) for span in found]
@@ -517,10 +520,7 @@ class Store:
         The same text as `formats.jsonl.line()` makes from `iter_articles`, at about three times its speed.
         `from_id` and `before_id` bound the article ids, for exporting a corpus in parts.
         """
-        where, params = _article_filter(annotator, status)
-        for clause, bound in (("a.id >= ?", from_id), ("a.id < ?", before_id)):
-            if bound is not None:
-                where, params = [*where, clause], [*params, bound]
+        where, params = _id_bounds(*_article_filter(annotator, status), "a.id", from_id, before_id)
         if gold:
             spans = ("SELECT start, end, label, text, coalesce(reviewer, '') AS annotator, note FROM gold_spans g "
                      "WHERE g.article_id = a.id ORDER BY start, end DESC, label, id")
@@ -538,6 +538,14 @@ class Store:
             + ("WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id"
         )
         return self.conn.execute(sql, span_params + params)
+
+    def iter_article_keys(
+        self, *, annotator: str | None = None, status: str = "any", before_id: str | None = None
+    ) -> Iterator[tuple[str, str]]:
+        """(id, text_sha256) of the articles `iter_articles` with the same filters yields, in order, without their texts."""
+        where, params = _id_bounds(*_article_filter(annotator, status), "a.id", None, before_id)
+        sql = "SELECT a.id, a.text_sha256 FROM articles a " + ("WHERE " + " AND ".join(where) if where else "")
+        return self.conn.execute(sql + " ORDER BY a.id", params)
 
     def middle_article_id(self, *, annotator: str | None = None, status: str = "any") -> str | None:
         """The id that cuts what `iter_articles` yields into two halves (None for an empty selection)."""
@@ -825,6 +833,14 @@ def _wanted_articles(names: list[str] | None, every: bool) -> tuple[str, list]:
             [*names, *names, len(names)],
         )
     return f"SELECT DISTINCT article_id FROM spans WHERE annotator IN ({marks})", list(names)
+
+
+def _id_bounds(where: list[str], params: list, column: str, from_id: str | None, before_id: str | None):
+    """`where` and `params` with `column` >= from_id and < before_id added (where given)."""
+    for clause, bound in ((f"{column} >= ?", from_id), (f"{column} < ?", before_id)):
+        if bound is not None:
+            where, params = [*where, clause], [*params, bound]
+    return where, params
 
 
 def _article_filter(annotator: str | None, status: str) -> tuple[list[str], list]:

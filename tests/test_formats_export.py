@@ -244,3 +244,51 @@ def test_every_format_exports_and_reports_progress(tmp_path):
         assert summary.articles == 3 and out.exists(), name
         assert str(out) in summary.summary()
     assert len(NEWS) == 3
+
+
+BREAKS = "Alice\nBob went to Paris.\n\nThe end."
+HALVES = [  # ids that clash as file names across the two halves ("a" after "A", "b_x" after "B x")
+    {"id": article_id, "text": f"{BREAKS} ({article_id})", "spans": [
+        {"start": 0, "end": 9, "label": "ACTOR", "note": "two\nlines"},  # crosses a line break: two fragments
+        {"start": 5, "end": 6, "label": "ACTOR"},  # only a line break: dropped
+        {"start": 5, "end": 9, "label": "ACTOR", "annotator": f"ann{i % 3}"},  # starts with one: moved
+        {"start": 17, "end": 22, "label": "LOCATION"}]}
+    for i, article_id in enumerate(["A", "B x", "C", "D", "a", "b_x", "c", "e"])
+]
+
+
+@pytest.mark.parametrize("split", [None, "train=0.5,test=0.5"])
+def test_brat_export_in_two_processes_equals_one(tmp_path, monkeypatch, split):
+    from annotator import exporting
+
+    store = make_store(tmp_path, HALVES)
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 10**9)
+    one = export(store, "brat", tmp_path / "one", split=split, seed=3)
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)
+    seen = []
+    two = export(store, "brat", tmp_path / "two", split=split, seed=3, progress=lambda d, t: seen.append((d, t)))
+    files = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    assert {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*")
+            if p.is_file() and p.name != "manifest.json"} == {p: data for p, data in files.items() if p.name != "manifest.json"}
+    assert len([p for p in files if p.suffix == ".ann"]) == 8
+    assert b"ann0|ann1|ann2" in next(data for p, data in files.items() if p.name == "annotation.conf")
+    assert two.summary() == one.summary().replace(str(tmp_path / "one"), str(tmp_path / "two"))
+    assert two.dropped == {"only line breaks, which brat cannot hold": 8} and sum(two.moved.values()) == 8
+    assert seen[-1] == (8, 8)
+    manifests = [json.loads((tmp_path / name / "manifest.json").read_text()) for name in ("one", "two")]
+    assert [{k: v for k, v in m.items() if k != "created"} for m in manifests] == [
+        {k: v for k, v in manifests[0].items() if k != "created"}] * 2
+    assert not [p for p in tmp_path.rglob(".*") if "second-half" in p.name or "partial" in p.name]
+
+
+def test_a_failing_second_process_fails_the_export_and_leaves_nothing(tmp_path, monkeypatch):
+    from annotator import exporting
+
+    store = make_store(tmp_path, HALVES)
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(exporting, "_start_part", lambda function, job: exporting.subprocess.Popen(
+        [sys.executable, "-c", f"import sys; print('{job['targets']['all']}: No space left on device', file=sys.stderr);"
+         f" sys.exit({exporting.USER_ERROR_STATUS})"], stderr=exporting.subprocess.PIPE))
+    with pytest.raises(UserError, match="No space left on device"):
+        export(store, "brat", tmp_path / "out")
+    assert not [p for p in tmp_path.iterdir() if "out" in p.name]

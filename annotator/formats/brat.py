@@ -8,6 +8,7 @@ attributes in the article's meta, and reports relations, events and normalizatio
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -56,37 +57,53 @@ class Writer:
     def __init__(self, path: Path, ctx):
         self.folder, self.ctx = path, ctx
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.prefix = f"{self.folder}{os.sep}"
         self.names: set[str] = set()
         self.annotators: set[str] = set()
+        self.spaced = {name for name in ctx.label_names if _has_space(name)}
 
     def add(self, article: Article, spans: list[Span]) -> None:
-        name = self._name(article)
         text = article.text
-        with open(self.folder / f"{name}.txt", "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
         lines, n = [], 0
         for span in spans:
-            parts = fragments(text, span.start, span.end)
-            if not parts or _has_space(span.label):
-                why = "only line breaks, which brat cannot hold" if not parts else "label holds whitespace, which brat types cannot"
-                self.ctx.drop(article, span, why)
-                continue
-            if (parts[0][0], parts[-1][1]) != (span.start, span.end):
-                self.ctx.moved(1, "began or ended with a line break, which brat leaves out")
-            n += 1
-            offsets = ";".join(f"{a} {b}" for a, b in parts)
-            lines.append(f"T{n}\t{span.label} {offsets}\t{' '.join(text[a:b] for a, b in parts)}\n")
+            start, end, label = span.start, span.end, span.label
+            if text.find("\n", start, end) < 0 and text.find("\r", start, end) < 0 and label not in self.spaced:
+                n += 1
+                lines.append(f"T{n}\t{label} {start} {end}\t{span.text}\n")
+            else:
+                parts = fragments(text, start, end)
+                if not parts or label in self.spaced:
+                    why = "only line breaks, which brat cannot hold" if not parts else "label holds whitespace, which brat types cannot"
+                    self.ctx.drop(article, span, why)
+                    continue
+                if (parts[0][0], parts[-1][1]) != (start, end):
+                    self.ctx.moved(1, "began or ended with a line break, which brat leaves out")
+                n += 1
+                offsets = ";".join(f"{a} {b}" for a, b in parts)
+                lines.append(f"T{n}\t{label} {offsets}\t{' '.join(text[a:b] for a, b in parts)}\n")
             if span.note:
                 lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(span.note.splitlines())}\n")
             if span.annotator and _fits_attribute(span.annotator):
                 lines.append(f"A{n}\tAnnotator T{n} {span.annotator}\n")
                 self.annotators.add(span.annotator)
-        with open(self.folder / f"{name}.ann", "w", encoding="utf-8", newline="\n") as handle:
-            handle.write("".join(lines))
+        path = self.prefix + self._name(article)
+        _write_new(path + ".txt", text.encode())
+        _write_new(path + ".ann", "".join(lines).encode())
+
+    def reserve(self, article_id: str) -> None:
+        """Keep the file name of an article another process writes into this folder."""
+        self.names.add(_plain_name(article_id).lower())
+
+    def handoff(self) -> dict:
+        """What another process's writer needs to know to close the folder for both (see take)."""
+        return {"annotators": sorted(self.annotators)}
+
+    def take(self, state: dict) -> None:
+        self.annotators.update(state["annotators"])
 
     def _name(self, article: Article) -> str:
         """A file name from the article id, unique in the folder (also on case-insensitive file systems)."""
-        name = _SAFE_NAME.sub("_", article.id)[:100].strip("._") or "article"
+        name = _plain_name(article.id)
         if name.lower() in self.names:
             name = f"{name}-{article.text_sha256[:12]}"
         self.names.add(name.lower())
@@ -101,6 +118,21 @@ class Writer:
         )
         colors = "\n".join(f"{label.name}\tbgColor:{label.color}" for label in self.ctx.labels)
         (self.folder / "visual.conf").write_text(f"[labels]\n\n[drawing]\n{colors}\n", encoding="utf-8")
+
+
+def _plain_name(article_id: str) -> str:
+    return _SAFE_NAME.sub("_", article_id)[:100].strip("._") or "article"
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """Write a file that must not exist yet (two processes may share the folder)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 @cache
