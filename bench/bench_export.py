@@ -28,18 +28,52 @@ RESULT = {"seconds": time.perf_counter() - started, "articles": summary.articles
 """
 
 
+PLAIN_FILES = """
+import os, sqlite3
+conn = sqlite3.connect(sys.argv[1])
+out = sys.argv[2]
+os.makedirs(out)
+started = time.perf_counter()
+for article_id, text in conn.execute("SELECT id, text FROM articles ORDER BY id"):
+    for suffix, data in ((".txt", text.encode()), (".ann", b"x" * 500)):
+        fd = os.open(f"{out}/{article_id}{suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        os.write(fd, data)
+        os.close(fd)
+RESULT = {"seconds": time.perf_counter() - started}
+"""
 SHARDS = 5000  # articles per .spacy file in the sharded spaCy run
 
 
-def measure(db: Path, fmt: str, shard_size: int = 0) -> dict:
+def measure(db: Path, fmt: str, shard_size: int = 0, keep: bool = False) -> dict:
+    """One export in a fresh process; its output is removed unless `keep` (then it is result['out'])."""
     from annotator.exporting import FORMATS
 
     out = OUT / f"export-{fmt}{FORMATS[fmt].extension or '-dir'}"
     result = run_child(CHILD, str(db), fmt, str(out), str(shard_size))
+    if keep:
+        return {**result, "out": out}
     shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
     for sidecar in OUT.glob(f"export-{fmt}.*"):
         sidecar.unlink()
     return result
+
+
+def brat_against_plain_files(db: Path) -> tuple[dict, str]:
+    """The brat export, and the same number of new files written with no formatting, one process, in one run.
+
+    Both outputs are removed only after both runs: this machine's ext4 (no journal) makes new files slow for
+    minutes after many are deleted, which would handicap whichever ran second.
+    """
+    brat = measure(db, "brat", keep=True)
+    plain_out = OUT / "export-plain-files"
+    shutil.rmtree(plain_out, ignore_errors=True)
+    plain = run_child(PLAIN_FILES, str(db), str(plain_out))
+    shutil.rmtree(brat["out"])
+    shutil.rmtree(plain_out)
+    note = (f"brat against plain file writing in the same run (each article's text and 500 bytes written into two new "
+            f"files by one process, nothing formatted): {brat['seconds']:.1f} s against {plain['seconds']:.1f} s, "
+            f"{brat['seconds'] / plain['seconds']:.2f}x.")
+    return brat, note
 
 
 def main() -> None:
@@ -53,11 +87,16 @@ def main() -> None:
     small = max(1, args.articles // 10)
     big_db = make_corpus_db(OUT / f"store-{args.articles}.db", args.articles)
     small_db = make_corpus_db(OUT / f"store-{small}.db", small)
-    rows = []
+    rows, notes = [], []
     tiny_db = make_corpus_db(OUT / f"store-{max(1, small // 10)}.db", max(1, small // 10))
     for fmt in args.formats.split(","):
-        big, little = (measure(small_db, fmt), measure(tiny_db, fmt)) if fmt in IN_MEMORY else (
-            measure(big_db, fmt), measure(small_db, fmt))
+        if fmt == "brat":
+            big, note = brat_against_plain_files(big_db)
+            little = measure(small_db, fmt)
+            notes.append(note)
+        else:
+            big, little = (measure(small_db, fmt), measure(tiny_db, fmt)) if fmt in IN_MEMORY else (
+                measure(big_db, fmt), measure(small_db, fmt))
         spans_rate = big["spans"] / big["seconds"]
         tokens_rate = big["tokens"] / big["seconds"] if big["tokens"] else 0
         unit, goal = TARGETS.get(fmt, (None, None))
@@ -77,8 +116,10 @@ def main() -> None:
             f"peak memory (VmHWM) at {args.articles:,} and at {small:,} articles "
             "(streaming: the two should be close). spaCy's DocBin holds every Doc in memory until it is written "
             "(about 90 KB an article here), so one file is measured at a tenth and a hundredth of the corpus, "
-            f"and `--shard-size {SHARDS:,}` (a folder of DocBin files) at full size.\n\n")
+            f"and `--shard-size {SHARDS:,}` (a folder of DocBin files) at full size. Above 20,000 articles "
+            "the jsonl and brat exports run a second process for the second half; the peaks are the first one's.\n\n")
     body += table(rows, ("format", "time", "spans/s", "tokens/s", f"peak, {args.articles:,}", f"peak, {small:,}", "target"))
+    body += "".join(f"\n\n{note}" for note in notes)
     write_section("Export formats", body)
 
 

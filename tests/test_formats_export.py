@@ -257,23 +257,26 @@ HALVES = [  # ids that clash as file names across the two halves ("a" after "A",
 ]
 
 
-@pytest.mark.parametrize("split", [None, "train=0.5,test=0.5"])
-def test_brat_export_in_two_processes_equals_one(tmp_path, monkeypatch, split):
+@pytest.mark.parametrize("options", [{}, {"split": "train=0.5,test=0.5", "seed": 3}, {"annotator": "ann1"}])
+def test_brat_export_in_two_processes_equals_one(tmp_path, monkeypatch, options):
     from annotator import exporting
 
     store = make_store(tmp_path, HALVES)
     monkeypatch.setattr(exporting, "PARALLEL_FROM", 10**9)
-    one = export(store, "brat", tmp_path / "one", split=split, seed=3)
+    one = export(store, "brat", tmp_path / "one", **options)
     monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)
     seen = []
-    two = export(store, "brat", tmp_path / "two", split=split, seed=3, progress=lambda d, t: seen.append((d, t)))
+    two = export(store, "brat", tmp_path / "two", progress=lambda d, t: seen.append((d, t)), **options)
     files = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
     assert {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*")
             if p.is_file() and p.name != "manifest.json"} == {p: data for p, data in files.items() if p.name != "manifest.json"}
     assert len([p for p in files if p.suffix == ".ann"]) == 8
-    assert b"ann0|ann1|ann2" in next(data for p, data in files.items() if p.name == "annotation.conf")
     assert two.summary() == one.summary().replace(str(tmp_path / "one"), str(tmp_path / "two"))
-    assert two.dropped == {"only line breaks, which brat cannot hold": 8} and sum(two.moved.values()) == 8
+    if "annotator" not in options:
+        assert b"ann0|ann1|ann2" in next(data for p, data in files.items() if p.name == "annotation.conf")
+        assert two.dropped == {"only line breaks, which brat cannot hold": 8} and sum(two.moved.values()) == 8
+    else:
+        assert (two.spans, sum(two.moved.values())) == (3, 3)  # ann1 labelled the second, fifth and eighth
     assert seen[-1] == (8, 8)
     manifests = [json.loads((tmp_path / name / "manifest.json").read_text()) for name in ("one", "two")]
     assert [{k: v for k, v in m.items() if k != "created"} for m in manifests] == [
