@@ -72,7 +72,9 @@ def brat_against_plain_files(db: Path) -> tuple[dict, str]:
     shutil.rmtree(plain_out)
     note = (f"brat against plain file writing in the same run (each article's text and 500 bytes written into two new "
             f"files by one process, nothing formatted): {brat['seconds']:.1f} s against {plain['seconds']:.1f} s, "
-            f"{brat['seconds'] / plain['seconds']:.2f}x.")
+            f"{brat['seconds'] / plain['seconds']:.2f}x."
+            " Nothing was deleted in the minutes before either run: on this machine's ext4 (no journal)"
+            " a new file takes up to ten times longer for some minutes after many files were deleted.")
     return brat, note
 
 
