@@ -16,15 +16,36 @@ def tint(color: QColor, strength: float = 0.38) -> QColor:
     )
 
 
-def text_color_on(color: QColor) -> QColor:
-    """Black or white, whichever contrasts more with `color` (WCAG relative luminance): white on orange is unreadable."""
+def luminance(color: QColor) -> float:
+    """WCAG relative luminance, 0 for black to 1 for white."""
 
     def linear(c: int) -> float:
         c /= 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    lum = 0.2126 * linear(color.red()) + 0.7152 * linear(color.green()) + 0.0722 * linear(color.blue())
-    return QColor("black") if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else QColor("white")
+    return 0.2126 * linear(color.red()) + 0.7152 * linear(color.green()) + 0.0722 * linear(color.blue())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio, 1 to 21."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_color_on(color: QColor) -> QColor:
+    """Black or white, whichever contrasts more with `color`: white on orange is unreadable."""
+    black, white = QColor("black"), QColor("white")
+    return black if contrast(color, black) >= contrast(color, white) else white
+
+
+def readable_on(background: QColor, color: QColor, ratio: float = 4.5) -> QColor:
+    """`color` darkened (lightened on a dark background) until text in it meets WCAG AA (4.5:1) on `background`."""
+    readable, light = QColor(color), luminance(background) > 0.18
+    for _ in range(50):
+        if contrast(readable, background) >= ratio:
+            return readable
+        readable = readable.darker(110) if light else readable.lighter(110)
+    return text_color_on(background)
 
 
 class SpanHighlighter(QSyntaxHighlighter):

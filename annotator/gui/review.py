@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from .. import review
 from ..agreement import agreement
-from ..model import Span
+from ..model import REVIEW_STATUSES, Span
 from ..store import Store
+from .highlighter import readable_on
 from .review_view import ReviewView, Row
 
 STATE_MARK = {"accepted": "✔", "rejected": "✘", "pending": "·"}
@@ -59,6 +60,7 @@ class ReviewPanel(QWidget):
     """Articles to review, annotators to compare, the text with every candidate, and the candidate list."""
 
     message = Signal(str)
+    statusChanged = Signal()  # the status bar's texts (see status_texts) changed
 
     def __init__(self, store: Store, undo, colors: dict[str, str], reviewer: str, parent=None):
         super().__init__(parent)
@@ -67,6 +69,7 @@ class ReviewPanel(QWidget):
         self.annotators: list[str] = []
         self.rows: list[Row] = []
         self.candidates: list[review.Candidate] = []
+        self.statuses: dict[str, str] = {}  # article id -> review status, for the articles in the list
 
         self.articles = QListWidget()
         self.articles.currentItemChanged.connect(self._article_chosen)
@@ -140,7 +143,9 @@ class ReviewPanel(QWidget):
         current = self.article_id
         self.articles.blockSignals(True)
         self.articles.clear()
+        self.statuses = {}
         for article_id, title, status in self.store.review_rows():
+            self.statuses[article_id] = status
             item = QListWidgetItem(f"{_status_mark(status)} {title or article_id}")
             item.setData(Qt.ItemDataRole.UserRole, article_id)
             item.setToolTip(f"{article_id}: {status.replace('_', ' ')}")
@@ -177,7 +182,7 @@ class ReviewPanel(QWidget):
                 self.articles.blockSignals(True)
                 self.articles.setCurrentItem(item)
                 self.articles.blockSignals(False)
-                status = self.store.review_status(article_id)
+                status = self.statuses[article_id] = self.store.review_status(article_id)
                 item.setText(f"{_status_mark(status)} {item.text()[2:]}")
         self._load_rows()
         keys = [row.key for row in self.rows]
@@ -206,7 +211,7 @@ class ReviewPanel(QWidget):
             who = ",".join(_initials(name, self.annotators) for name in row.annotators) or "reviewer"
             text = " ".join(row.text.split())
             item = QListWidgetItem(f"{STATE_MARK[row.state]} {KIND_TEXT[row.kind]} [{who}]  {row.label}  {text[:60]}")
-            item.setForeground(QColor(self.colors.get(row.label, "#444444")).darker(160 if row.kind != "agreed" else 110))
+            item.setForeground(readable_on(self.list.palette().base().color(), QColor(self.colors.get(row.label, "#444444"))))
             if row.kind != "agreed":
                 font = item.font()
                 font.setBold(True)
@@ -217,6 +222,23 @@ class ReviewPanel(QWidget):
         self.list.blockSignals(False)
         self._show_score(spans)
         self.legend.setText(self.view.legend())
+        self.statusChanged.emit()
+
+    def pending(self) -> int:
+        """Disagreements in the article shown that no decision has settled yet."""
+        return sum(1 for r in self.rows if r.state == "pending" and r.kind != "agreed")
+
+    def status_texts(self) -> tuple[str, str]:
+        """(where, counts) for the status bar: the article's place, gold spans and pending disagreements; review progress."""
+        ids = list(self.statuses)
+        if self.article_id in self.statuses:
+            gold = sum(1 for r in self.rows if r.state == "accepted")
+            where = f"Article {ids.index(self.article_id) + 1} of {len(ids)} · {gold} gold spans · {self.pending()} pending"
+        else:
+            where = "No article to review"
+        counts = {status: sum(1 for s in self.statuses.values() if s == status) for status in REVIEW_STATUSES}
+        return where, (f"{counts['reviewed']} reviewed · {counts['in_review']} in review · "
+                       f"{counts['unreviewed']} unreviewed")
 
     def _show_score(self, spans: list[Span]) -> None:
         if not self.article_id or len(self.annotators) < 2:
@@ -225,7 +247,7 @@ class ReviewPanel(QWidget):
         article = self.store.article(self.article_id)
         result = agreement([(article.text, spans)], self.annotators, list(self.colors))
         mean = result["mean"]
-        pending = sum(1 for r in self.rows if r.state == "pending" and r.kind != "agreed")
+        pending = self.pending()
         status = self.store.review_status(self.article_id).replace("_", " ")
         self.score.setText(
             f"{article.title[:60]} — {status}. Agreement here: exact F1 {_num(mean['exact_f1'])} · "
@@ -367,7 +389,9 @@ def install(window) -> None:
     menu.addActions(list(panel.actions.values()))
     window.menuBar().insertMenu(window.menus["help"].menuAction(), menu)
     window.menus["review"] = menu
-    action = window.add_mode("Review", panel, "Ctrl+2", actions=list(panel.actions.values()), undo=panel.undo)
+    action = window.add_mode("Review", panel, "Ctrl+2", actions=list(panel.actions.values()), undo=panel.undo,
+                             status=panel.status_texts)
+    panel.statusChanged.connect(window.update_status)
     action.triggered.connect(lambda: _enter(window, panel))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
@@ -77,7 +78,7 @@ class MainWindow(QMainWindow):
         self.colors = {label.name: label.color for label in self.labels}
         self.actions: dict[str, QAction] = {}
         self.labelling_actions: list[QAction] = []  # enabled only while the labelling page is shown
-        self._modes: dict[QWidget, tuple[list[QAction], QUndoStack | None]] = {}
+        self._modes: dict[QWidget, tuple[list[QAction], QUndoStack | None, Callable | None]] = {}
         self.menus: dict[str, object] = {}
 
         self.list_panel = ArticleListPanel(store, annotator)
@@ -265,19 +266,21 @@ class MainWindow(QMainWindow):
         self.span_table.selectionModel().currentRowChanged.connect(self._span_row_chosen)
         self.find_bar.found.connect(self._show_find_hits)
         self.find_bar.closed.connect(lambda: self.view.setFocus())
+        self.modes.currentChanged.connect(self.update_status)
 
     # -- hooks for other modes and panels --------------------------------------------------------
 
     def add_mode(self, title: str, widget: QWidget, shortcut: str | None = None, *, actions: list[QAction] = (),
-                 undo: QUndoStack | None = None) -> QAction:
+                 undo: QUndoStack | None = None, status: Callable[[], tuple[str, str]] | None = None) -> QAction:
         """Add a page that replaces the labelling layout while chosen (View menu), e.g. Review.
 
         `actions` (the mode's own keys) are enabled only while the page is shown, and Undo/Redo act on
-        `undo` (a stack made with `window.undo_group` as parent) there.
+        `undo` (a stack made with `window.undo_group` as parent) there. `status` gives the status bar's
+        (where, counts) texts there; call `window.update_status()` when they change.
         """
         if self.modes.indexOf(widget) < 0:
             self.modes.addWidget(widget)
-        self._modes[widget] = (actions if isinstance(actions, list) else list(actions), undo)
+        self._modes[widget] = (actions if isinstance(actions, list) else list(actions), undo, status)
         action = QAction(title, self, checkable=True)
         action.setObjectName(f"mode:{title}")
         if shortcut:
@@ -294,10 +297,10 @@ class MainWindow(QMainWindow):
     def _mode_changed(self, _index: int = 0) -> None:
         """Only the shown mode's keys act, and Undo/Redo act on its stack."""
         shown = self.modes.currentWidget()
-        for widget, (actions, _stack) in self._modes.items():
+        for widget, (actions, _stack, _status) in self._modes.items():
             for action in actions:
                 action.setEnabled(widget is shown)
-        self.undo_group.setActiveStack(self._modes.get(shown, ((), None))[1])
+        self.undo_group.setActiveStack(self._modes.get(shown, ((), None, None))[1])
 
     def add_panel(self, title: str, widget: QWidget, area=Qt.DockWidgetArea.RightDockWidgetArea,
                   shortcut: str | None = None) -> QDockWidget:
@@ -337,7 +340,7 @@ class MainWindow(QMainWindow):
         self.find_bar.set_text(self.session.article.text if self.session.article else "")
         if article_id and self.remember:
             self.settings.setValue(self._db_key("article"), article_id)
-        self._update_status()
+        self.update_status()
 
     def step_article(self, step: int) -> None:
         model = self.list_panel.model
@@ -431,11 +434,11 @@ class MainWindow(QMainWindow):
             if kind == "spans" and article_id in (None, self.session.article_id) and not self.session.writing:
                 self.session.reload()
             if status_changed or kind == "status":
-                self._update_status()  # counts over every article: only when a status moved
+                self.update_status()  # counts over every article: only when a status moved
         elif kind == "articles":
             self.list_panel.model.reload()
             self.list_panel.select(self.session.article_id)
-            self._update_status()
+            self.update_status()
         elif kind == "labels":
             self._set_labels(self.store.labels())
 
@@ -459,7 +462,14 @@ class MainWindow(QMainWindow):
         self.guidelines.show_for(labels, list(self.actions.values()))
         self.view.set_colors(self.colors)
 
-    def _update_status(self) -> None:
+    def update_status(self) -> None:
+        """The status bar's position and counts: the labelling ones, or those of the mode shown."""
+        status = self._modes.get(self.modes.currentWidget(), ((), None, None))[2]
+        if status is not None:
+            where, counts = status()
+            self.position_label.setText(where)
+            self.counts_label.setText(counts)
+            return
         counts = self.list_panel.update_progress(self.annotator)
         self._total = sum(counts.values())
         self.counts_label.setText(
@@ -469,6 +479,8 @@ class MainWindow(QMainWindow):
         self._update_position()
 
     def _update_position(self, _span=None) -> None:
+        if self.modes.currentWidget() is not self.main_splitter:
+            return
         row = self.list_panel.model.row_of(self.session.article_id) if self.session.article_id else -1
         where = f"Article {row + 1} of {getattr(self, '_total', 0)}" if row >= 0 else "No article"
         self.position_label.setText(f"{where} · {len(self.session.spans)} spans")
@@ -545,7 +557,7 @@ class MainWindow(QMainWindow):
         def done(report, error) -> None:
             self.list_panel.model.reload()
             self.list_panel.select(self.session.article_id)
-            self._update_status()
+            self.update_status()
             unknown = sorted({e.message.split("'")[1] for e in getattr(error, "errors", [])
                               if e.path.endswith(".label") and e.message.startswith("unknown label")})
             if unknown and not add_labels:

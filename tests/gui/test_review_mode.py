@@ -163,3 +163,30 @@ def test_each_modes_keys_and_undo_act_only_while_it_is_shown(demo, make_window, 
     assert [s.label for s in demo.spans(aid, "rita")] == ["CLAIM"]
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert [s.label for s in demo.spans(aid, "rita")] == ["ACTOR"]
+
+
+def test_the_status_bar_follows_the_mode_shown(demo, make_window, qtbot):
+    window = make_window(demo, "rita")
+    assert "to do" in window.counts_label.text()
+    panel = enter_review(window, qtbot)
+    pending = panel.pending()
+    assert pending == 12
+    assert window.position_label.text() == f"Article 1 of 1 · 0 gold spans · {pending} pending"
+    assert window.counts_label.text() == "0 reviewed · 0 in review · 1 unreviewed"
+    focus_on(panel, "Chinese military", "ACTOR")
+    key(qtbot, panel, Qt.Key.Key_A)
+    assert window.position_label.text() == f"Article 1 of 1 · 1 gold spans · {pending - 1} pending"
+    assert window.counts_label.text() == "0 reviewed · 1 in review · 0 unreviewed"
+    window.actions["mode:Labelling"].trigger()
+    assert "to do" in window.counts_label.text() and window.position_label.text() == "Article 1 of 1 · 0 spans"
+
+
+def test_candidates_are_written_in_their_label_colour_and_legible(demo, make_window, qtbot):
+    from annotator.gui.highlighter import contrast
+
+    panel = enter_review(make_window(demo, "rita"), qtbot)
+    base = panel.list.palette().base().color()
+    for i in range(panel.list.count()):
+        assert contrast(panel.list.item(i).foreground().color(), base) >= 4.5
+    hues = {panel.list.item(i).foreground().color().hue() for i in range(panel.list.count())}
+    assert len(hues) == 3  # one per label
