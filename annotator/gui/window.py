@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoGroup, QUndo
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -28,32 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..errors import InputErrors, UserError
+from ..errors import UserError
 from ..store import Store
-from . import spanedits
+from . import spanedits, transfer
 from .editor import Editor
-from .filedialogs import make_dialog, save_file_name
+from .filedialogs import save_file_name
 from .findbar import FindBar
 from .guidelines import Guidelines
 from .listpanel import ArticleListPanel
+from .messages import show_error
 from .notedialog import ask_note
 from .palette import LabelPalette
 from .session import Session
 from .spantable import SpanTableModel
 from .storeevents import StoreEvents
 from .view import ArticleView
-
-IMPORT_FILTERS = {  # the file dialog's filter chooses the format
-    "Articles and canonical records (*.txt *.jsonl)": "auto",
-    "brat standoff (*.ann)": "brat",
-    "Label Studio JSON (*.json)": "label-studio",
-    "doccano JSONL (*.jsonl)": "doccano",
-    "Prodigy JSONL (*.jsonl)": "prodigy",
-    "W3C Web Annotation (*.jsonld *.json)": "w3c",
-    "spaCy DocBin (*.spacy)": "spacy",
-    "CoNLL (*.conll *.iob *.bio *.tsv)": "conll",
-    "All files (*)": "auto",
-}
 
 # Modules that add modes or panels to the window: each defines `install(window: MainWindow) -> None`
 # and calls `window.add_mode(...)`, `window.add_panel(...)` or `window.menus[...]`. Missing ones are skipped.
@@ -174,8 +162,8 @@ class MainWindow(QMainWindow):
             self.menus[key] = bar.addMenu(title)
         a = self._action
         a("open", "&Open database…", self.choose_database, QKeySequence.StandardKey.Open, menu="file", labelling=False)
-        a("import", "&Import…", self.import_files, "Ctrl+I", menu="file", labelling=False)
-        a("export", "&Export…", self.export_files, "Ctrl+E", menu="file", labelling=False)
+        a("import", "&Import…", lambda: transfer.choose_import(self), "Ctrl+I", menu="file", labelling=False)
+        a("export", "&Export…", lambda: transfer.choose_export(self), "Ctrl+E", menu="file", labelling=False)
         self.menus["file"].addSeparator()
         a("annotator", "Change &annotator name…", self.ask_annotator, menu="file", labelling=False)
         self.menus["file"].addSeparator()
@@ -526,106 +514,12 @@ class MainWindow(QMainWindow):
         try:
             store = open_store(path)
         except UserError as e:
-            self._error("Cannot open the database", str(e))
+            show_error(self, "Cannot open the database", str(e))
             return None
         window = MainWindow(store, self.annotator)
         window.show()
         self.close()
         return window
-
-    def import_files(self) -> None:
-        dialog = make_dialog(self, "Import articles", "", ";;".join(IMPORT_FILTERS))
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        if dialog.exec():
-            fmt = IMPORT_FILTERS.get(dialog.selectedNameFilter(), "auto")
-            self.run_import([Path(p) for p in dialog.selectedFiles()], fmt)
-
-    def run_import(self, paths: list[Path], fmt: str = "auto", add_labels: bool = False):
-        """Import in a worker thread (on its own connection) with a progress dialog."""
-        from ..corpus import import_files
-        from .workers import Task
-
-        db, annotator = self.store.path, self.annotator
-
-        def work(progress):
-            store = Store(db)
-            try:
-                return import_files(store, paths, fmt=fmt, annotator=annotator, add_labels=add_labels, progress=progress)
-            finally:
-                store.close()
-
-        def done(report, error) -> None:
-            self.list_panel.model.reload()
-            self.list_panel.select(self.session.article_id)
-            self.update_status()
-            unknown = sorted({e.message.split("'")[1] for e in getattr(error, "errors", [])
-                              if e.path.endswith(".label") and e.message.startswith("unknown label")})
-            if unknown and not add_labels:
-                self._ask("Unknown labels", f"The files use labels this database does not have: {', '.join(unknown)}.\n"
-                          "Add them to the label set and import?", lambda: self.run_import(paths, fmt, add_labels=True))
-            elif error is not None:
-                self._report_error("Import failed; nothing was imported", error)
-            else:
-                self.statusBar().showMessage(f"Imported: {report.summary()}", 10000)
-                if self.session.article_id is None and self.list_panel.model.rowCount():
-                    self.open_article(self.list_panel.model.rows[0].id)
-
-        return Task(self, "Importing…", work, done)
-
-    def export_files(self) -> None:
-        from .exportdialog import ExportDialog
-
-        dialog = ExportDialog(self.store, self.annotator, self)
-        if dialog.exec():
-            self.run_export(**dialog.options())
-
-    def run_export(self, **options):
-        """Export in a worker thread with a progress dialog; `options` are `annotator.exporting.export`'s."""
-        from .. import exporting
-        from .workers import Task
-
-        db = self.store.path
-
-        def work(progress):
-            store = Store(db)
-            try:
-                return exporting.export(store, progress=progress, **options)
-            finally:
-                store.close()
-
-        def done(summary, error) -> None:
-            if error is not None:
-                self._report_error("Export failed", error)
-            else:
-                self.statusBar().showMessage(f"Exported to {options['out']}: {summary}", 10000)
-
-        return Task(self, "Exporting…", work, done)
-
-    def _report_error(self, title: str, error: Exception) -> None:
-        from .workers import Cancelled
-
-        if isinstance(error, Cancelled):
-            self.statusBar().showMessage(f"{title.split(';')[0]}: cancelled", 5000)
-        elif isinstance(error, InputErrors):
-            self._error(title, "\n".join(str(e) for e in error.errors[:20]))
-        elif isinstance(error, UserError):
-            self._error(title, str(error))
-        else:
-            raise error
-
-    def _error(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.open()
-
-    def _ask(self, title: str, text: str, on_yes) -> QMessageBox:
-        """A yes/no question that does not block: `on_yes()` runs if the answer is yes."""
-        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, yes | no, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.buttonClicked.connect(lambda button: box.standardButton(button) == yes and on_yes())
-        box.open()
-        return box
 
     # -- help -------------------------------------------------------------------------------
 

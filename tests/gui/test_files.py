@@ -9,8 +9,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
+from annotator.gui import transfer
 from annotator.gui.filedialogs import make_dialog
-from annotator.gui.window import IMPORT_FILTERS
+from annotator.gui.transfer import IMPORT_FILTERS
 from annotator.model import Article
 from annotator.store import open_store
 
@@ -45,7 +46,7 @@ def test_import_with_unknown_labels_offers_to_add_them(store, make_window, qtbot
     window = make_window(store)
     source = tmp_path / "doccano.jsonl"
     source.write_text(json.dumps({"text": "Tokyo and Kyiv", "label": [[0, 5, "CITY"]]}) + "\n", encoding="utf-8")
-    window.run_import([source], "doccano")
+    transfer.run_import(window, [source], "doccano")
     qtbot.waitUntil(lambda: _question(window) is not None, timeout=10000)
     box = _question(window)
     assert "CITY" in box.text()

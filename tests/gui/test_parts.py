@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel
 
+from annotator.gui import transfer
 from annotator.gui.articlelist import ArticleListModel
 from annotator.gui.storeevents import StoreEvents
 from annotator.model import Article, Span
@@ -69,7 +70,7 @@ def test_import_runs_in_a_thread_and_fills_the_list(store, make_window, qtbot, t
         path = tmp_path / f"new{i}.txt"
         path.write_text(f"Imported article {i}.\r\nSecond line.", encoding="utf-8")
         files.append(path)
-    task = window.run_import(files)
+    task = transfer.run_import(window, files)
     assert task.thread.isRunning() or task.thread.isFinished()
     qtbot.waitUntil(lambda: window.list_panel.model.rowCount() == 4, timeout=10000)
     assert store.article_count() == 4
@@ -80,7 +81,7 @@ def test_a_failed_import_reports_and_changes_nothing(store, make_window, qtbot, 
     window = make_window(store)
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{not json}\n', encoding="utf-8")
-    window.run_import([bad])
+    transfer.run_import(window, [bad])
     qtbot.waitUntil(lambda: _message_box(window) is not None, timeout=10000)
     assert store.article_count() == 1
     _message_box(window).close()
@@ -98,7 +99,7 @@ def test_export_runs_in_a_thread(store, make_window, qtbot, tmp_path):
     store.add_span("a", Span(0, 5, "ACTOR", "Japan", "tester"))
     window = make_window(store)
     out = tmp_path / "out.jsonl"
-    window.run_export(fmt="jsonl", out=out, annotator="tester")
+    transfer.run_export(window, fmt="jsonl", out=out, annotator="tester")
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported"), timeout=10000)
     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert record["spans"][0]["text"] == "Japan"
