@@ -94,15 +94,23 @@ def _message_box(window):
     return boxes[0] if boxes else None
 
 
-def test_export_runs_in_a_thread(store, make_window, qtbot, tmp_path):
-    store.add_article(Article("a", "Japan and China"))
-    store.add_span("a", Span(0, 5, "ACTOR", "Japan", "tester"))
+def test_export_runs_in_a_thread(store, make_window, qtbot, tmp_path, monkeypatch):
+    from annotator import exporting
+
+    for article_id in ("a", "b"):
+        store.add_article(Article(article_id, f"Japan and China ({article_id})"))
+        store.add_span(article_id, Span(0, 5, "ACTOR", "Japan", "tester"))
     window = make_window(store)
     out = tmp_path / "out.jsonl"
     transfer.run_export(window, fmt="jsonl", out=out, annotator="tester")
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported"), timeout=10000)
     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert record["spans"][0]["text"] == "Japan"
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)  # a second process, started from the worker thread
+    window.statusBar().clearMessage()
+    transfer.run_export(window, fmt="brat", out=tmp_path / "brat")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported"), timeout=10000)
+    assert sorted(p.name for p in (tmp_path / "brat").glob("*.ann")) == ["a.ann", "b.ann"]
 
 
 def test_the_export_dialog_offers_every_format(store, qtbot):
