@@ -13,6 +13,7 @@ from typing import Protocol
 
 from .errors import UserError
 from .tokens import tokenize
+from .wording import counted
 
 NONE = "(none)"  # the confusion table's row and column for "no span there"
 
@@ -368,7 +369,7 @@ def format_table(result: dict) -> str:
     def num(x: float | None) -> str:
         return "-" if x is None else f"{x:.3f}"
 
-    lines = [f"{result['articles']} articles, {result['tokens']} tokens; annotators: {', '.join(result['annotators'])}",
+    lines = [f"{counted(result['articles'], 'article')}, {counted(result['tokens'], 'token')}; annotators: {', '.join(result['annotators'])}",
              "", f"{'pair':<32}{'exact F1':>10}{'overlap F1':>12}{'unlabeled F1':>14}{'kappa':>8}"]
     for p in result["pairs"]:
         lines.append(f"{p['a'] + ' / ' + p['b']:<32}{num(p['exact_f1']):>10}{num(p['overlap_f1']):>12}"

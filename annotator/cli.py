@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .errors import InputErrors, UserError
 from .paths import default_annotator, default_db
+from .wording import counted
 
 
 class Group(click.Group):
@@ -166,7 +167,7 @@ def stats(db_path, as_json):
     for label, count in result["labels"].items():
         click.echo(f"  {label:<12} {count:>8}")
     for name, row in result["annotators"].items():
-        click.echo(f"{name}: {row['spans']} spans; {row['done']} done, {row['in_progress']} in progress, "
+        click.echo(f"{name}: {counted(row['spans'], 'span')}; {row['done']} done, {row['in_progress']} in progress, "
                    f"{row['skipped']} skipped, {row['todo']} to do")
 
 

@@ -15,6 +15,7 @@ from .errors import InputError, InputErrors, UserError
 from .formats import Incoming
 from .model import sha256_text, title_of
 from .store import Store, now
+from .wording import counted
 
 READERS = {".txt": "txt", ".jsonl": "jsonl", ".ann": "brat", ".spacy": "spacy"}
 BATCH = 2000
@@ -33,13 +34,13 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = f"{self.new} new, {self.present} already present; {self.spans} spans added"
+        text = f"{self.new:,} new, {self.present:,} already present; {counted(self.spans, 'span')} added"
         if self.spans_present:
-            text += f" ({self.spans_present} already present)"
+            text += f" ({self.spans_present:,} already present)"
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
         if self.skipped:
-            text += f"; {len(self.skipped)} invalid records skipped"
+            text += f"; {counted(len(self.skipped), 'invalid record')} skipped"
         return text
 
 

@@ -22,6 +22,7 @@ from .errors import UserError
 from .model import Article, Label, Span
 from .store import Store
 from .tagging import ALIGNMENTS, SCHEMES, Tokenized, tag_names, tokenized
+from .wording import counted
 
 
 @dataclass(frozen=True)
@@ -114,18 +115,18 @@ class ExportSummary:
         return sum(self.dropped.values())
 
     def summary(self) -> str:
-        lines = [f"Exported {self.articles:,} articles, {self.spans:,} spans"
-                 + (f", {self.tokens:,} tokens" if self.tokens else "") + f" to {self.out} ({self.format})"]
+        lines = [f"Exported {counted(self.articles, 'article')}, {counted(self.spans, 'span')}"
+                 + (f", {counted(self.tokens, 'token')}" if self.tokens else "") + f" to {self.out} ({self.format})"]
         if len(self.splits) > 1 or (self.splits and "all" not in self.splits):
-            lines.append("; ".join(f"{name}: {s['articles']:,} articles, {s['spans']:,} spans"
+            lines.append("; ".join(f"{name}: {counted(s['articles'], 'article')}, {counted(s['spans'], 'span')}"
                                    for name, s in self.splits.items()))
         for reason, n in self.moved.items():
-            lines.append(f"{n:,} spans {reason}")
+            lines.append(f"{counted(n, 'span')} {reason}")
         if self.not_in_ents:
-            lines.append(f"{self.not_in_ents:,} overlapping spans are in doc.spans['sc'] but not in doc.ents")
+            lines.append(f"{counted(self.not_in_ents, 'overlapping span')} in doc.spans['sc'] but not in doc.ents")
         if self.dropped:
             reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.dropped.most_common())
-            lines.append(f"{self.dropped_total:,} spans left out: {reasons}; each one is listed in {self.dropped_file}")
+            lines.append(f"{counted(self.dropped_total, 'span')} left out: {reasons}; each one is listed in {self.dropped_file}")
         return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from . import charts
 from .agreement import check_names, store_agreement
 from .errors import UserError
 from .store import Store
+from .wording import counted
 
 CHARTS = ("progress", "labels", "agreement", "confusion")
 
@@ -61,7 +62,7 @@ def page(store: Store, result: dict) -> str:
         for p in result.get("pairs", [])
     )
     agreement = (
-        f"<p>Over {result['articles']} articles ({result['tokens']} tokens) that every compared annotator "
+        f"<p>Over {counted(result['articles'], 'article')} ({counted(result['tokens'], 'token')}) that every compared annotator "
         f"labelled. Krippendorff's alpha (all annotators, mean over labels): <b>{_num(result['alpha'])}</b>.</p>"
         "<table><tr><th>annotator</th><th>annotator</th><th>exact F1</th><th>overlap F1</th>"
         f"<th>unlabeled F1</th><th>token kappa</th></tr>{rows}</table>"
@@ -78,8 +79,8 @@ figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; }}
 dt {{ font-weight: bold; }}
 </style></head><body>
 <h1>annotator report</h1>
-<p>{stats['articles']} articles, {stats['spans']} spans by {len(stats['annotators'])} annotators;
-{stats['gold_spans']} gold spans; {review['reviewed']} articles reviewed, {review['in_review']} in review.</p>
+<p>{counted(stats['articles'], 'article')}, {counted(stats['spans'], 'span')} by {counted(len(stats['annotators']), 'annotator')};
+{counted(stats['gold_spans'], 'gold span')}; {counted(review['reviewed'], 'article')} reviewed, {review['in_review']:,} in review.</p>
 <h2>Agreement</h2>
 {agreement}
 <dl>

@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import UserError
 from .model import GoldSpan, Span
 from .store import Store, now
+from .wording import counted
 
 Key = tuple[int, int, str]
 KINDS = ("agreed", "label", "boundary", "missing")
@@ -216,8 +217,9 @@ class AgreedReport:
     reviewed: int = 0
 
     def summary(self) -> str:
-        return (f"{self.accepted} spans accepted over {self.articles} articles; {self.reviewed} articles fully "
-                f"reviewed; {self.pending} disagreements left to review in {self.pending_articles} articles")
+        return (f"{counted(self.accepted, 'span')} accepted over {counted(self.articles, 'article')}; "
+                f"{counted(self.reviewed, 'article')} fully reviewed; {counted(self.pending, 'disagreement')} left "
+                f"to review in {counted(self.pending_articles, 'article')}")
 
 
 def accept_agreed(store: Store, annotators: list[str], min_agree: int | None, reviewer: str) -> AgreedReport:
@@ -290,12 +292,12 @@ class MergeReport:
     conflicts: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (f"{self.articles} new articles, {self.present} already present; {self.spans} spans added "
-                f"({self.spans_present} already present)")
+        text = (f"{counted(self.articles, 'new article')}, {self.present:,} already present; "
+                f"{counted(self.spans, 'span')} added ({self.spans_present:,} already present)")
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
         if self.conflicts:
-            text += f"; {len(self.conflicts)} articles not merged (text differs under the same id)"
+            text += f"; {counted(len(self.conflicts), 'article')} not merged (text differs under the same id)"
         return text
 
 

@@ -45,7 +45,7 @@ def test_import_then_export_jsonl(run, tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"text": "Japan and NATO.", "spans": [{"start": 0, "end": 5, "label": "ACTOR"}]}) + "\n")
     result = run("import", source, tmp_path / "in.jsonl", "--db", db, "--annotator", "alice")
-    assert "1 new, 1 already present; 1 spans added (1 already present)" in result.output
+    assert "1 new, 1 already present; 1 span added (1 already present)" in result.output
     out = tmp_path / "out.jsonl"
     result = run("export", "--format", "jsonl", "--out", out, "--db", db)
     assert result.exit_code == 0

@@ -114,7 +114,7 @@ def test_label_studio_utf16_offsets_config_labels_and_predictions(tmp_path, stor
     (tmp_path / "t.config.xml").write_text('<View><Labels name="l" toName="t"><Label value="ORG"/></Labels></View>')
     report = import_files(store, [tmp_path / "t.json"], fmt="label-studio", annotator="x")
     assert report.added_labels == ["ORG"]
-    assert any("1 spans read as UTF-16 offsets" in n for n in report.notes)
+    assert any("1 span read as UTF-16 offsets" in n for n in report.notes)
     assert any("not text labels not imported" in n for n in report.notes)
     got = [(s.start, s.end, s.label, s.text, s.annotator) for s in store.spans(store.article_ids()[0])]
     assert got == [(2, 7, "ORG", "Japan", "user7"), (14, 19, "LOCATION", "Tokyo", "ner-v2")]

@@ -41,14 +41,14 @@ def test_merge_then_agreement_then_review(tmp_path):
     bob = annotator_db(tmp_path / "bob.db", "bob", [("Japan", "ACTOR"), ("NATO", "ACTOR")])
     db = tmp_path / "review.db"
     code, out = run("merge", alice, bob, "--db", db)
-    assert code == 0 and "1 new articles, 1 already present; 4 spans added" in out
+    assert code == 0 and "1 new article, 1 already present; 4 spans added" in out
     code, out = run("merge", alice, bob, "--db", db)
     assert code == 0 and "0 spans added" in out
     code, out = run("agreement", "--db", db, "--json")
     result = json.loads(out)
     assert code == 0 and result["annotators"] == ["alice", "bob"] and result["pairs"][0]["exact_f1"] == 0.5
     code, out = run("review", "--accept-agreed", "--db", db, "--reviewer", "rita")
-    assert code == 0 and "1 spans accepted" in out and "2 disagreements left to review in 1 articles" in out
+    assert code == 0 and "1 span accepted" in out and "2 disagreements left to review in 1 article" in out
     store = open_store(db)
     assert [(g.text, g.reviewer, g.annotators) for g in store.gold_spans("a1")] == [("Japan", "rita", ("alice", "bob"))]
 

@@ -16,6 +16,7 @@ from xml.sax.saxutils import quoteattr
 from ..errors import InputError
 from ..model import Article, Span
 from ..offsets import OffsetMap
+from ..wording import counted
 from . import Incoming, _json
 
 SUFFIXES = (".json",)
@@ -124,7 +125,7 @@ def _task(task, where: str, file: str, line: int | None, declared: tuple[str, ..
     for ours, theirs in (("id", "article_id"), ("title", "title"), ("meta", "meta")):
         if meta.get(theirs) and isinstance(meta[theirs], dict if ours == "meta" else str):
             record[ours] = meta[theirs]
-    notes = [f"{file}:{line}: {where}: {as_utf16} spans read as UTF-16 offsets (older Label Studio)"] if as_utf16 else []
+    notes = [f"{file}:{line}: {where}: {counted(as_utf16, 'span')} read as UTF-16 offsets (older Label Studio)"] if as_utf16 else []
     notes += [f"{file}:{line}: {where}: {other} results that are not text labels not imported"] if other else []
     yield Incoming(record, file, line, labels=declared, notes=tuple(notes))
 

@@ -10,7 +10,15 @@ from .workers import Cancelled
 
 
 def show_error(parent: QWidget, title: str, text: str) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    return _show(QMessageBox.Icon.Warning, parent, title, text)
+
+
+def show_info(parent: QWidget, title: str, text: str) -> QMessageBox:
+    return _show(QMessageBox.Icon.Information, parent, title, text)
+
+
+def _show(icon: QMessageBox.Icon, parent: QWidget, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(icon, title, text, parent=parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.open()
     return box

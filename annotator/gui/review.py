@@ -20,6 +20,7 @@ from .. import review
 from ..agreement import agreement
 from ..model import REVIEW_STATUSES, Span
 from ..store import Store
+from ..wording import counted
 from .highlighter import readable_on
 from .review_view import ReviewView, Row
 
@@ -233,7 +234,7 @@ class ReviewPanel(QWidget):
         ids = list(self.statuses)
         if self.article_id in self.statuses:
             gold = sum(1 for r in self.rows if r.state == "accepted")
-            where = f"Article {ids.index(self.article_id) + 1} of {len(ids)} · {gold} gold spans · {self.pending()} pending"
+            where = f"Article {ids.index(self.article_id) + 1} of {len(ids)} · {counted(gold, 'gold span')} · {self.pending()} pending"
         else:
             where = "No article to review"
         counts = {status: sum(1 for s in self.statuses.values() if s == status) for status in REVIEW_STATUSES}
@@ -252,7 +253,7 @@ class ReviewPanel(QWidget):
         self.score.setText(
             f"{article.title[:60]} — {status}. Agreement here: exact F1 {_num(mean['exact_f1'])} · "
             f"overlap F1 {_num(mean['overlap_f1'])} · token kappa {_num(mean['kappa'])} · "
-            f"{pending} disagreements pending"
+            f"{counted(pending, 'disagreement')} pending"
         )
 
     # -- focus and moving ---------------------------------------------------------------------

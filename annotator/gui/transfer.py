@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from ..store import Store
 from .filedialogs import make_dialog
-from .messages import ask, report_error
+from .messages import ask, report_error, show_info
 from .workers import Task
 
 IMPORT_FILTERS = {  # the file dialog's filter chooses the format
@@ -88,7 +88,10 @@ def run_export(window, **options) -> Task:
     def done(summary, error) -> None:
         if error is not None:
             report_error(window, "Export failed", error)
-        else:
-            window.statusBar().showMessage(f"Exported to {options['out']}: {summary}", 10000)
+        else:  # the first line says what was written; spans moved or left out deserve a box of their own
+            first, *rest = summary.summary().splitlines()
+            window.statusBar().showMessage(first, 10000)
+            if rest:
+                show_info(window, "Exported, with changes", "\n".join([first, *rest]))
 
     return Task(window, "Exporting…", work, done)

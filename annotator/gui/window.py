@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..errors import UserError
 from ..store import Store
+from ..wording import counted
 from . import spanedits, transfer
 from .editor import Editor
 from .filedialogs import save_file_name
@@ -471,7 +472,7 @@ class MainWindow(QMainWindow):
             return
         row = self.list_panel.model.row_of(self.session.article_id) if self.session.article_id else -1
         where = f"Article {row + 1} of {getattr(self, '_total', 0)}" if row >= 0 else "No article"
-        self.position_label.setText(f"{where} · {len(self.session.spans)} spans")
+        self.position_label.setText(f"{where} · {counted(len(self.session.spans), 'span')}")
 
     # -- annotator ---------------------------------------------------------------------------
 

@@ -106,6 +106,8 @@ def test_export_runs_in_a_thread(store, make_window, qtbot, tmp_path, monkeypatc
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported"), timeout=10000)
     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert record["spans"][0]["text"] == "Japan"
+    assert window.statusBar().currentMessage() == f"Exported 2 articles, 2 spans to {out} (jsonl)"
+    assert _message_box(window) is None
     monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)  # a second process, started from the worker thread
     window.statusBar().clearMessage()
     transfer.run_export(window, fmt="brat", out=tmp_path / "brat")
@@ -164,3 +166,14 @@ def test_screenshot_writes_a_png_of_the_seed_article(tmp_path):
     assert run(store, screenshot=out) == 0
     image = QImage(str(out))
     assert image.width() == 1280 and image.height() == 800
+
+
+def test_an_export_that_leaves_spans_out_says_so_in_a_box(store, make_window, qtbot, tmp_path):
+    store.add_article(Article("a", "Japan and China"))
+    store.add_span("a", Span(0, 5, "ACTOR", "Japan", "tester"))
+    store.add_span("a", Span(0, 15, "CLAIM", "Japan and China", "tester"))
+    window = make_window(store)
+    transfer.run_export(window, fmt="conll", out=tmp_path / "ner.conll")
+    qtbot.waitUntil(lambda: _message_box(window) is not None, timeout=10000)
+    text = _message_box(window).text()
+    assert text.startswith("Exported 1 article, 1 span, 3 tokens") and "1 span left out: 1 overlap" in text

@@ -175,7 +175,7 @@ def test_the_status_bar_follows_the_mode_shown(demo, make_window, qtbot):
     assert window.counts_label.text() == "0 reviewed · 0 in review · 1 unreviewed"
     focus_on(panel, "Chinese military", "ACTOR")
     key(qtbot, panel, Qt.Key.Key_A)
-    assert window.position_label.text() == f"Article 1 of 1 · 1 gold spans · {pending - 1} pending"
+    assert window.position_label.text() == f"Article 1 of 1 · 1 gold span · {pending - 1} pending"
     assert window.counts_label.text() == "0 reviewed · 1 in review · 0 unreviewed"
     window.actions["mode:Labelling"].trigger()
     assert "to do" in window.counts_label.text() and window.position_label.text() == "Article 1 of 1 · 0 spans"
