@@ -22,7 +22,7 @@ from ..model import REVIEW_STATUSES, Span
 from ..store import Store
 from ..wording import counted
 from .highlighter import readable_on
-from .review_view import ReviewView, Row
+from .review_view import ReviewView, Row, short_names
 
 STATE_MARK = {"accepted": "✔", "rejected": "✘", "pending": "·"}
 KIND_TEXT = {"agreed": "agreed", "label": "label differs", "boundary": "boundaries differ", "missing": "not by all",
@@ -209,7 +209,8 @@ class ReviewPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
-            who = ",".join(_initials(name, self.annotators) for name in row.annotators) or "reviewer"
+            tags = short_names(self.annotators)
+            who = ",".join(tags.get(name, name) for name in row.annotators) or "reviewer"
             text = " ".join(row.text.split())
             item = QListWidgetItem(f"{STATE_MARK[row.state]} {KIND_TEXT[row.kind]} [{who}]  {row.label}  {text[:60]}")
             item.setForeground(readable_on(self.list.palette().base().color(), QColor(self.colors.get(row.label, "#444444"))))
@@ -363,13 +364,6 @@ class ReviewPanel(QWidget):
 
 def _status_mark(status: str) -> str:
     return {"reviewed": "✔", "in_review": "◐"}.get(status, "○")
-
-
-def _initials(name: str, annotators: list[str]) -> str:
-    """A short tag for an annotator: the last character that tells the names apart, or its position."""
-    tail = name.rsplit("-", 1)[-1]
-    tails = [n.rsplit("-", 1)[-1] for n in annotators]
-    return tail if tails.count(tail) == 1 and len(tail) <= 3 else str(annotators.index(name) + 1) if name in annotators else name
 
 
 def _num(x: float | None) -> str:

@@ -105,7 +105,8 @@ class ReviewView(QPlainTextEdit):
         self.set_focus_row(self.focus_row)
 
     def legend(self) -> str:
-        who = "   ".join(f"{STYLE_TEXT[i % len(STYLE_TEXT)]} {name}" for i, name in enumerate(self.annotators))
+        tags = short_names(self.annotators)
+        who = "   ".join(f"{STYLE_TEXT[i % len(STYLE_TEXT)]} {name} [{tags[name]}]" for i, name in enumerate(self.annotators))
         return (f"Disagreements are underlined by who made them:   {who}   —— reviewer.   "
                 "Bold: accepted.  Struck out: rejected.  Background: the label's colour.")
 
@@ -140,3 +141,23 @@ class ReviewView(QPlainTextEdit):
         cursor.setPosition(self.offsets.to_units(start))
         cursor.setPosition(self.offsets.to_units(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+
+
+def short_names(annotators: list[str]) -> dict[str, str]:
+    """A short tag for each annotator: the shortest start of its name's last part (after '-') that no
+    other annotator's shares ("annotator-a" -> "a", "alice"/"alex" -> "ali"/"ale"); else of the whole name."""
+
+    def shortest(name: str, others: list[str]) -> str | None:
+        for size in range(1, len(name)):
+            if not any(other.startswith(name[:size]) for other in others):
+                return name[:size]
+        return name if name not in others else None
+
+    tags = {}
+    for name in annotators:
+        others = [n for n in annotators if n != name]
+        tail = name.rsplit("-", 1)[-1] or name
+        tags[name] = (shortest(tail, [n.rsplit("-", 1)[-1] for n in others]) or shortest(name, others)
+                      or str(annotators.index(name) + 1))
+    return tags
+

@@ -190,3 +190,21 @@ def test_candidates_are_written_in_their_label_colour_and_legible(demo, make_win
         assert contrast(panel.list.item(i).foreground().color(), base) >= 4.5
     hues = {panel.list.item(i).foreground().color().hue() for i in range(panel.list.count())}
     assert len(hues) == 3  # one per label
+
+
+@pytest.mark.parametrize("names, tags", [
+    (["annotator-a", "annotator-b", "qa-tester"], ["a", "b", "t"]),
+    (["alice", "alex", "bob"], ["ali", "ale", "b"]),
+    (["team1-a", "team2-a"], ["team1", "team2"]),
+    (["ab", "abc"], ["ab", "abc"]),
+])
+def test_annotators_are_tagged_by_the_shortest_start_that_tells_them_apart(names, tags):
+    from annotator.gui.review_view import short_names
+
+    assert list(short_names(names).values()) == tags
+
+
+def test_the_legend_names_each_annotators_tag(demo, make_window, qtbot):
+    panel = enter_review(make_window(demo, "rita"), qtbot)
+    assert "annotator-a [a]" in panel.legend.text() and "annotator-b [b]" in panel.legend.text()
+    assert any("[a,b]" in panel.list.item(i).text() for i in range(panel.list.count()))
