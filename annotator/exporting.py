@@ -304,7 +304,7 @@ def _write_canonical(store: Store, writer, summary: ExportSummary, selection: di
     total = total or store.count_articles(annotator=selection["annotator"], status=selection["status"])
     middle = store.middle_article_id(annotator=selection["annotator"], status=selection["status"]) if total >= PARALLEL_FROM else None
     part = writer.handle.name + ".part" if middle else None
-    helper = _start_part("write_part", {"db": store.path, "part": part, "selection": selection, "middle": middle}) if middle else None
+    helper = _start_part("records", {"db": store.path, "out": part, "selection": selection, "middle": middle}) if middle else None
     done = 0
     try:
         for done, (_, text) in enumerate(store.iter_record_json(**selection, before_id=middle), 1):
@@ -341,7 +341,7 @@ def _write_in_halves(store: Store, fmt: str, writers: dict, ctx: Context, shares
            "scheme": ctx.scheme, "alignment": ctx.alignment, "shares": shares, "seed": seed,
            "targets": {name: str(writer.folder) for name, writer in writers.items()},
            "result": str(result), "dropped": str(dropped)}
-    helper = _start_part("export_part", job)
+    helper = _start_part("articles", job)
     try:
         half = (lambda done, _: progress(min(2 * done, total), total)) if progress else None
         _write_articles(store, writers, ctx, shares, seed, selection, half, total, before_id=middle)
@@ -368,16 +368,18 @@ def _write_in_halves(store: Store, fmt: str, writers: dict, ctx: Context, shares
         dropped.unlink(missing_ok=True)
 
 
-def export_part() -> None:
-    """In the second process: the generic loop over the articles from the job's middle id on (see _write_in_halves)."""
+def run_part() -> None:
+    """The second process: run the job in argv (see _start_part); a user's problem (a full disk) is one line."""
+    job = json.loads(sys.argv[1])
     try:
-        _export_part(json.loads(sys.argv[1]))
-    except OSError as e:  # the user's problem (a full disk, say): one line, told apart from a bug by the status
+        {"articles": _export_part, "records": _write_records_part}[job["part"]](job)
+    except OSError as e:  # told apart from a bug by the exit status
         print(f"{e.filename or 'export'}: {e.strerror or e}", file=sys.stderr)
         sys.exit(USER_ERROR_STATUS)
 
 
 def _export_part(job: dict) -> None:
+    """The generic loop over the articles from the job's middle id on (see _write_in_halves)."""
     store = Store(job["db"], readonly=True)
     summary = ExportSummary(job["format"], Path(job["result"]), alignment=job["alignment"])
     ctx = Context(_choose_labels(store.labels(), job["labels"]), job["scheme"], job["alignment"], summary,
@@ -400,28 +402,27 @@ def _export_part(job: dict) -> None:
     }), "utf-8")
 
 
-def write_part() -> None:
-    """In the second process: write canonical records of the ids from the job's middle on into its part file."""
+def _write_records_part(job: dict) -> None:
+    """Canonical records of the ids from the job's middle on, into its part file (see _write_canonical)."""
     from .formats.jsonl import finish_line
 
-    job = json.loads(sys.argv[1])
     store = Store(job["db"], readonly=True)
-    with open(job["part"], "w", encoding="utf-8", newline="") as out:
+    with open(job["out"], "w", encoding="utf-8", newline="") as out:
         for _, text in store.iter_record_json(**job["selection"], from_id=job["middle"]):
             out.write(finish_line(text))
 
 
-def _start_part(function: str, job: dict) -> subprocess.Popen:
-    """A Python process running `function` of this module on `job`, with its errors piped back."""
+def _start_part(part: str, job: dict) -> subprocess.Popen:
+    """A Python process doing `part` ("articles" or "records") of `job` (see run_part), its errors piped back."""
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     return subprocess.Popen(
-        [sys.executable, "-c", f"from annotator.exporting import {function}; {function}()", json.dumps(job)],
+        [sys.executable, "-c", "from annotator.exporting import run_part; run_part()", json.dumps({**job, "part": part})],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
     )
 
 
-USER_ERROR_STATUS = 3  # how export_part says its failure is the user's (a full disk), not a bug
+USER_ERROR_STATUS = 3  # how run_part says its failure is the user's (a full disk), not a bug
 
 
 def _wait_for(helper: subprocess.Popen) -> None:
