@@ -34,7 +34,9 @@ class Format:
     directory: bool = False
     offsets: str = "code points"
     tokens: bool = False  # spans are laid on tokens (alignment and overlap apply)
-    halves: bool = False  # a second process may write half the articles beside the first (Writer.reserve/handoff/take)
+    # A second process may export the second half of the articles: into the same folder for a directory
+    # format (its Writer has reserve, handoff and take), else into part files appended to this one's handles.
+    halves: bool = False
 
 
 FORMATS: dict[str, Format] = {
@@ -42,14 +44,14 @@ FORMATS: dict[str, Format] = {
     "spacy": Format("spaCy DocBin: all spans in doc.spans['sc'], non-overlapping ones in doc.ents", ".spacy",
                     tokens=True),
     "hf": Format("Hugging Face token classification JSONL {id, tokens, ner_tags} + tag names", ".jsonl",
-                 offsets="tokens", tokens=True),
+                 offsets="tokens", tokens=True, halves=True),
     "conll": Format("CoNLL token<TAB>tag, IOB2 (or BIOES), -DOCSTART- between articles", ".conll",
-                    offsets="tokens", tokens=True),
+                    offsets="tokens", tokens=True, halves=True),
     "brat": Format("brat standoff: DOC.txt + DOC.ann per article, annotation.conf", "", directory=True, halves=True),
     "label-studio": Format("Label Studio export JSON with annotations[].result[] + labeling config XML", ".json"),
     "doccano": Format("doccano sequence labeling JSONL {text, label: [[start, end, label]]}", ".jsonl",
-                      offsets="utf-16 code units"),
-    "prodigy": Format("Prodigy JSONL with tokens and spans (token_end inclusive)", ".jsonl", tokens=True),
+                      offsets="utf-16 code units", halves=True),
+    "prodigy": Format("Prodigy JSONL with tokens and spans (token_end inclusive)", ".jsonl", tokens=True, halves=True),
     "w3c": Format("W3C Web Annotation JSON-LD page, one annotation per span", ".jsonld"),
 }
 
@@ -249,7 +251,7 @@ def export(
         selection = {"annotator": annotator, "status": status, "gold": gold}
         if fmt == "jsonl" and not shares and set(ctx.label_names) >= {label.name for label in store.labels()}:
             _write_canonical(store, writers["all"], summary, selection, progress, total)
-        elif kind.halves and total >= PARALLEL_FROM:
+        elif kind.halves and total >= (PARALLEL_FROM // 10 if kind.tokens else PARALLEL_FROM):
             _write_in_halves(store, fmt, writers, ctx, shares, seed, selection, progress, total, staging)
         else:
             _write_articles(store, writers, ctx, shares, seed, selection, progress, total)
@@ -292,7 +294,7 @@ def _write_articles(store: Store, writers: dict, ctx: Context, shares: dict, see
             progress(done, total)
 
 
-PARALLEL_FROM = 20_000  # articles: below this a second process costs more than it saves
+PARALLEL_FROM = 20_000  # articles (a tenth of it for the slower token formats): below, a second process costs more than it saves
 
 
 def _write_canonical(store: Store, writer, summary: ExportSummary, selection: dict, progress, total) -> None:
@@ -313,7 +315,7 @@ def _write_canonical(store: Store, writer, summary: ExportSummary, selection: di
                 progress(min(2 * done, total) if middle else done, total)
         if helper is not None:
             _wait_for(helper)
-            writer.add_file(Path(part))
+            _append_file(writer.handle, Path(part))
             done = total
     finally:
         if helper is not None:
@@ -331,15 +333,18 @@ def _write_in_halves(store: Store, fmt: str, writers: dict, ctx: Context, shares
                      progress, total: int, staging: Path) -> None:
     """The generic loop over the first half of the ids here, and over the second in another process.
 
-    Both write into the same folders. The other process first reserves the file names of the first
-    half, so both together name the files as one process would; the counts it returns are added here.
+    For a directory format both write into the same folders, the other process having first reserved
+    the first half's file names; else it writes part files, appended here to this process's files.
+    Either way the output is what one process would write, and the counts it returns are added here.
     """
-    summary = ctx.summary
+    summary, shared_folder = ctx.summary, FORMATS[fmt].directory
     middle = store.middle_article_id(annotator=selection["annotator"], status=selection["status"])
     result, dropped = staging / ".second-half.json", staging / ".second-half.dropped.jsonl"
+    targets = {name: writer.folder if shared_folder else staging / f".second-half.{name}.part"
+               for name, writer in writers.items()}
     job = {"db": store.path, "format": fmt, "selection": selection, "middle": middle, "labels": ctx.label_names,
            "scheme": ctx.scheme, "alignment": ctx.alignment, "shares": shares, "seed": seed,
-           "targets": {name: str(writer.folder) for name, writer in writers.items()},
+           "targets": {name: str(target) for name, target in targets.items()},
            "result": str(result), "dropped": str(dropped)}
     helper = _start_part("articles", job)
     try:
@@ -356,16 +361,26 @@ def _write_in_halves(store: Store, fmt: str, writers: dict, ctx: Context, shares
             mine["articles"] += counts["articles"]
             mine["spans"] += counts["spans"]
             mine["labels"].update(counts["labels"])
-        for name, state in part["writers"].items():
-            writers[name].take(state)
+        for name, writer in writers.items():
+            if shared_folder:
+                writer.take(part["writers"][name])
+            else:
+                _append_file(writer.handle, targets[name])
         ctx.append_dropped(dropped)
         if progress:
             progress(total, total)
     finally:
         helper.kill()
         helper.wait()
-        result.unlink(missing_ok=True)
-        dropped.unlink(missing_ok=True)
+        for path in (result, dropped, *([] if shared_folder else targets.values())):
+            path.unlink(missing_ok=True)
+
+
+def _append_file(handle, path: Path) -> None:
+    """What another process wrote into `path`, appended to the text file `handle` as it is."""
+    handle.flush()
+    with open(path, "rb") as part:
+        shutil.copyfileobj(part, handle.buffer, 1 << 20)
 
 
 def run_part() -> None:
@@ -384,21 +399,26 @@ def _export_part(job: dict) -> None:
     summary = ExportSummary(job["format"], Path(job["result"]), alignment=job["alignment"])
     ctx = Context(_choose_labels(store.labels(), job["labels"]), job["scheme"], job["alignment"], summary,
                   Path(job["dropped"]))
-    module = format_module(job["format"])
-    writers = {name: module.Writer(Path(folder), ctx) for name, folder in job["targets"].items()}
+    module, shared_folder = format_module(job["format"]), FORMATS[job["format"]].directory
+    writers = {name: module.Writer(Path(target), ctx) for name, target in job["targets"].items()}
     for name in writers:
         summary.splits[name] = {"articles": 0, "spans": 0, "labels": Counter()}
     selection = job["selection"]
     shares, seed = job["shares"], job["seed"]
-    for article_id, sha in store.iter_article_keys(annotator=selection["annotator"], status=selection["status"],
-                                                   before_id=job["middle"]):
-        writers[split_of(sha, shares, seed) if shares else "all"].reserve(article_id)
+    if shared_folder:  # the first half's file names are taken
+        for article_id, sha in store.iter_article_keys(annotator=selection["annotator"], status=selection["status"],
+                                                       before_id=job["middle"]):
+            writers[split_of(sha, shares, seed) if shares else "all"].reserve(article_id)
     _write_articles(store, writers, ctx, shares, seed, selection, None, 0, from_id=job["middle"])
+    states = {name: writer.handoff() for name, writer in writers.items()} if shared_folder else {}
+    if not shared_folder:
+        for writer in writers.values():
+            writer.close()
     ctx.close()
     Path(job["result"]).write_text(json.dumps({
         "articles": summary.articles, "spans": summary.spans, "tokens": summary.tokens,
         "not_in_ents": summary.not_in_ents, "dropped": summary.dropped, "moved": summary.moved,
-        "splits": summary.splits, "writers": {name: writer.handoff() for name, writer in writers.items()},
+        "splits": summary.splits, "writers": states,
     }), "utf-8")
 
 

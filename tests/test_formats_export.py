@@ -295,3 +295,28 @@ def test_a_failing_second_process_fails_the_export_and_leaves_nothing(tmp_path, 
     with pytest.raises(UserError, match="No space left on device"):
         export(store, "brat", tmp_path / "out")
     assert not [p for p in tmp_path.iterdir() if "out" in p.name]
+
+
+@pytest.mark.parametrize("fmt, options", [("conll", {}), ("conll", {"split": "train=0.5,test=0.5"}), ("hf", {}),
+                                          ("doccano", {}), ("prodigy", {"annotator": "alice"})])
+def test_line_formats_in_two_processes_equal_one(tmp_path, monkeypatch, fmt, options):
+    from annotator import exporting
+
+    store = make_store(tmp_path, [*NEWS, *HALVES])
+    suffix = "" if "split" in options else FORMATS[fmt].extension
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 10**9)
+    one = export(store, fmt, tmp_path / f"one{suffix}", **options)
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)
+    seen = []
+    two = export(store, fmt, tmp_path / f"two{suffix}", progress=lambda d, t: seen.append((d, t)), **options)
+
+    def written(name):
+        found = (tmp_path / name).rglob("*") if "split" in options else tmp_path.glob(f"{name}*")
+        return {p.name.removeprefix(name): p.read_bytes() for p in found if p.is_file() and p.name != "manifest.json"}
+
+    assert written("two") == written("one") and written("one")
+    assert two.summary() == one.summary().replace(str(tmp_path / "one"), str(tmp_path / "two"))
+    assert (two.tokens, two.dropped, two.moved) == (one.tokens, one.dropped, one.moved)
+    assert sum(one.dropped.values()) or not FORMATS[fmt].tokens  # overlaps left out by both, listed alike
+    assert seen[-1] == (11, 11)
+    assert not [p for p in tmp_path.rglob(".*") if "second-half" in p.name or "partial" in p.name]

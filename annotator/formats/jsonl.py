@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -88,12 +87,6 @@ class Writer:
     def add_json(self, text: str) -> None:
         """A record already written as JSON (by the store)."""
         self.handle.write(finish_line(text))
-
-    def add_file(self, path: Path) -> None:
-        """Lines another process wrote, appended as they are."""
-        self.handle.flush()
-        with open(path, "rb") as part:
-            shutil.copyfileobj(part, self.handle.buffer, 1 << 20)
 
     def close(self) -> None:
         self.handle.close()
