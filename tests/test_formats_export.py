@@ -320,3 +320,20 @@ def test_line_formats_in_two_processes_equal_one(tmp_path, monkeypatch, fmt, opt
     assert sum(one.dropped.values()) or not FORMATS[fmt].tokens  # overlaps left out by both, listed alike
     assert seen[-1] == (11, 11)
     assert not [p for p in tmp_path.rglob(".*") if "second-half" in p.name or "partial" in p.name]
+
+
+def test_spacy_export_looks_up_srsly_plugins_once_not_for_every_doc(tmp_path, monkeypatch):
+    import spacy.tokens  # noqa: F401 (importing spaCy packs on its own account: not counted)
+    import srsly
+
+    from annotator.formats import spacy as spacy_format
+
+    calls = []
+    for registry in (srsly.msgpack_encoders, srsly.msgpack_decoders):
+        monkeypatch.setattr(registry, "entry_points", True)
+        looked_up = registry.get_entry_points
+        monkeypatch.setattr(registry, "get_entry_points", lambda looked_up=looked_up: calls.append(1) or looked_up())
+    spacy_format._register_msgpack_plugins_once.cache_clear()
+    summary = export(make_store(tmp_path), "spacy", tmp_path / "out.spacy")
+    assert summary.articles == 3 and len(calls) == 2  # one look per registry, not three per Doc
+    assert "numpy" in srsly.msgpack_encoders.get_all()

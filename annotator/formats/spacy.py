@@ -8,6 +8,7 @@ doc.text is the article's text exactly and character offsets are code points on 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from ..errors import InputError, UserError
@@ -25,7 +26,23 @@ def _spacy():
         from spacy.vocab import Vocab
     except ImportError:
         raise UserError("the spacy format needs spaCy: pip install 'annotator[spacy]'") from None
+    _register_msgpack_plugins_once()
     return Doc, DocBin, Vocab
+
+
+@cache
+def _register_msgpack_plugins_once() -> None:
+    """srsly looks for msgpack encoders in every installed package's entry points each time it packs,
+    three times a Doc in DocBin.add: a fifth of the export. Register what it finds once, then stop looking."""
+    try:
+        import srsly
+
+        for registry in (srsly.msgpack_encoders, srsly.msgpack_decoders):
+            for name, function in registry.get_entry_points().items():
+                registry.register(name, func=function)
+            registry.entry_points = False
+    except (ImportError, AttributeError):  # a srsly without these registries: nothing to spare
+        pass
 
 
 class Writer:
