@@ -34,15 +34,16 @@ class Format:
     directory: bool = False
     offsets: str = "code points"
     tokens: bool = False  # spans are laid on tokens (alignment and overlap apply)
-    # A second process may export the second half of the articles: into the same folder for a directory
-    # format (its Writer has reserve, handoff and take), else into part files appended to this one's handles.
+    # A second process may export the second half of the articles: into the same folders where the writers
+    # fill folders (brat, spaCy shards: their Writer has reserve, handoff and take), else into part files
+    # appended to this one's.
     halves: bool = False
 
 
 FORMATS: dict[str, Format] = {
     "jsonl": Format("canonical JSONL records (schemas/record.schema.json)", ".jsonl"),
     "spacy": Format("spaCy DocBin: all spans in doc.spans['sc'], non-overlapping ones in doc.ents", ".spacy",
-                    tokens=True),
+                    tokens=True, halves=True),  # in halves only with --shard-size and no --split
     "hf": Format("Hugging Face token classification JSONL {id, tokens, ner_tags} + tag names", ".jsonl",
                  offsets="tokens", tokens=True, halves=True),
     "conll": Format("CoNLL token<TAB>tag, IOB2 (or BIOES), -DOCSTART- between articles", ".conll",
@@ -238,21 +239,25 @@ def export(
     ctx = Context(chosen, scheme, alignment, summary, sidecar("dropped.jsonl"))
     ctx.shard_size = shard_size
     names = list(shares) or ["all"]
+    targets = {name: staging / out.name if not as_directory else staging / f"{name}{kind.extension}" if shares
+               else staging for name in names}
+    # one DocBin, or shards per split, cannot be cut in two as one process would have cut them
+    halves = kind.halves and (fmt != "spacy" or bool(shard_size) and not shares)
     writers = {}
     try:
         for name in names:
             summary.splits[name] = {"articles": 0, "spans": 0, "labels": Counter()}
-            if not as_directory:
-                target = staging / out.name
-            else:
-                target = staging / f"{name}{kind.extension}" if shares else staging
-            writers[name] = module.Writer(target, ctx)
-        total = store.count_articles(annotator=annotator, status=status) if progress or kind.halves else 0
+            writers[name] = module.Writer(targets[name], ctx)
+        total = store.count_articles(annotator=annotator, status=status) if progress or halves else 0
         selection = {"annotator": annotator, "status": status, "gold": gold}
+        middle = _middle(store, selection, total, shard_size or 1) if halves and total >= (
+            PARALLEL_FROM // 10 if kind.tokens else PARALLEL_FROM) else None
         if fmt == "jsonl" and not shares and set(ctx.label_names) >= {label.name for label in store.labels()}:
             _write_canonical(store, writers["all"], summary, selection, progress, total)
-        elif kind.halves and total >= (PARALLEL_FROM // 10 if kind.tokens else PARALLEL_FROM):
-            _write_in_halves(store, fmt, writers, ctx, shares, seed, selection, progress, total, staging)
+        elif middle is not None:
+            shared = kind.directory or bool(shard_size)  # writers fill folders, which the other process shares
+            _write_in_halves(store, fmt, writers, targets if shared else None, ctx, selection, middle,
+                             progress, total, staging, shares, seed)
         else:
             _write_articles(store, writers, ctx, shares, seed, selection, progress, total)
         while writers:
@@ -304,7 +309,7 @@ def _write_canonical(store: Store, writer, summary: ExportSummary, selection: di
     file while this one writes the first, and the part is appended (SQLite itself is the bottleneck).
     """
     total = total or store.count_articles(annotator=selection["annotator"], status=selection["status"])
-    middle = store.middle_article_id(annotator=selection["annotator"], status=selection["status"]) if total >= PARALLEL_FROM else None
+    middle = _middle(store, selection, total) if total >= PARALLEL_FROM else None
     part = writer.handle.name + ".part" if middle else None
     helper = _start_part("records", {"db": store.path, "out": part, "selection": selection, "middle": middle}) if middle else None
     done = 0
@@ -329,21 +334,28 @@ def _write_canonical(store: Store, writer, summary: ExportSummary, selection: di
     summary.splits["all"].update(articles=done, spans=summary.spans, labels=counts)
 
 
-def _write_in_halves(store: Store, fmt: str, writers: dict, ctx: Context, shares: dict, seed: int, selection: dict,
-                     progress, total: int, staging: Path) -> None:
+def _middle(store: Store, selection: dict, total: int, unit: int = 1) -> str | None:
+    """The id that cuts the chosen articles in two halves after a whole number of `unit`s (a spaCy shard), if any."""
+    position = round(total / 2 / unit) * unit
+    return store.article_id_at(position, annotator=selection["annotator"], status=selection["status"]) if (
+        0 < position < total) else None
+
+
+def _write_in_halves(store: Store, fmt: str, writers: dict, folders: dict | None, ctx: Context, selection: dict,
+                     middle: str, progress, total: int, staging: Path, shares: dict, seed: int) -> None:
     """The generic loop over the first half of the ids here, and over the second in another process.
 
-    For a directory format both write into the same folders, the other process having first reserved
-    the first half's file names; else it writes part files, appended here to this process's files.
-    Either way the output is what one process would write, and the counts it returns are added here.
+    Where the writers fill `folders` (brat, spaCy shards) both write into them, the other process having
+    first reserved the first half's file names (or shard numbers); else it writes part files, appended
+    here to this process's files. Either way the output is what one process would write, and the
+    counts it returns are added here.
     """
-    summary, shared_folder = ctx.summary, FORMATS[fmt].directory
-    middle = store.middle_article_id(annotator=selection["annotator"], status=selection["status"])
+    summary, shared_folder = ctx.summary, folders is not None
     result, dropped = staging / ".second-half.json", staging / ".second-half.dropped.jsonl"
-    targets = {name: writer.folder if shared_folder else staging / f".second-half.{name}.part"
-               for name, writer in writers.items()}
+    targets = folders or {name: staging / f".second-half.{name}.part" for name in writers}
     job = {"db": store.path, "format": fmt, "selection": selection, "middle": middle, "labels": ctx.label_names,
            "scheme": ctx.scheme, "alignment": ctx.alignment, "shares": shares, "seed": seed,
+           "shard_size": ctx.shard_size, "shared_folder": shared_folder,
            "targets": {name: str(target) for name, target in targets.items()},
            "result": str(result), "dropped": str(dropped)}
     helper = _start_part("articles", job)
@@ -399,13 +411,14 @@ def _export_part(job: dict) -> None:
     summary = ExportSummary(job["format"], Path(job["result"]), alignment=job["alignment"])
     ctx = Context(_choose_labels(store.labels(), job["labels"]), job["scheme"], job["alignment"], summary,
                   Path(job["dropped"]))
-    module, shared_folder = format_module(job["format"]), FORMATS[job["format"]].directory
+    ctx.shard_size = job["shard_size"]
+    module, shared_folder = format_module(job["format"]), job["shared_folder"]
     writers = {name: module.Writer(Path(target), ctx) for name, target in job["targets"].items()}
     for name in writers:
         summary.splits[name] = {"articles": 0, "spans": 0, "labels": Counter()}
     selection = job["selection"]
     shares, seed = job["shares"], job["seed"]
-    if shared_folder:  # the first half's file names are taken
+    if shared_folder:  # the first half's file names (or shard numbers) are taken
         for article_id, sha in store.iter_article_keys(annotator=selection["annotator"], status=selection["status"],
                                                        before_id=job["middle"]):
             writers[split_of(sha, shares, seed) if shares else "all"].reserve(article_id)

@@ -547,14 +547,12 @@ class Store:
         sql = "SELECT a.id, a.text_sha256 FROM articles a " + ("WHERE " + " AND ".join(where) if where else "")
         return self.conn.execute(sql + " ORDER BY a.id", params)
 
-    def middle_article_id(self, *, annotator: str | None = None, status: str = "any") -> str | None:
-        """The id that cuts what `iter_articles` yields into two halves (None for an empty selection)."""
+    def article_id_at(self, position: int, *, annotator: str | None = None, status: str = "any") -> str | None:
+        """The id at `position` (from 0) of what `iter_articles` yields (None past the end): where to cut it in parts."""
         where, params = _article_filter(annotator, status)
         row = self.conn.execute(
             "SELECT a.id FROM articles a " + ("WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY a.id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM articles a "
-            + ("WHERE " + " AND ".join(where) if where else "") + ")",
-            params + params,
+            + " ORDER BY a.id LIMIT 1 OFFSET ?", [*params, position],
         ).fetchone()
         return row[0] if row else None
 

@@ -337,3 +337,31 @@ def test_spacy_export_looks_up_srsly_plugins_once_not_for_every_doc(tmp_path, mo
     summary = export(make_store(tmp_path), "spacy", tmp_path / "out.spacy")
     assert summary.articles == 3 and len(calls) == 2  # one look per registry, not three per Doc
     assert "numpy" in srsly.msgpack_encoders.get_all()
+
+
+def test_spacy_shards_in_two_processes_equal_one(tmp_path, monkeypatch):
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    from annotator import exporting
+
+    store = make_store(tmp_path, [*NEWS, *HALVES])
+
+    def shards(name):
+        return {p.name: [(d.text, [(s.start_char, s.end_char, s.label_) for s in d.spans["sc"]], d.user_data["annotator"])
+                         for d in DocBin().from_disk(p).get_docs(Vocab())] for p in sorted((tmp_path / name).glob("*.spacy"))}
+
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 10**9)
+    one = export(store, "spacy", tmp_path / "one", shard_size=2)
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)
+    started, start = [], exporting._start_part
+    monkeypatch.setattr(exporting, "_start_part", lambda part, job: started.append(job["middle"]) or start(part, job))
+    two = export(store, "spacy", tmp_path / "two", shard_size=2)
+    assert started == [sorted(r["id"] for r in [*NEWS, *HALVES])[6]]  # cut after three whole shards
+    assert shards("two") == shards("one") and len(shards("one")) == 6  # 11 articles: 5 shards of 2 and one of 1
+    assert two.summary() == one.summary().replace(str(tmp_path / "one"), str(tmp_path / "two"))
+    assert (tmp_path / "two" / "dropped.jsonl").read_text() == (tmp_path / "one" / "dropped.jsonl").read_text()
+    started.clear()  # one DocBin, or shards per split, stay in one process
+    export(store, "spacy", tmp_path / "single.spacy")
+    export(store, "spacy", tmp_path / "split", shard_size=2, split="train=0.5,test=0.5")
+    assert started == []

@@ -56,7 +56,7 @@ class Writer:
         self.Doc, self.DocBin, Vocab = _spacy()
         self.path, self.ctx = path, ctx
         self.shard_size = getattr(ctx, "shard_size", 0)
-        self.shards = 0
+        self.shards = self.reserved = 0
         if self.shard_size:
             path.mkdir(parents=True, exist_ok=True)
         self.vocab = Vocab()
@@ -103,6 +103,19 @@ class Writer:
                 spaces.append(False)
                 position = token.end
         return self.Doc(self.vocab, words=words, spaces=spaces)
+
+    def reserve(self, article_id: str) -> None:
+        """An article another process writes into this folder first: its shards come before this one's."""
+        self.reserved += 1
+        self.shards = self.reserved // self.shard_size
+
+    def handoff(self) -> dict:
+        """This process's last shard written; the other process's writer needs nothing from it."""
+        self.close()
+        return {}
+
+    def take(self, state: dict) -> None:
+        pass
 
     def close(self) -> None:
         if not self.shard_size:
