@@ -119,7 +119,7 @@ def main() -> None:
             "(streaming: the two should be close). spaCy's DocBin holds every Doc in memory until it is written "
             "(about 90 KB an article here), so one file is measured at a tenth and a hundredth of the corpus, "
             f"and `--shard-size {SHARDS:,}` (a folder of DocBin files) at full size. The jsonl, brat and doccano "
-            "exports above 20,000 articles, and conll, hf and prodigy above 2,000, run a second process for the "
+            "exports above 20,000 articles, and conll, hf, prodigy and sharded spacy above 2,000, run a second process for the "
             "second half; the peaks are the first one's.\n\n")
     body += table(rows, ("format", "time", "spans/s", "tokens/s", f"peak, {args.articles:,}", f"peak, {small:,}", "target"))
     body += "".join(f"\n\n{note}" for note in notes)
