@@ -208,12 +208,14 @@ class ReviewPanel(QWidget):
         self.view.show_rows(rows, self.annotators)
         self.list.blockSignals(True)
         self.list.clear()
+        tags = short_names(self.annotators)
+        base = self.list.palette().base().color()
+        inks = {label: readable_on(base, QColor(color)) for label, color in self.colors.items()}
         for row in rows:
-            tags = short_names(self.annotators)
             who = ",".join(tags.get(name, name) for name in row.annotators) or "reviewer"
             text = " ".join(row.text.split())
             item = QListWidgetItem(f"{STATE_MARK[row.state]} {KIND_TEXT[row.kind]} [{who}]  {row.label}  {text[:60]}")
-            item.setForeground(readable_on(self.list.palette().base().color(), QColor(self.colors.get(row.label, "#444444"))))
+            item.setForeground(inks.get(row.label, QColor("#444444")))
             if row.kind != "agreed":
                 font = item.font()
                 font.setBold(True)
