@@ -324,8 +324,7 @@ def _write_canonical(store: Store, writer, summary: ExportSummary, selection: di
             done = total
     finally:
         if helper is not None:
-            helper.kill()
-            helper.wait()
+            _stop(helper)
             Path(part).unlink(missing_ok=True)
     if progress:
         progress(done, total)
@@ -382,8 +381,7 @@ def _write_in_halves(store: Store, fmt: str, writers: dict, folders: dict | None
         if progress:
             progress(total, total)
     finally:
-        helper.kill()
-        helper.wait()
+        _stop(helper)
         for path in (result, dropped, *([] if shared_folder else targets.values())):
             path.unlink(missing_ok=True)
 
@@ -453,6 +451,14 @@ def _start_part(part: str, job: dict) -> subprocess.Popen:
         [sys.executable, "-c", "from annotator.exporting import run_part; run_part()", json.dumps({**job, "part": part})],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
     )
+
+
+def _stop(helper: subprocess.Popen) -> None:
+    """End a second process (if it is still running) and close its pipe."""
+    helper.kill()
+    helper.wait()
+    if helper.stderr is not None:
+        helper.stderr.close()
 
 
 USER_ERROR_STATUS = 3  # how run_part says its failure is the user's (a full disk), not a bug

@@ -365,3 +365,32 @@ def test_spacy_shards_in_two_processes_equal_one(tmp_path, monkeypatch):
     export(store, "spacy", tmp_path / "single.spacy")
     export(store, "spacy", tmp_path / "split", shard_size=2, split="train=0.5,test=0.5")
     assert started == []
+
+
+def test_an_export_stopped_midway_stops_its_second_process_and_leaves_nothing(tmp_path, monkeypatch):
+    from annotator import exporting
+    from annotator.formats import brat
+
+    store = make_store(tmp_path, [*NEWS, *HALVES])
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)
+    helpers, start = [], exporting._start_part
+    monkeypatch.setattr(exporting, "_start_part", lambda part, job: helpers.append(start(part, job)) or helpers[-1])
+    written, add = [], brat.Writer.add
+
+    def add_then_stop(self, article, spans):  # Ctrl+C (or Cancel in the window) on this process's second article
+        written.append(article.id)
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        add(self, article, spans)
+
+    monkeypatch.setattr(brat.Writer, "add", add_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        export(store, "brat", tmp_path / "out-brat")
+
+    def cancel(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        export(store, "conll", tmp_path / "out.conll", progress=cancel)
+    assert len(helpers) == 2 and all(helper.poll() is not None for helper in helpers)
+    assert not [p for p in tmp_path.iterdir() if "out" in p.name]
