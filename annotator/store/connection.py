@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 QUIET_WAIT_S = 2.0  # a writer waits this long for another process's write lock before saying it is waiting
 BUSY_WAIT_S = 600.0  # ... and this long in all before giving up
+READ_WAIT_S = 10.0  # what else may wait for a lock (a reader while a new database file is set up)
 
 
 def now() -> str:
@@ -47,6 +48,7 @@ class Connection:
         self.on_wait: Callable[[str], None] | None = None  # told, once a write starts waiting for another process
         try:
             conn = sqlite.connect(self.path, readonly=readonly)
+            sqlite.set_busy_wait(conn, READ_WAIT_S)
             version = sqlite.user_version(conn)
             tables = sqlite.table_names(conn)
         except sqlite.EngineError as e:

@@ -125,6 +125,6 @@ def explain(error: BaseException) -> str | None:
     if "unable to open" in message:
         return "cannot open it (no permission for the file or its folder, or the folder is missing)"
     if "malformed" in message or "not a database" in message or "disk I/O" in message or "corrupt" in message:
-        return (f"the database file is damaged or unreadable ({message}); restore a copy, or try "
-                "`sqlite3 DB .recover` to save what is left")
+        return (f"the database file is damaged or unreadable ({message}); restore a copy, or save what is left "
+                "with the sqlite3 tool's .recover command")
     return None
