@@ -91,3 +91,16 @@ def test_a_new_database_does_not_import_pandas(tmp_path):
                           str(tmp_path / "other.db")], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
     assert Store(tmp_path / "new.db").article_count() == 1
+
+
+def test_articles_are_indexed_for_search_when_their_transaction_commits_and_not_when_it_fails(store):
+    rows = [(f"b{i}", "t", f"Batch text {i}", f"{i:064x}", "", "{}", "") for i in range(3)]
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert_article_rows(rows)
+        raise RuntimeError("an import that stops midway")
+    with store.transaction():
+        store.insert_article_rows(rows[:2])
+        store.insert_article_rows(rows[2:])
+    store.add_article(Article("one", "Zürich batch"))
+    assert [row[0] for row in store.search("batch")] == ["b0", "b1", "b2", "one"]
+    assert store.integrity_ok()

@@ -7,7 +7,7 @@ from operator import itemgetter
 
 from ..errors import UserError
 from ..model import REVIEW_STATUSES, Article, Span
-from . import rows, sqlite
+from . import rows
 from .articles import Articles
 from .connection import now
 from .filters import one_of, where
@@ -18,7 +18,6 @@ class Bulk(Articles):
     def insert_article_rows(self, rows: list[tuple]) -> None:
         """Insert (id, title, text, sha, source, meta_json, created) rows inside the caller's transaction."""
         if rows:
-            sqlite.prepare_bulk_index(self.conn)
             self._insert_articles(rows)
             self._changed("articles")
 

@@ -44,6 +44,7 @@ class Connection:
         self._listeners: list[Callable[[str, str | None], None]] = []
         self._depth = 0
         self._pending: list[tuple[str, str | None]] = []
+        self._before_commit: dict[str, Callable[[], None]] = {}  # work to do once just before a commit, by name
         self._busy_wait = BUSY_WAIT_S
         self.on_wait: Callable[[str], None] | None = None  # told, once a write starts waiting for another process
         try:
@@ -121,6 +122,10 @@ class Connection:
     def _changed(self, kind: str, article_id: str | None = None) -> None:
         self._pending.append((kind, article_id))
 
+    def before_commit(self, name: str, work: Callable[[], None]) -> None:
+        """Run `work` at the end of the current transaction, just before it commits (once for each name)."""
+        self._before_commit.setdefault(name, work)
+
     def subscribe(self, listener: Callable[[str, str | None], None]) -> None:
         """Call `listener(kind, article_id)` after every committed change."""
         self._listeners.append(listener)
@@ -165,6 +170,8 @@ class Connection:
         self._depth = 1
         try:
             yield
+            while self._before_commit:
+                self._before_commit.pop(next(iter(self._before_commit)))()
         except BaseException as e:
             self._rollback()
             if isinstance(e, sqlite.EngineError) and sqlite.explain(e):
@@ -186,3 +193,4 @@ class Connection:
         if self.conn.in_transaction:  # SQLite rolls back by itself after some errors (a full disk)
             self.conn.execute("ROLLBACK")
         self._pending.clear()
+        self._before_commit.clear()

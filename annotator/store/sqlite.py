@@ -72,19 +72,6 @@ def last_article_rowid(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
 
 
-FTS_PENDING_MIB = 64  # how much of the search index a large import builds in memory before it writes a piece
-
-
-def prepare_bulk_index(conn: sqlite3.Connection) -> None:
-    """Let FTS5 build up to FTS_PENDING_MIB of index in memory within a transaction (1 MB by default): with
-    news-like vocabularies (hundreds of thousands of words) fewer, larger pieces save a fifth of an import.
-    Stored in the index's configuration, once; a single edit's transaction holds far less."""
-    size = FTS_PENDING_MIB * 1024 * 1024
-    row = conn.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()
-    if row is None or row[0] != size:
-        conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", (size,))
-
-
 def index_articles_after(conn: sqlite3.Connection, rowid: int) -> None:
     """Index for search every article stored after `rowid`, in one statement (a per-row trigger took a third of
     a bulk import)."""
