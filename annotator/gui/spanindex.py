@@ -1,9 +1,9 @@
-"""Which spans touch which block of the article view, in view positions, for the highlighter and hit tests."""
+"""Where spans lie in the article view, in view positions: runs to draw (a sweep line) and hit tests."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from ..model import Span
@@ -20,6 +20,110 @@ class Mark(NamedTuple):
     end: int
     label: str
     span_id: int
+
+
+# Characters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...) and the RLM/RLE/RLO/RLI marks.
+RTL_RUN = re.compile("[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefc"
+                     "\U00010800-\U00010fff\U0001e800-\U0001efff]+")
+
+
+class Run(NamedTuple):
+    """A stretch [start, end) covered by the same spans: the outermost's label (underline) and the innermost's (tint)."""
+
+    start: int
+    end: int
+    outer: str
+    inner: str
+
+
+def runs(marks, lo: int, hi: int) -> list[Run]:
+    """Sweep over the marks' sorted edges between `lo` and `hi`: one run per stretch covered by the same marks.
+
+    Outermost is the longest mark (ties: the first label), innermost the shortest (ties: the last label).
+    """
+    events = []
+    for i, mark in enumerate(marks):
+        start, end = max(mark.start, lo), min(mark.end, hi)
+        if start < end:
+            events.append((start, 1, i))
+            events.append((end, 0, i))
+    events.sort()
+    active: dict[int, Mark] = {}
+    found: list[Run] = []
+    position = lo
+    for edge, opening, i in events:
+        if edge > position and active:
+            ranked = sorted(active.values(), key=lambda m: (m.start - m.end, m.label))
+            found.append(Run(position, edge, ranked[0].label, ranked[-1].label))
+        position = edge
+        if opening:
+            active[i] = marks[i]
+        else:
+            del active[i]
+    return found
+
+
+class SpanIndex:
+    """Spans of one article as marks in view positions, sorted by start: only the marks near a range are looked at."""
+
+    def __init__(self, text: str, offsets: OffsetMap):
+        self.offsets = offsets
+        self.marks: list[Mark] = []
+        self.starts: list[int] = []
+        self.longest = 0  # no mark is longer: marks overlapping [lo, hi) start at lo - longest or after
+        rtl = [(offsets.to_units(m.start()), offsets.to_units(m.end())) for m in RTL_RUN.finditer(text)]
+        self._rtl_starts, self._rtl_ends = [a for a, _ in rtl], [b for _, b in rtl]
+
+    def _mark(self, span: Span) -> Mark:
+        return Mark(self.offsets.to_units(span.start), self.offsets.to_units(span.end), span.label, span.id)
+
+    def add(self, span: Span) -> tuple[int, int]:
+        """File a span; return the view range to repaint."""
+        mark = self._mark(span)
+        i = bisect_right(self.starts, mark.start)
+        self.starts.insert(i, mark.start)
+        self.marks.insert(i, mark)
+        self.longest = max(self.longest, mark.end - mark.start)
+        return mark.start, mark.end
+
+    def add_all(self, spans) -> None:
+        """File many spans at once (opening an article)."""
+        self.marks = sorted((*self.marks, *(self._mark(span) for span in spans)), key=lambda m: m.start)
+        self.starts = [m.start for m in self.marks]
+        self.longest = max((m.end - m.start for m in self.marks), default=0)
+
+    def remove(self, span: Span) -> tuple[int, int]:
+        mark = self._mark(span)
+        i = bisect_left(self.starts, mark.start)
+        while i < len(self.marks) and self.starts[i] == mark.start:
+            if self.marks[i].span_id == span.id:
+                del self.marks[i], self.starts[i]
+                break
+            i += 1
+        return mark.start, mark.end
+
+    def overlapping(self, lo: int, hi: int) -> list[Mark]:
+        """The marks that cover some of [lo, hi)."""
+        first, last = bisect_left(self.starts, lo - self.longest), bisect_left(self.starts, hi)
+        return [m for m in self.marks[first:last] if m.end > lo]
+
+    def runs(self, lo: int, hi: int) -> list[Run]:
+        return runs(self.overlapping(lo, hi), lo, hi)
+
+    def span_ids_at(self, unit: int) -> list[int]:
+        """Ids of the spans covering view position `unit`, innermost (shortest) first."""
+        hits = sorted(self.overlapping(unit, unit + 1), key=lambda m: m.end - m.start)
+        return [m.span_id for m in hits]
+
+    def long_blocks(self, text: str, size: int) -> list[int]:
+        """Numbers of the view blocks longer than `size` units."""
+        starts = [0, *(self.offsets.to_units(m.end()) for m in BLOCK_BREAK.finditer(text)), self.offsets.units_length + 1]
+        return [number for number, (a, b) in enumerate(zip(starts, starts[1:], strict=False)) if b - a > size]
+
+    def has_rtl(self, lo: int, hi: int) -> bool:
+        """Whether [lo, hi) holds a right-to-left character (its runs then need drawing glyph by glyph)."""
+        i = bisect_right(self._rtl_ends, lo)
+        return i < len(self._rtl_starts) and self._rtl_starts[i] < hi
 
 
 class BlockIndex:

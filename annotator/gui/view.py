@@ -1,17 +1,30 @@
-"""The article view: read-only plain text, spans drawn by the highlighter, selections mapped to code points."""
+"""The article view: read-only plain text, spans painted under the visible lines, selections mapped to code points."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextLine, QTextOption
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextLine,
+    QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from ..model import Span
-from .highlighter import SpanHighlighter, text_color_on
+from .highlighter import text_color_on, tint
 from .session import Session
-from .spanindex import BlockIndex
+from .spanindex import SpanIndex
+
+READING_CHARACTERS = 100  # a comfortable line length
+LONG_BLOCK = 20_000  # UTF-16 units: blocks longer than this keep their shaped text between paints
 
 
 class ArticleView(QPlainTextEdit):
@@ -33,11 +46,12 @@ class ArticleView(QPlainTextEdit):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 10) * 1.15)
         self.setFont(font)
-        self.index = BlockIndex("", session.offsets)
-        self.highlighter = SpanHighlighter(self.document(), self.index, colors)
-        self._pending: set[int] = set()  # blocks whose formats are not yet drawn from the index
-        self._background = QTimer(self, interval=0)
-        self._background.timeout.connect(self._highlight_some)
+        self.index = SpanIndex("", session.offsets)
+        self._tints: dict[str, QColor] = {}
+        self._directions: dict[int, bool] = {}  # block number: right-to-left
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
+        self.reading_width = True  # lines wrap at READING_CHARACTERS when the view is wider
         self.find_hits: list[tuple[int, int]] = []  # view positions
         self._press = QPoint()
         session.opened.connect(self._show_article)
@@ -52,66 +66,105 @@ class ArticleView(QPlainTextEdit):
     def _show_article(self) -> None:
         self.find_hits = []
         text = self.session.article.text if self.session.article else ""
-        self.index = self.highlighter.index = BlockIndex(text, self.session.offsets)  # empty: a fast first pass
-        self._pending = set()
+        self.index = SpanIndex(text, self.session.offsets)
+        self._directions = {}
         self.setPlainText(text)
+        document = self.document()
+        for number in self.index.long_blocks(text, LONG_BLOCK):
+            # Qt shapes an uncached block again for every cursorToX and every paint: 5 ms a call on 1 MB.
+            document.findBlockByNumber(number).layout().setCacheEnabled(True)
 
     def _rebuild(self) -> None:
-        """File every span, draw the visible blocks now and the others a few at a time when idle."""
-        before = self.index.marked_blocks()
-        self.index = self.highlighter.index = self.index.emptied()
+        """File every span again and repaint."""
+        self.index.marks, self.index.starts = [], []
         self.index.add_all(self.session.spans.values())
-        self._pending |= before | self.index.marked_blocks()
-        self._highlight_visible()
-        if self._pending:
-            self._background.start()
+        self.viewport().update()
         self._mark_extras()
-
-    def _highlight_visible(self) -> None:
-        block, offset = self.firstVisibleBlock(), self.contentOffset()
-        bottom = self.viewport().height()
-        while block.isValid() and self._pending:
-            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
-                break
-            if block.blockNumber() in self._pending:
-                self._pending.discard(block.blockNumber())
-                self.highlighter.rehighlightBlock(block)
-            block = block.next()
-
-    def _highlight_some(self, count: int = 60) -> None:
-        document = self.document()
-        for number in sorted(self._pending)[:count]:
-            self._pending.discard(number)
-            self.highlighter.rehighlightBlock(document.findBlockByNumber(number))
-        if not self._pending:
-            self._background.stop()
-
-    def finish_highlighting(self) -> None:
-        """Draw every block's spans now (tests, screenshots)."""
-        while self._pending:
-            self._highlight_some(len(self._pending))
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        if self._pending:
-            self._highlight_visible()  # scrolled ahead of the background pass
-        super().paintEvent(event)
-
-    def _repaint(self, blocks: range) -> None:
-        document = self.document()
-        for number in blocks:
-            self._pending.discard(number)
-            self.highlighter.rehighlightBlock(document.findBlockByNumber(number))
 
     def _added(self, span: Span) -> None:
-        self._repaint(self.index.add(span))
+        self.index.add(span)
+        self.viewport().update()  # spans are painted, not formats: no block is laid out again
 
     def _removed(self, span: Span) -> None:
-        self._repaint(self.index.remove(span))
+        self.index.remove(span)
+        self.viewport().update()
 
     def _updated(self, old: Span, new: Span) -> None:
-        self._repaint(self.index.remove(old))
-        self._repaint(self.index.add(new))
+        self.index.remove(old)
+        self.index.add(new)
+        self.viewport().update()
         self._mark_extras()
+
+    # -- drawing spans ---------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self.viewport())
+        self._paint_spans(painter, event.rect())
+        painter.end()
+        super().paintEvent(event)  # the text over the tints
+
+    def _paint_spans(self, painter: QPainter, area: QRect) -> None:
+        """Tint and underline the spans on the lines inside `area`: the cost is the visible lines', whatever the block."""
+        offset, block = self.contentOffset(), self.firstVisibleBlock()
+        metrics = QFontMetricsF(self.document().defaultFont())
+        underline = metrics.ascent() + metrics.underlinePos(), max(1.0, metrics.lineWidth())
+        while block.isValid():
+            box = self.blockBoundingGeometry(block).translated(offset)
+            if box.top() > area.bottom():
+                break
+            if box.bottom() >= area.top():
+                self._align(block)
+                lines = _lines_within(block.layout(), box.top(), area)
+                if lines:
+                    self._paint_lines(painter, block, box.topLeft(), lines, underline)
+            block = block.next()
+
+    def _paint_lines(self, painter: QPainter, block, origin: QPointF, lines: list, underline) -> None:
+        base = block.position()
+        lo, hi = base + lines[0].textStart(), base + lines[-1].textStart() + lines[-1].textLength()
+        found = self.index.runs(lo, hi)
+        if not found:
+            return
+        k = 0
+        for line in lines:
+            start = base + line.textStart()
+            end = start + line.textLength()
+            while k < len(found) and found[k].end <= start:
+                k += 1
+            rtl = self.index.has_rtl(start, end)
+            top = origin.y() + line.y()
+            for run in found[k:]:
+                if run.start >= end:
+                    break
+                for left, right in _extents(line, max(run.start, start) - base, min(run.end, end) - base, rtl):
+                    x, width = origin.x() + left, right - left
+                    painter.fillRect(QRectF(x, top, width, line.height()), self._tint(run.inner))
+                    painter.fillRect(QRectF(x, top + underline[0], width, underline[1]), self._color(run.outer))
+
+    def _tint(self, label: str) -> QColor:
+        if label not in self._tints:
+            self._tints[label] = tint(self._color(label))
+        return self._tints[label]
+
+    def _color(self, label: str) -> QColor:
+        return QColor(self.colors.get(label, "#888888"))
+
+    def _align(self, block) -> None:
+        """Lay a paragraph whose first strong character is right-to-left against the right edge.
+
+        QPlainTextEdit lays every block out with the document's one alignment, so its lines are moved here.
+        """
+        number = block.blockNumber()
+        if number not in self._directions:
+            self._directions[number] = block.textDirection() == Qt.LayoutDirection.RightToLeft
+        if not self._directions[number]:
+            return
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            left = line.width() - line.naturalTextWidth() + self.document().documentMargin()
+            if line.x() != left:
+                line.setPosition(QPointF(left, line.y()))
 
     def _current_changed(self, span_id) -> None:
         span = self.session.spans.get(span_id)
@@ -224,7 +277,7 @@ class ArticleView(QPlainTextEdit):
     def set_colors(self, colors: dict[str, str]) -> None:
         """New label colours: redraw every span."""
         self.colors = colors
-        self.highlighter.set_colors(colors)
+        self._tints = {}
         self._rebuild()
 
     def zoom(self, steps: int) -> None:
@@ -232,6 +285,64 @@ class ArticleView(QPlainTextEdit):
             self.zoomIn(steps)
         elif steps < 0:
             self.zoomOut(-steps)
+        self._fit_reading_width()
+
+    # -- reading width ---------------------------------------------------------------------------
+
+    def set_reading_width(self, on: bool) -> None:
+        """Wrap lines at about READING_CHARACTERS characters (a centred column) when the view is wider, or not."""
+        self.reading_width = on
+        self._fit_reading_width()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        self._fit_reading_width()
+        super().resizeEvent(event)
+
+    def _fit_reading_width(self) -> None:
+        column = QFontMetricsF(self.document().defaultFont()).averageCharWidth() * READING_CHARACTERS
+        column += 2 * self.document().documentMargin()
+        bar = self.verticalScrollBar().sizeHint().width()
+        spare = self.width() - 2 * self.frameWidth() - bar - column if self.reading_width else 0
+        left = max(0, int(spare // 2))
+        if self.viewportMargins().left() != left:
+            self.setViewportMargins(left, 0, max(0, int(spare) - left), 0)
+
+
+def _lines_within(layout, top: float, area: QRect) -> list:
+    """The laid-out lines of a block (its top at `top`) that cross `area`, found by bisection."""
+    count = layout.lineCount()
+    low, high = 0, count
+    while low < high:
+        middle = (low + high) // 2
+        if top + layout.lineAt(middle).rect().bottom() < area.top():
+            low = middle + 1
+        else:
+            high = middle
+    lines = []
+    while low < count and top + (line := layout.lineAt(low)).y() <= area.bottom():
+        lines.append(line)
+        low += 1
+    return lines
+
+
+def _extents(line, start: int, end: int, rtl: bool) -> list[tuple[float, float]]:
+    """Left and right x of [start, end) on a line: one stretch, or in mixed-direction text one per glyph run."""
+    if not rtl:
+        left, right = line.cursorToX(start)[0], line.cursorToX(end)[0]
+        return [(min(left, right), max(left, right))]
+    stretches: list[list[float]] = []
+    for run in line.glyphRuns(start, end - start):
+        advances = run.rawFont().advancesForGlyphIndexes(run.glyphIndexes())
+        for position, advance in zip(run.positions(), advances, strict=False):
+            stretches.append([position.x(), position.x() + advance.x()])
+    stretches.sort()
+    merged: list[list[float]] = []
+    for left, right in stretches:
+        if merged and left <= merged[-1][1] + 0.5:
+            merged[-1][1] = max(merged[-1][1], right)
+        else:
+            merged.append([left, right])
+    return [(left, right) for left, right in merged]
 
 
 def _is_tab(event) -> bool:
