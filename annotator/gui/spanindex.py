@@ -71,7 +71,8 @@ class SpanIndex:
         self.marks: list[Mark] = []
         self.starts: list[int] = []
         self.longest = 0  # no mark is longer: marks overlapping [lo, hi) start at lo - longest or after
-        rtl = [(offsets.to_units(m.start()), offsets.to_units(m.end())) for m in RTL_RUN.finditer(text)]
+        found = () if text.isascii() else RTL_RUN.finditer(text)
+        rtl = [(offsets.to_units(m.start()), offsets.to_units(m.end())) for m in found]
         self._rtl_starts, self._rtl_ends = [a for a, _ in rtl], [b for _, b in rtl]
 
     def _mark(self, span: Span) -> Mark:
@@ -88,7 +89,11 @@ class SpanIndex:
 
     def add_all(self, spans) -> None:
         """File many spans at once (opening an article)."""
-        self.marks = sorted((*self.marks, *(self._mark(span) for span in spans)), key=lambda m: m.start)
+        if self.offsets.is_identity:  # no emoji, no CRLF: code points are view positions
+            new = [Mark(span.start, span.end, span.label, span.id) for span in spans]
+        else:
+            new = [self._mark(span) for span in spans]
+        self.marks = sorted(self.marks + new, key=lambda m: m.start)
         self.starts = [m.start for m in self.marks]
         self.longest = max((m.end - m.start for m in self.marks), default=0)
 
@@ -114,11 +119,6 @@ class SpanIndex:
         """Ids of the spans covering view position `unit`, innermost (shortest) first."""
         hits = sorted(self.overlapping(unit, unit + 1), key=lambda m: m.end - m.start)
         return [m.span_id for m in hits]
-
-    def long_blocks(self, text: str, size: int) -> list[int]:
-        """Numbers of the view blocks longer than `size` units."""
-        starts = [0, *(self.offsets.to_units(m.end()) for m in BLOCK_BREAK.finditer(text)), self.offsets.units_length + 1]
-        return [number for number, (a, b) in enumerate(zip(starts, starts[1:], strict=False)) if b - a > size]
 
     def has_rtl(self, lo: int, hi: int) -> bool:
         """Whether [lo, hi) holds a right-to-left character (its runs then need drawing glyph by glyph)."""

@@ -69,10 +69,6 @@ class ArticleView(QPlainTextEdit):
         self.index = SpanIndex(text, self.session.offsets)
         self._directions = {}
         self.setPlainText(text)
-        document = self.document()
-        for number in self.index.long_blocks(text, LONG_BLOCK):
-            # Qt shapes an uncached block again for every cursorToX and every paint: 5 ms a call on 1 MB.
-            document.findBlockByNumber(number).layout().setCacheEnabled(True)
 
     def _rebuild(self) -> None:
         """File every span again and repaint."""
@@ -113,6 +109,9 @@ class ArticleView(QPlainTextEdit):
             if box.top() > area.bottom():
                 break
             if box.bottom() >= area.top():
+                if block.length() > LONG_BLOCK and not block.layout().cacheEnabled():
+                    # Qt shapes an uncached block again for every cursorToX and every paint: 5 ms a call on 1 MB.
+                    block.layout().setCacheEnabled(True)
                 self._align(block)
                 lines = _lines_within(block.layout(), box.top(), area)
                 if lines:
