@@ -35,6 +35,7 @@ class ArticleView(QPlainTextEdit):
 
     def __init__(self, session: Session, colors: dict[str, str], parent=None):
         super().__init__(parent)
+        self.reading_width = True  # lines wrap at READING_CHARACTERS when the view is wider
         self.session = session
         self.colors = colors
         self.setReadOnly(True)
@@ -51,7 +52,6 @@ class ArticleView(QPlainTextEdit):
         self._directions: dict[int, bool] = {}  # block number: right-to-left
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
-        self.reading_width = True  # lines wrap at READING_CHARACTERS when the view is wider
         self.find_hits: list[tuple[int, int]] = []  # view positions
         self._press = QPoint()
         session.opened.connect(self._show_article)
@@ -112,8 +112,8 @@ class ArticleView(QPlainTextEdit):
                 if block.length() > LONG_BLOCK and not block.layout().cacheEnabled():
                     # Qt shapes an uncached block again for every cursorToX and every paint: 5 ms a call on 1 MB.
                     block.layout().setCacheEnabled(True)
-                self._align(block)
                 lines = _lines_within(block.layout(), box.top(), area)
+                self._align(block, lines)
                 if lines:
                     self._paint_lines(painter, block, box.topLeft(), lines, underline)
             block = block.next()
@@ -148,20 +148,20 @@ class ArticleView(QPlainTextEdit):
     def _color(self, label: str) -> QColor:
         return QColor(self.colors.get(label, "#888888"))
 
-    def _align(self, block) -> None:
-        """Lay a paragraph whose first strong character is right-to-left against the right edge.
+    def _align(self, block, lines: list) -> None:
+        """Lay the lines of a paragraph whose first strong character is right-to-left against the right edge.
 
-        QPlainTextEdit lays every block out with the document's one alignment, so its lines are moved here.
+        QPlainTextEdit lays every block out with the document's one alignment, so the lines about to be painted
+        are moved here (Qt puts them back at the left whenever it lays the block out again).
         """
         number = block.blockNumber()
         if number not in self._directions:
             self._directions[number] = block.textDirection() == Qt.LayoutDirection.RightToLeft
         if not self._directions[number]:
             return
-        layout = block.layout()
-        for i in range(layout.lineCount()):
-            line = layout.lineAt(i)
-            left = line.width() - line.naturalTextWidth() + self.document().documentMargin()
+        margin = self.document().documentMargin()
+        for line in lines:
+            left = line.width() - line.naturalTextWidth() + margin
             if line.x() != left:
                 line.setPosition(QPointF(left, line.y()))
 
@@ -284,7 +284,11 @@ class ArticleView(QPlainTextEdit):
             self.zoomIn(steps)
         elif steps < 0:
             self.zoomOut(-steps)
-        self._fit_reading_width()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.FontChange:  # zoom by keys or Ctrl+wheel: the column is counted in characters
+            self._fit_reading_width()
+        super().changeEvent(event)
 
     # -- reading width ---------------------------------------------------------------------------
 
