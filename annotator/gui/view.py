@@ -286,9 +286,9 @@ class ArticleView(QPlainTextEdit):
             self.zoomOut(-steps)
 
     def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)  # passes the new font on to the document
         if event.type() == QEvent.Type.FontChange:  # zoom by keys or Ctrl+wheel: the column is counted in characters
             self._fit_reading_width()
-        super().changeEvent(event)
 
     # -- reading width ---------------------------------------------------------------------------
 

@@ -139,6 +139,9 @@ def test_long_lines_wrap_at_reading_width_in_a_wide_window_and_the_view_menu_tur
     action = window.actions["reading_width"]
     assert action.isChecked() and action.shortcut().toString() == "Ctrl+Shift+R"
     assert "Ctrl+Shift+R" in action.shortcut().toString(action.shortcut().SequenceFormat.NativeText)
+    narrow = view.viewport().width()
+    qtbot.keyClick(view, Qt.Key.Key_Equal, CTRL)  # zoom in: a hundred bigger characters need a wider column
+    assert view.viewport().width() > narrow
     qtbot.keyClick(view, Qt.Key.Key_R, CTRL | SHIFT)
     assert not action.isChecked() and view.viewport().width() > column * 1.5
     window.close()
