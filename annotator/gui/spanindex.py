@@ -78,34 +78,31 @@ class SpanIndex:
     def _mark(self, span: Span) -> Mark:
         return Mark(self.offsets.to_units(span.start), self.offsets.to_units(span.end), span.label, span.id)
 
-    def add(self, span: Span) -> tuple[int, int]:
-        """File a span; return the view range to repaint."""
+    def add(self, span: Span) -> None:
         mark = self._mark(span)
         i = bisect_right(self.starts, mark.start)
         self.starts.insert(i, mark.start)
         self.marks.insert(i, mark)
         self.longest = max(self.longest, mark.end - mark.start)
-        return mark.start, mark.end
 
-    def add_all(self, spans) -> None:
-        """File many spans at once (opening an article)."""
+    def reset(self, spans) -> None:
+        """File exactly these spans, dropping those filed before (opening an article, reloading)."""
         if self.offsets.is_identity:  # no emoji, no CRLF: code points are view positions
             new = [Mark(span.start, span.end, span.label, span.id) for span in spans]
         else:
             new = [self._mark(span) for span in spans]
-        self.marks = sorted(self.marks + new, key=lambda m: m.start)
+        self.marks = sorted(new, key=lambda m: m.start)
         self.starts = [m.start for m in self.marks]
         self.longest = max((m.end - m.start for m in self.marks), default=0)
 
-    def remove(self, span: Span) -> tuple[int, int]:
+    def remove(self, span: Span) -> None:
         mark = self._mark(span)
         i = bisect_left(self.starts, mark.start)
         while i < len(self.marks) and self.starts[i] == mark.start:
             if self.marks[i].span_id == span.id:
                 del self.marks[i], self.starts[i]
-                break
+                return
             i += 1
-        return mark.start, mark.end
 
     def overlapping(self, lo: int, hi: int) -> list[Mark]:
         """The marks that cover some of [lo, hi)."""
@@ -127,18 +124,12 @@ class SpanIndex:
 
 
 class BlockIndex:
-    """Spans of one article filed by the view blocks they touch."""
+    """Spans of one article filed by the view blocks they touch (the review view's highlighter)."""
 
     def __init__(self, text: str, offsets: OffsetMap):
         self.offsets = offsets
         self.block_starts = [0] + [offsets.to_units(m.end()) for m in BLOCK_BREAK.finditer(text)]
         self._blocks: dict[int, list[Mark]] = {}
-
-    def emptied(self) -> BlockIndex:
-        """A new, empty index over the same text (the block starts are not worked out again)."""
-        empty = BlockIndex("", self.offsets)
-        empty.block_starts = self.block_starts
-        return empty
 
     def block_of(self, unit: int) -> int:
         return bisect_right(self.block_starts, unit) - 1
@@ -157,43 +148,5 @@ class BlockIndex:
             self._blocks.setdefault(block, []).append(mark)
         return blocks
 
-    def add_all(self, spans) -> None:
-        """File many spans at once (opening an article): `add` without the per-call overhead."""
-        to_units, starts, blocks = self.offsets.to_units, self.block_starts, self._blocks
-        identity = self.offsets.is_identity
-        for span in spans:
-            start = span.start if identity else to_units(span.start)
-            end = span.end if identity else to_units(span.end)
-            first = bisect_right(starts, start) - 1
-            last = bisect_right(starts, max(start, end - 1)) - 1
-            for block in range(first, last + 1):
-                offset = starts[block]
-                mark = Mark(max(0, start - offset), end - offset, span.label, span.id)
-                if block in blocks:
-                    blocks[block].append(mark)
-                else:
-                    blocks[block] = [mark]
-
-    def marked_blocks(self) -> set[int]:
-        return set(self._blocks)
-
-    def remove(self, span: Span) -> range:
-        blocks = self.blocks_of(span)
-        for block in blocks:
-            marks = [m for m in self._blocks.get(block, ()) if m.span_id != span.id]
-            if marks:
-                self._blocks[block] = marks
-            else:
-                self._blocks.pop(block, None)
-        return blocks
-
     def marks(self, block: int) -> list[Mark]:
         return self._blocks.get(block, [])
-
-    def span_ids_at(self, unit: int) -> list[int]:
-        """Ids of the spans covering view position `unit`, innermost (shortest) first."""
-        block = self.block_of(unit)
-        local = unit - self.block_starts[block]
-        hits = [m for m in self.marks(block) if m.start <= local < m.end]
-        hits.sort(key=lambda m: m.end - m.start)
-        return [m.span_id for m in hits]

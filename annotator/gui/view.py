@@ -72,8 +72,7 @@ class ArticleView(QPlainTextEdit):
 
     def _rebuild(self) -> None:
         """File every span again and repaint."""
-        self.index.marks, self.index.starts = [], []
-        self.index.add_all(self.session.spans.values())
+        self.index.reset(self.session.spans.values())
         self.viewport().update()
         self._mark_extras()
 
