@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextLine, QTextOption
+from PySide6.QtGui import QColor, QFont, QKeySequence, QTextCharFormat, QTextCursor, QTextLine, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from ..model import Span
+from . import spanedits
 from .highlighter import SpanHighlighter, text_color_on
 from .session import Session
 from .spanindex import BlockIndex
@@ -221,6 +222,33 @@ class ArticleView(QPlainTextEdit):
         if event.button() == Qt.MouseButton.LeftButton and moved < 3 and not self.textCursor().hasSelection():
             self.clicked.emit(self.position_at(event.position().toPoint()))
 
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        """Select the word under the mouse as the label keys see words (Qt's own take a whole run of CJK or Thai)."""
+        if event.button() == Qt.MouseButton.LeftButton and self.session.article is not None:
+            position = self.to_cp(self.position_at(event.position().toPoint()))
+            word = spanedits.word_at(self.session.article.text, position)
+            if word is not None:
+                self.select(*word)
+                return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Ctrl(+Shift)+Left/Right step by the same words as double-click, snapping and the label keys."""
+        step = next((s for key, s in _WORD_KEYS.items() if event.matches(key)), None)
+        if step is None or self.session.article is None:
+            super().keyPressEvent(event)
+            return
+        forward, extend = step
+        cursor = self.textCursor()
+        if cursor.block().textDirection() == Qt.LayoutDirection.RightToLeft:
+            forward = not forward  # Right goes back in the text of a right-to-left paragraph
+        move = spanedits.next_word if forward else spanedits.previous_word
+        target = move(self.session.article.text, self.to_cp(cursor.position()))
+        mode = QTextCursor.MoveMode.KeepAnchor if extend else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(self.to_view(target), mode)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
     def set_colors(self, colors: dict[str, str]) -> None:
         """New label colours: redraw every span."""
         self.colors = colors
@@ -232,6 +260,14 @@ class ArticleView(QPlainTextEdit):
             self.zoomIn(steps)
         elif steps < 0:
             self.zoomOut(-steps)
+
+
+_WORD_KEYS = {  # standard key -> (forward, extend the selection)
+    QKeySequence.StandardKey.MoveToNextWord: (True, False),
+    QKeySequence.StandardKey.MoveToPreviousWord: (False, False),
+    QKeySequence.StandardKey.SelectNextWord: (True, True),
+    QKeySequence.StandardKey.SelectPreviousWord: (False, True),
+}
 
 
 def _is_tab(event) -> bool:
