@@ -7,18 +7,18 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .words import EXTEND, RUN, UNSPACED, words
+from .words import UNSPACED, extend, run_pattern, words
 
 # Hangul stands a character a token, as Korean words carry their particles (서울 + 에서); every run of the
 # scripts written without spaces (words.UNSPACED) is cut into words by words.words.
 _HANGUL = "\u3130-\u318f\uac00-\ud7af"
-_X = f"[{EXTEND}]*"  # trailing marks
+_X = f"[{extend()}]*"  # trailing marks
 _WORD_CHAR = rf"(?:(?![{UNSPACED}{_HANGUL}])\w)"
 _TOKEN = re.compile(
     rf"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}}'’”]"  # URLs stay whole
     rf"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?<!\.){_X}"  # e-mail addresses
     rf"|(?>\d+(?:[.,:]\d+)*%?{_X})(?!\w)"  # numbers: 3.5, 1,000, 14:37, 74%
-    rf"|(?P<run>{RUN})"  # Chinese, Japanese, Thai...: cut into words by words.words
+    rf"|(?P<run>{run_pattern()})"  # Chinese, Japanese, Thai...: cut into words by words.words
     rf"|[{_HANGUL}]{_X}"  # each Hangul character is a token
     rf"|(?:[^\W\d_]{_X}\.){{2,}}{_X}"  # abbreviations: U.S., e.g.
     rf"|(?:{_WORD_CHAR}|\u00ad){_X}(?:(?:{_WORD_CHAR}|\u00ad|\u200d)+{_X}|['’\-](?={_WORD_CHAR}))*"  # words

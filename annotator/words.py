@@ -18,6 +18,10 @@ UNSPACED = (
     "\u0e01-\u0e3a\u0e40-\u0e4e\u0e81-\u0edf\u1000-\u103f\u1050-\u109f\u1780-\u17dd\u19e0-\u19ff"
     "\ua9e0-\ua9fe\uaa60-\uaa7f"
 )
+_PLAIN_RUN = re.compile(f"[{UNSPACED}]+")  # for search: index and query cut the same way
+_LONGEST_RUN = 2000  # a run is looked at no further than this beyond the range asked for
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
 
 def _ranges(codes) -> str:
     """A regex character-class body for sorted code points."""
@@ -32,17 +36,25 @@ def _ranges(codes) -> str:
     return "".join(out)
 
 
-# Characters that extend the one before them (a grapheme cluster stays inside one word): every combining
-# mark (categories Mn, Mc, Me), ZWNJ, variation selectors, emoji skin tones and tag characters.
-_MARK_CODES = [c for c in range(0x300, 0x1F000) if unicodedata.category(chr(c)).startswith("M")]
-EXTEND = _ranges(sorted({*_MARK_CODES, 0x200C, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
-                         *range(0xE0020, 0xE0080), *range(0xE0100, 0xE01F0)}))
-RUN = f"[{UNSPACED}](?:[{UNSPACED}]|[{EXTEND}])*"  # a run of unspaced-script characters and their marks
-_RUN = re.compile(RUN)
-_RUN_CHAR = re.compile(f"[{UNSPACED}]|[{EXTEND}]")
-_EXTEND_CHAR = re.compile(f"[{EXTEND}]")
-_LONGEST_RUN = 2000  # a run is looked at no further than this beyond the range asked for
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+@lru_cache(maxsize=1)
+def extend() -> str:
+    """A character class body of what extends the character before it (a grapheme cluster stays inside one
+    word): every combining mark (categories Mn, Mc, Me), ZWNJ, variation selectors, emoji skin tones and tag
+    characters. Computed on first use: it takes a scan of the Unicode database."""
+    marks = [c for c in range(0x300, 0x1F000) if unicodedata.category(chr(c)).startswith("M")]
+    return _ranges(sorted({*marks, 0x200C, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
+                           *range(0xE0020, 0xE0080), *range(0xE0100, 0xE01F0)}))
+
+
+def run_pattern() -> str:
+    """A run of unspaced-script characters and their marks."""
+    return f"[{UNSPACED}](?:[{UNSPACED}]|[{extend()}])*"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """A run, a character of a run, a mark."""
+    return re.compile(run_pattern()), re.compile(f"[{UNSPACED}]|[{extend()}]"), re.compile(f"[{extend()}]")
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +98,7 @@ def _characters(run: str) -> tuple[tuple[int, int], ...]:
 
 
 def _is_mark(c: str) -> bool:
-    return _EXTEND_CHAR.match(c) is not None
+    return _patterns()[2].match(c) is not None
 
 
 def _units_to_code_points(run: str, units: list[int]) -> list[int]:
@@ -103,12 +115,13 @@ def _units_to_code_points(run: str, units: list[int]) -> list[int]:
 def words(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The words of text[start:end], a piece of one run, cut from the whole run around it: every caller,
     whatever range it asks for, sees the same boundaries."""
+    run, run_char, _ = _patterns()
     low = start
-    while low > max(0, start - _LONGEST_RUN) and _RUN_CHAR.match(text, low - 1):
+    while low > max(0, start - _LONGEST_RUN) and run_char.match(text, low - 1):
         low -= 1
     while low < start and _is_mark(text[low]):  # marks before the run belong to the character before them
         low += 1
-    reach = _RUN.match(text, start, min(len(text), end + _LONGEST_RUN))
+    reach = run.match(text, start, min(len(text), end + _LONGEST_RUN))
     high = max(end, reach.end()) if reach else end
     out = []
     for s, e in segment(text[low:high]):
@@ -122,11 +135,18 @@ _FILLER = " 0 "  # a word between runs, so that no phrase is found across two ru
 
 
 def index_text(text: str) -> str:
-    """The unspaced runs of `text`, a character (with its marks) a word: what the search index holds so that
-    any piece of a run is found as a phrase of characters."""
-    return _FILLER.join(" ".join(run[s:e] for s, e in _characters(run)) for run in _RUN.findall(text))
+    """The unspaced runs of `text`, a code point a word: what the search index holds, so that any piece of a run
+    is found as a phrase of its code points."""
+    if text.isascii():  # at once: most corpora need no look at each character
+        return ""
+    return _FILLER.join(" ".join(run) for run in _PLAIN_RUN.findall(text))
 
 
 def phrases(query: str) -> list[str]:
-    """The unspaced runs of a search query, each as a phrase of its characters (see index_text)."""
-    return [" ".join(run[s:e] for s, e in _characters(run)) for run in _RUN.findall(query)]
+    """The unspaced runs of a search query, each as a phrase of its code points (see index_text)."""
+    return [" ".join(run) for run in _PLAIN_RUN.findall(query)]
+
+
+def without_runs(text: str) -> str:
+    """`text` with its unspaced runs blanked out."""
+    return _PLAIN_RUN.sub(" ", text)

@@ -102,3 +102,36 @@ def test_a_span_inside_a_word_cuts_that_word_in_token_formats(tmp_path):
     [sentence] = read_conll(tmp_path / "out.conll")
     assert ("共", "B-ACTOR") in sentence and "".join(t for t, _ in sentence) == text
     assert ("和国", "O") in sentence
+
+
+def test_search_finds_any_piece_of_japanese_chinese_and_thai_text(store):
+    from annotator.model import Article
+
+    store.add_article(Article("ja", "東京都に住んでいる田中さん。", title="Tokyo news"))
+    store.add_article(Article("zh", CHINESE))
+    store.add_article(Article("th", THAI))
+    store.add_article(Article("apart", "東。京 Tokyo"))
+    found = lambda query: [row[0] for row in store.search(query)]  # noqa: E731
+    assert found("東京") == ["ja"]
+    assert found("京都") == ["ja"] and found("都に住") == ["ja"]  # inside ICU's words too
+    assert found("共和国") == ["zh"] and found("人民共和") == ["zh"]
+    assert found("ไม่มี") == ["th"] and found("เว้นวรรค") == ["th"]
+    assert found("東京 tokyo") == ["ja"]  # a run and a word: both required (the title counts)
+    assert found("京") == ["ja", "zh", "apart"]  # 北京 too; but 東京 above is not found across 。
+    assert found("大阪") == []
+    assert [row.id for _, row in store.article_page("tester", search="田中")] == ["ja"]
+    assert [row.id for _, row in store.article_page("tester", search="Tok")] == ["ja", "apart"]
+    assert store.integrity_ok()
+
+
+def test_opening_an_older_database_indexes_its_unspaced_text(tmp_path):
+    from annotator.store import SCHEMA_VERSION, Store, open_store
+
+    old = Store(tmp_path / "old.db", migrate=False)
+    old.migrate(to=SCHEMA_VERSION - 1)
+    old.conn.execute("INSERT INTO articles (id, title, text, text_sha256) VALUES ('ja', '', ?, 'x')", (JAPANESE,))
+    old.conn.execute("INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles")
+    old.close()
+    store = open_store(tmp_path / "old.db")
+    assert store.version == SCHEMA_VERSION
+    assert [row[0] for row in store.search("田中さん")] == ["ja"]
