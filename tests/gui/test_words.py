@@ -94,3 +94,11 @@ def test_latin_text_steps_as_before(store, make_window, qtbot):
         qtbot.keyClick(view, Qt.Key.Key_Right, CTRL)
         stops.append(view.textCursor().position())
     assert stops == [6, 10, 16, 19, 20, 21, 28]  # words, the full stop, the line's end, the next line's start
+
+
+def test_the_about_box_says_what_finds_words(store, make_window, monkeypatch, without_icu):
+    shown = []
+    monkeypatch.setattr("annotator.gui.window.QMessageBox.about", lambda parent, title, text: shown.append(text))
+    window = make_window(store)
+    window.actions["about"].trigger()
+    assert "Words in Chinese, Japanese, Thai: one character each (install annotator[words]" in shown[0]
