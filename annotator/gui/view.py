@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+import time
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QTextCharFormat, QTextCursor, QTextLine, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip
 
 from ..model import Span
 from . import spanedits
@@ -41,6 +42,7 @@ class ArticleView(QPlainTextEdit):
         self._background.timeout.connect(self._highlight_some)
         self.find_hits: list[tuple[int, int]] = []  # view positions
         self._press = QPoint()
+        self._word_selected = (-1.0, QPoint())  # when and where a double-click selected a word: a click soon after
         session.opened.connect(self._show_article)
         session.spansReset.connect(self._rebuild)
         session.spanAdded.connect(self._added)
@@ -214,6 +216,15 @@ class ArticleView(QPlainTextEdit):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press = event.position().toPoint()
+        when, where = self._word_selected
+        soon = time.monotonic() - when < QApplication.doubleClickInterval() / 1000
+        if soon and (self._press - where).manhattanLength() < QApplication.startDragDistance():
+            self._word_selected = (-1.0, QPoint())  # a triple click: the whole line (Qt's own needs its double-click)
+            cursor = self.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
+            return
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
@@ -229,6 +240,7 @@ class ArticleView(QPlainTextEdit):
             word = spanedits.word_at(self.session.article.text, position)
             if word is not None:
                 self.select(*word)
+                self._word_selected = (time.monotonic(), event.position().toPoint())
                 return
         super().mouseDoubleClickEvent(event)
 

@@ -102,3 +102,25 @@ def test_the_about_box_says_what_finds_words(store, make_window, monkeypatch, wi
     window = make_window(store)
     window.actions["about"].trigger()
     assert "Words in Chinese, Japanese, Thai: one character each (install annotator[words]" in shown[0]
+
+
+def test_a_third_click_after_a_double_click_selects_the_line(store, make_window, qtbot):
+    add(store, "東京都に住んでいる。\n大阪にも行きました。")
+    window = make_window(store)
+    view = window.view
+    double_click(qtbot, view, 1)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point(view, 1))
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert spans(store) == [(0, 10, "CLAIM", "東京都に住んでいる。")]
+
+
+def test_ctrl_arrows_in_a_right_to_left_paragraph_move_as_they_look(store, make_window, qtbot):
+    add(store, "قال الرئيس إن السلام")
+    window = make_window(store)
+    view = window.view
+    qtbot.keyClick(view, Qt.Key.Key_Home, CTRL)
+    seen = []
+    for key in (Qt.Key.Key_Left, Qt.Key.Key_Left, Qt.Key.Key_Right):
+        qtbot.keyClick(view, key, CTRL)
+        seen.append(view.textCursor().position())
+    assert seen == [4, 11, 4]  # Left goes on in the text, as Qt's own word keys do there
