@@ -123,11 +123,10 @@ def words(text: str, start: int, end: int) -> list[tuple[int, int]]:
         low += 1
     reach = run.match(text, start, min(len(text), end + _LONGEST_RUN))
     high = max(end, reach.end()) if reach else end
-    out = []
-    for s, e in segment(text[low:high]):
-        s, e = max(s + low, start), min(e + low, end)
-        if s < e:
-            out.append((s, e))
+    out = [(s + low, e + low) for s, e in segment(text[low:high]) if e + low > start and s + low < end]
+    if out:  # the words at the edges cut to the range asked for
+        out[0] = (max(out[0][0], start), out[0][1])
+        out[-1] = (out[-1][0], min(out[-1][1], end))
     return out
 
 
