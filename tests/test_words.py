@@ -135,3 +135,17 @@ def test_opening_an_older_database_indexes_its_unspaced_text(tmp_path):
     store = open_store(tmp_path / "old.db")
     assert store.version == SCHEMA_VERSION
     assert [row[0] for row in store.search("田中さん")] == ["ja"]
+
+
+def test_a_prodigy_export_of_chinese_has_a_token_boundary_at_each_span_edge(tmp_path):
+    import json
+
+    text = "中华人民共和国的首都"
+    records = [{"id": "zh", "text": text, "spans": [{"start": 4, "end": 5, "label": "ACTOR"}]}]
+    store = make_store(tmp_path, records)
+    export(store, "prodigy", tmp_path / "out.jsonl")
+    task = json.loads((tmp_path / "out.jsonl").read_text("utf-8"))
+    [span] = task["spans"]
+    tokens = task["tokens"]
+    assert tokens[span["token_start"]]["start"] == 4 and tokens[span["token_end"]]["end"] == 5
+    assert [t["text"] for t in tokens][-2:] == ["的", "首都"]
