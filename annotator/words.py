@@ -76,7 +76,7 @@ def segmenter() -> str:
     return f"ICU {icu4py.icu_version} dictionary word breaks"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)  # the runs around the caret; a long run can cost a few hundred KB
 def segment(run: str) -> tuple[tuple[int, int], ...]:
     """[start, end) code-point offsets of the words of `run`, which covers all of it."""
     breaker = _word_breaker()
