@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import html
+import time
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QPainter,
+    QKeySequence,
     QPalette,
     QTextCharFormat,
     QTextCursor,
     QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip
 
 from ..model import Span
-from .highlighter import text_color_on, tint
+from . import spanedits
+from .highlighter import text_color_on
 from .session import Session
 from .spanindex import SpanIndex
+from .spanpainter import SpanPainter
 
 READING_CHARACTERS = 100  # a comfortable line length
 
@@ -47,12 +50,12 @@ class ArticleView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10) * 1.15)
         self.setFont(font)
         self.index = SpanIndex("", session.offsets)
-        self._tints: dict[str, QColor] = {}
-        self._directions: dict[int, bool] = {}  # block number: right-to-left
+        self.span_painter = SpanPainter(self)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
         self.find_hits: list[tuple[int, int]] = []  # view positions
         self._press = QPoint()
+        self._word_selected = (-1.0, QPoint())  # when and where a double-click selected a word: a click soon after
         session.opened.connect(self._show_article)
         session.spansReset.connect(self._rebuild)
         session.spanAdded.connect(self._added)
@@ -66,7 +69,7 @@ class ArticleView(QPlainTextEdit):
         self.find_hits = []
         text = self.session.article.text if self.session.article else ""
         self.index = SpanIndex(text, self.session.offsets)
-        self._directions = {}
+        self.span_painter.forget_blocks()
         self.setPlainText(text)
 
     def _rebuild(self) -> None:
@@ -92,77 +95,8 @@ class ArticleView(QPlainTextEdit):
     # -- drawing spans ---------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        painter = QPainter(self.viewport())
-        self._paint_spans(painter, event.rect())
-        painter.end()
+        self.span_painter.paint(event.rect())
         super().paintEvent(event)  # the text over the tints
-
-    def _paint_spans(self, painter: QPainter, area: QRect) -> None:
-        """Tint and underline the spans on the lines inside `area`: the cost is the visible lines', whatever the block."""
-        offset, block = self.contentOffset(), self.firstVisibleBlock()
-        metrics = QFontMetricsF(self.document().defaultFont())
-        underline = metrics.ascent() + metrics.underlinePos(), max(1.0, metrics.lineWidth())
-        while block.isValid():
-            box = self.blockBoundingGeometry(block).translated(offset)
-            if box.top() > area.bottom():
-                break
-            if box.bottom() >= area.top():
-                if not block.layout().cacheEnabled():
-                    # Qt shapes an uncached block again for every cursorToX and paint: 5 ms a call on 1 MB.
-                    # Kept, the shaped text of a 5 MB paragraph costs about 50 MB.
-                    block.layout().setCacheEnabled(True)
-                lines = _lines_within(block.layout(), box.top(), area)
-                self._align(block, lines)
-                if lines:
-                    self._paint_lines(painter, block, box.topLeft(), lines, underline)
-            block = block.next()
-
-    def _paint_lines(self, painter: QPainter, block, origin: QPointF, lines: list, underline) -> None:
-        base = block.position()
-        lo, hi = base + lines[0].textStart(), base + lines[-1].textStart() + lines[-1].textLength()
-        found = self.index.runs(lo, hi)
-        if not found:
-            return
-        k = 0
-        for line in lines:
-            start = base + line.textStart()
-            end = start + line.textLength()
-            while k < len(found) and found[k].end <= start:
-                k += 1
-            rtl = self.index.has_rtl(start, end)
-            top = origin.y() + line.y()
-            for run in found[k:]:
-                if run.start >= end:
-                    break
-                for left, right in _extents(line, max(run.start, start) - base, min(run.end, end) - base, rtl):
-                    x, width = origin.x() + left, right - left
-                    painter.fillRect(QRectF(x, top, width, line.height()), self._tint(run.inner))
-                    painter.fillRect(QRectF(x, top + underline[0], width, underline[1]), self._color(run.outer))
-
-    def _tint(self, label: str) -> QColor:
-        if label not in self._tints:
-            self._tints[label] = tint(self._color(label))
-        return self._tints[label]
-
-    def _color(self, label: str) -> QColor:
-        return QColor(self.colors.get(label, "#888888"))
-
-    def _align(self, block, lines: list) -> None:
-        """Lay the lines of a paragraph whose first strong character is right-to-left against the right edge.
-
-        QPlainTextEdit lays every block out with the document's one alignment, so the lines about to be painted
-        are moved here (Qt puts them back at the left whenever it lays the block out again).
-        """
-        number = block.blockNumber()
-        if number not in self._directions:
-            self._directions[number] = block.textDirection() == Qt.LayoutDirection.RightToLeft
-        if not self._directions[number]:
-            return
-        margin = self.document().documentMargin()
-        for line in lines:
-            left = line.width() - line.naturalTextWidth() + margin
-            if line.x() != left:
-                line.setPosition(QPointF(left, line.y()))
 
     def _current_changed(self, span_id) -> None:
         span = self.session.spans.get(span_id)
@@ -264,6 +198,15 @@ class ArticleView(QPlainTextEdit):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press = event.position().toPoint()
+        when, where = self._word_selected
+        soon = time.monotonic() - when < QApplication.doubleClickInterval() / 1000
+        if soon and (self._press - where).manhattanLength() < QApplication.startDragDistance():
+            self._word_selected = (-1.0, QPoint())  # a triple click: the whole line (Qt's own needs its double-click)
+            cursor = self.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
+            return
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
@@ -272,10 +215,38 @@ class ArticleView(QPlainTextEdit):
         if event.button() == Qt.MouseButton.LeftButton and moved < 3 and not self.textCursor().hasSelection():
             self.clicked.emit(self.position_at(event.position().toPoint()))
 
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        """Select the word under the mouse as the label keys see words (Qt's own take a whole run of CJK or Thai)."""
+        if event.button() == Qt.MouseButton.LeftButton and self.session.article is not None:
+            position = self.to_cp(self.position_at(event.position().toPoint()))
+            word = spanedits.word_at(self.session.article.text, position)
+            if word is not None:
+                self.select(*word)
+                self._word_selected = (time.monotonic(), event.position().toPoint())
+                return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Ctrl(+Shift)+Left/Right step by the same words as double-click, snapping and the label keys."""
+        step = next((s for key, s in _WORD_KEYS.items() if event.matches(key)), None)
+        if step is None or self.session.article is None:
+            super().keyPressEvent(event)
+            return
+        forward, extend = step
+        cursor = self.textCursor()
+        if cursor.block().textDirection() == Qt.LayoutDirection.RightToLeft:
+            forward = not forward  # Right goes back in the text of a right-to-left paragraph
+        move = spanedits.next_word if forward else spanedits.previous_word
+        target = move(self.session.article.text, self.to_cp(cursor.position()))
+        mode = QTextCursor.MoveMode.KeepAnchor if extend else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(self.to_view(target), mode)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
     def set_colors(self, colors: dict[str, str]) -> None:
         """New label colours: redraw every span."""
         self.colors = colors
-        self._tints = {}
+        self.span_painter.forget_colors()
         self._rebuild()
 
     def zoom(self, steps: int) -> None:
@@ -310,41 +281,12 @@ class ArticleView(QPlainTextEdit):
             self.setViewportMargins(left, 0, max(0, int(spare) - left), 0)
 
 
-def _lines_within(layout, top: float, area: QRect) -> list:
-    """The laid-out lines of a block (its top at `top`) that cross `area`, found by bisection."""
-    count = layout.lineCount()
-    low, high = 0, count
-    while low < high:
-        middle = (low + high) // 2
-        if top + layout.lineAt(middle).rect().bottom() < area.top():
-            low = middle + 1
-        else:
-            high = middle
-    lines = []
-    while low < count and top + (line := layout.lineAt(low)).y() <= area.bottom():
-        lines.append(line)
-        low += 1
-    return lines
-
-
-def _extents(line, start: int, end: int, rtl: bool) -> list[tuple[float, float]]:
-    """Left and right x of [start, end) on a line: one stretch, or in mixed-direction text one per glyph run."""
-    if not rtl:
-        left, right = line.cursorToX(start)[0], line.cursorToX(end)[0]
-        return [(min(left, right), max(left, right))]
-    stretches: list[list[float]] = []
-    for run in line.glyphRuns(start, end - start):
-        advances = run.rawFont().advancesForGlyphIndexes(run.glyphIndexes())
-        for position, advance in zip(run.positions(), advances, strict=False):
-            stretches.append([position.x(), position.x() + advance.x()])
-    stretches.sort()
-    merged: list[list[float]] = []
-    for left, right in stretches:
-        if merged and left <= merged[-1][1] + 0.5:
-            merged[-1][1] = max(merged[-1][1], right)
-        else:
-            merged.append([left, right])
-    return [(left, right) for left, right in merged]
+_WORD_KEYS = {  # standard key -> (forward, extend the selection)
+    QKeySequence.StandardKey.MoveToNextWord: (True, False),
+    QKeySequence.StandardKey.MoveToPreviousWord: (False, False),
+    QKeySequence.StandardKey.SelectNextWord: (True, True),
+    QKeySequence.StandardKey.SelectPreviousWord: (False, True),
+}
 
 
 def _is_tab(event) -> bool:
