@@ -37,8 +37,8 @@ def test_span_check_counts_every_code_point_nul_included(store):
 
 
 def test_span_ids_are_never_reused_even_after_migrating_an_old_database(tmp_path):
-    path = tmp_path / "v3.db"
-    make_old_database(path, 3)
+    path = tmp_path / "previous.db"
+    make_old_database(path, SCHEMA_VERSION - 1)  # the schema before ids were never reused
     with sqlite3.connect(path) as conn:
         conn.executemany("INSERT INTO spans (id, article_id, annotator, label, start, end, text) "
                          "VALUES (?, 'old', 'alice', 'ACTOR', 0, 2, 'An')", [(1,), (2,)])

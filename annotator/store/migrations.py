@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..model import Label
+from .sqlite import chars_of
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -87,6 +88,18 @@ def _v3(db: Database) -> None:
 
 
 def _v4(db: Database) -> None:
+    """Search finds any piece of Chinese, Japanese, Thai... text: unicode61 takes a whole run of such characters for
+    one word, so a second index holds those runs a code point a word, searched as phrases (see words.index_text)."""
+    db.execute("CREATE VIRTUAL TABLE articles_chars USING fts5(chars, "
+               "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\")")
+    db.execute("CREATE TRIGGER articles_chars_ad AFTER DELETE ON articles BEGIN "
+               "DELETE FROM articles_chars WHERE rowid = old.rowid; END")
+    rows = db.conn.execute("SELECT rowid, title, text FROM articles")
+    db.conn.executemany("INSERT INTO articles_chars (rowid, chars) VALUES (?, ?)",
+                        ((rowid, chars) for rowid, title, text in rows if (chars := chars_of(title, text))))
+
+
+def _v5(db: Database) -> None:
     """Span and gold-span ids are never reused (AUTOINCREMENT), so an undo that puts a span back under its old id
     can never meet, or later delete, a row another process made."""
     for table in ("spans", "gold_spans"):
@@ -99,15 +112,15 @@ def _v4(db: Database) -> None:
             for name, kind in columns.items() if name != "id"
         ]
         names = ", ".join(f"[{name}]" for name in columns)
-        db.execute(f"CREATE TABLE [{table}_v4] ({', '.join(parts)})")
-        db.execute(f"INSERT INTO [{table}_v4] ({names}) SELECT {names} FROM [{table}]")
+        db.execute(f"CREATE TABLE [{table}_v5] ({', '.join(parts)})")
+        db.execute(f"INSERT INTO [{table}_v5] ({names}) SELECT {names} FROM [{table}]")
         db.execute(f"DROP TABLE [{table}]")
-        db.execute(f"ALTER TABLE [{table}_v4] RENAME TO [{table}]")
+        db.execute(f"ALTER TABLE [{table}_v5] RENAME TO [{table}]")
         for name, index_columns, unique in indexes:
             db[table].create_index(index_columns, index_name=name, unique=unique)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -6,6 +6,8 @@ import re
 import sqlite3
 from pathlib import Path
 
+from .. import words
+
 CACHE_MIB = 8  # SQLite's page cache per connection; large_cache() raises it for bulk writes
 EngineError = sqlite3.Error  # what a query can raise; callers outside the store catch this name, never sqlite3's
 
@@ -58,6 +60,7 @@ def integrity_ok(conn: sqlite3.Connection) -> bool:
         return False
     try:
         conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+        conn.execute("INSERT INTO articles_chars (articles_chars, rank) VALUES ('integrity-check', 1)")
     except sqlite3.DatabaseError:
         return False
     return True
@@ -80,12 +83,41 @@ def index_articles_after(conn: sqlite3.Connection, rowid: int) -> None:
     )
 
 
+def chars_of(title: str | None, text: str) -> str:
+    """What the second index (articles_chars) holds of an article: its unspaced runs, a code point a word."""
+    return words.index_text(f"{title or ''}\n{text}")
+
+
+def index_chars(conn: sqlite3.Connection, rows: list[tuple], rowid: int) -> None:
+    """Index the unspaced runs (Chinese, Japanese, Thai...) of article rows (id, title, text, ...) stored after
+    `rowid` in the second index, where any piece of a run is found as a phrase."""
+    chars = {row[0]: found for row in rows if (found := chars_of(row[1], row[2]))}
+    if chars:
+        conn.executemany("INSERT INTO articles_chars (rowid, chars) VALUES (?, ?)", (
+            (rowid, chars[id_]) for rowid, id_ in conn.execute(
+                "SELECT rowid, id FROM articles WHERE rowid > ?", (rowid,)).fetchall() if id_ in chars))
+
+
 def fts_query(text: str) -> str:
-    """A user's words as an FTS5 query: each word quoted, all required, the last one a prefix."""
-    words = re.findall(r"\w+", text)
-    if not words:
+    """A user's words (but runs of Chinese, Japanese, Thai...) as an FTS5 query: each word quoted, all required,
+    the last one a prefix."""
+    found = re.findall(r"\w+", words.without_runs(text))
+    if not found:
         return '""'
-    return " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+    return " ".join(f'"{w}"' for w in found[:-1]) + (" " if len(found) > 1 else "") + f'"{found[-1]}"*'
+
+
+def search_conditions(query: str) -> list[tuple[str, tuple]]:
+    """(SQL condition on articles `a`, parameters) for the articles holding every word and every piece of an
+    unspaced run (as a phrase of its characters, found anywhere in a run) of `query`."""
+    conditions = []
+    spaced, phrases = fts_query(query), words.phrases(query)
+    if spaced != '""' or not phrases:
+        conditions.append((f"a.rowid IN ({FTS_MATCH})", (spaced,)))
+    if phrases:
+        conditions.append(("a.rowid IN (SELECT rowid FROM articles_chars WHERE articles_chars MATCH ?)",
+                           (" ".join(f'"{phrase}"' for phrase in phrases),)))
+    return conditions
 
 
 # -- JSON functions: a canonical record built inside the database ---------------------------------------------------
