@@ -152,7 +152,7 @@ class Connection:
     def _begin_error(self, error: BaseException, waited: float | None = None) -> BaseException:
         if sqlite.is_busy(error):
             waited = self._busy_wait if waited is None else waited
-            return StoreBusy(f"{self.path}: another process is writing to it (waited {waited:.0f} s); "
+            return StoreBusy(f"{self.path}: another process is writing to it (waited {waited:.{0 if waited >= 10 else 1}f} s); "
                              "nothing was changed. Try again when it is done")
         return self._user_error(error)
 
