@@ -183,9 +183,9 @@ def stats(db_path, as_json):
 @cli.command()
 @db_option
 @click.option("--set", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Replace the label set with this JSON file (schemas/labelset.schema.json).")
+              help="Replace the label set (labels and relation types) with this JSON file (schemas/labelset.schema.json).")
 def labels(db_path, labels_file):
-    """Show the label set, or replace it from a JSON file.
+    """Show the label set (labels, then relation types), or replace it from a JSON file.
 
     Example: annotator labels --set my-labels.json
     """
@@ -193,23 +193,28 @@ def labels(db_path, labels_file):
 
     store = open_db(db_path, create=bool(labels_file))
     if labels_file:
-        store.set_labels(read_labelset(labels_file))
+        store.set_label_set(*read_labelset(labels_file))
     for label in store.labels():
         click.echo(f"{label.key or '-'}  {label.name:<12} {label.color}  {label.description}")
+    for kind in store.relation_types():
+        ends = f"{'|'.join(kind.from_labels)} -> {'|'.join(kind.to_labels)}"
+        click.echo(f"{kind.key or '-'}  {kind.name:<12} {kind.color}  {ends}  {kind.description}")
 
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--schema", "schema_name", type=click.Choice(["article", "span", "labelset", "record", "manifest"]),
               default=None, help="Schema to check against (default: record for .jsonl, labelset for .json).")
-def validate(file, schema_name):
-    """Check a JSON or JSONL file against one of the schemas.
+@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Label set whose relation types records' relations must fit (default: the built-in set).")
+def validate(file, schema_name, labels_file):
+    """Check a JSON or JSONL file against one of the schemas (and records' relations against a label set).
 
     Example: annotator validate corpus.jsonl --schema record
     """
     from .labelset import validate_file
 
-    count = validate_file(file, schema_name)
+    count = validate_file(file, schema_name, labels_file)
     click.echo(f"{file}: {count} valid {'record' if count == 1 else 'records'}")
 
 

@@ -14,6 +14,7 @@ from . import schema
 from .errors import InputError, InputErrors, UserError
 from .formats import Incoming
 from .model import sha256_text, span_misfit, title_of
+from .relation_checks import relation_problems
 from .store import Store, now
 from .wording import counted
 
@@ -29,6 +30,8 @@ class ImportReport:
     present: int = 0
     spans: int = 0
     spans_present: int = 0
+    relations: int = 0
+    relations_present: int = 0
     added_labels: list[str] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -37,6 +40,9 @@ class ImportReport:
         text = f"{self.new:,} new, {self.present:,} already present; {counted(self.spans, 'span')} added"
         if self.spans_present:
             text += f" ({self.spans_present:,} already present)"
+        if self.relations or self.relations_present:
+            text += f"; {counted(self.relations, 'relation')} added"
+            text += f" ({self.relations_present:,} already present)" if self.relations_present else ""
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
         if self.skipped:
@@ -171,6 +177,7 @@ class _Importer:
     def __init__(self, store: Store, annotator: str, add_labels: bool, report: ImportReport):
         self.store, self.annotator, self.add_labels, self.report = store, annotator, add_labels, report
         self.labels = {label.name for label in store.labels()}
+        self.relation_types = {t.name: t for t in store.relation_types()}
         self.declared: set[str] = set()  # labels the files' own configuration declares (added when used)
         self.ids_by_sha, self.shas_by_id = store.article_keys()
         self.article_rows: list[tuple] = []
@@ -185,6 +192,7 @@ class _Importer:
         sha, problems = checked or check_record(item)
         if sha:  # the record fits the schema, so its spans can be read
             problems = problems + self.check_labels(record.get("spans", []), file, line)
+            problems += relation_problems(record, self.relation_types, file, line, self.annotator)
         if problems:
             return problems
         text, spans = record["text"], record.get("spans", [])
@@ -218,9 +226,23 @@ class _Importer:
             self.span_rows.append((article_id, key[0], span["label"], span["start"], span["end"],
                                    text[span["start"]:span["end"]], span.get("note"), origin, stamp))
             self.report.spans += 1
+        if record.get("relations"):
+            self.add_relations(article_id, record)
         if len(self.article_rows) >= BATCH or len(self.span_rows) >= 10 * BATCH:
             self.flush()
         return []
+
+    def add_relations(self, article_id: str, record: dict) -> None:
+        """Store a checked record's relations between its spans (stored first, to learn their ids)."""
+        self.flush()
+        ids = self.store.span_ids(article_id)
+        keys = {span["id"]: (span.get("annotator") or self.annotator, span["start"], span["end"], span["label"])
+                for span in record["spans"] if "id" in span}
+        rows = [(article_id, keys[r["from"]][0], r["type"], ids[keys[r["from"]]], ids[keys[r["to"]]])
+                for r in record["relations"]]
+        added = self.store.insert_relation_rows(rows)
+        self.report.relations += added
+        self.report.relations_present += len(rows) - added
 
     def check_labels(self, spans: list[dict], file: str, line: int | None) -> list[InputError]:
         """Unknown labels are problems, unless --add-labels or the source declares them: then they are added."""

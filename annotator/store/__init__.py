@@ -12,18 +12,19 @@ from .export import Export
 from .gold import Gold
 from .labels import KEYS, PALETTE, Labels
 from .migrations import MIGRATIONS, SCHEMA_VERSION, default_labels
+from .relations import RelationConflict, Relations
 from .rows import ArticleRow
 from .spans import Spans
 from .sqlite import CACHE_MIB, EngineError, fts_query
 from .stats import Stats
 
 __all__ = [
-    "BUSY_WAIT_S", "CACHE_MIB", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "EngineError",
+    "BUSY_WAIT_S", "CACHE_MIB", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "EngineError", "RelationConflict",
     "Store", "StoreBusy", "StoreError", "default_labels", "explain_error", "fts_query", "now", "open_store",
 ]
 
 
-class Store(Stats, Bulk, Gold, Export, Articles, Labels, Spans, Connection):
+class Store(Stats, Bulk, Relations, Gold, Export, Articles, Labels, Spans, Connection):
     """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
 
