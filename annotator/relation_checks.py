@@ -34,7 +34,7 @@ def relation_problems(
             problems.append(InputError(file, line, f"{where}.to", f"links span {first} to itself"))
             continue
         owners = {spans[first].get("annotator", annotator), spans[second].get("annotator", annotator),
-                  relation.get("annotator", annotator)} - {None}
+                  relation.get("annotator")} - {None}
         if len(owners) > 1:
             problems.append(InputError(file, line, f"{where}.annotator",
                                        f"links spans of different annotators ({', '.join(sorted(owners))})"))
