@@ -112,6 +112,8 @@ class ExportSummary:
     alignment: str = "expand"
     dropped_file: Path | None = None
     files: list[Path] = field(default_factory=list)
+    relations: int = 0  # written
+    relations_left: int = 0  # in the chosen articles, not written (the format or the path does not carry them)
 
     @property
     def dropped_total(self) -> int:
@@ -127,6 +129,12 @@ class ExportSummary:
             lines.append(f"{counted(n, 'span')} {reason}")
         if self.not_in_ents:
             lines.append(f"{counted(self.not_in_ents, 'overlapping span')} in doc.spans['sc'] but not in doc.ents")
+        if self.relations:
+            lines.append(f"{counted(self.relations, 'relation')} between the spans")
+        if self.relations_left:
+            why = ("jsonl carries them only without --labels and --split" if self.format == "jsonl"
+                   else f"{self.format} export does not carry relations")
+            lines.append(f"{counted(self.relations_left, 'relation')} not written: {why}")
         if self.dropped:
             reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.dropped.most_common())
             lines.append(f"{counted(self.dropped_total, 'span')} left out: {reasons}; each one is listed in {self.dropped_file}")
@@ -252,14 +260,17 @@ def export(
         selection = {"annotator": annotator, "status": status, "gold": gold}
         middle = _middle(store, selection, total, shard_size or 1) if halves and total >= (
             PARALLEL_FROM // 10 if kind.tokens else PARALLEL_FROM) else None
+        relations = store.count_relations(**selection)
         if fmt == "jsonl" and not shares and set(ctx.label_names) >= {label.name for label in store.labels()}:
             _write_canonical(store, writers["all"], summary, selection, progress, total)
+            summary.relations = relations
         elif middle is not None:
             shared = kind.directory or bool(shard_size)  # writers fill folders, which the other process shares
             _write_in_halves(store, fmt, writers, targets if shared else None, ctx, selection, middle,
                              progress, total, staging, shares, seed)
         else:
             _write_articles(store, writers, ctx, shares, seed, selection, progress, total)
+        summary.relations_left = relations - summary.relations
         while writers:
             writers.popitem()[1].close()
         for name, content in getattr(module, "sidecars", lambda ctx: {})(ctx).items():

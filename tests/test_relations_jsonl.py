@@ -148,3 +148,18 @@ def test_generated_records_with_relations_round_trip_through_jsonl(tmp_path_fact
     assert {r["text"]: linked(r) for r in back} == wanted
     first.close()
     second.close()
+
+
+@pytest.mark.parametrize("fmt", ["spacy", "hf", "conll", "brat", "label-studio", "doccano", "prodigy", "w3c"])
+def test_formats_that_do_not_carry_relations_say_so(store, tmp_path, fmt):
+    import_files(store, [write_jsonl(tmp_path / "in.jsonl", [claim_record()])], annotator="alice")
+    summary = export(store, fmt, tmp_path / f"out-{fmt}", annotator="alice")
+    assert f"2 relations not written: {fmt} export does not carry relations" in summary.summary()
+    assert "not written" not in export(store, fmt, tmp_path / f"bob-{fmt}", annotator="bob").summary()
+
+
+def test_jsonl_says_how_many_relations_it_wrote_and_which_options_leave_them_out(store, tmp_path):
+    import_files(store, [write_jsonl(tmp_path / "in.jsonl", [claim_record()])], annotator="alice")
+    assert "2 relations between the spans" in export(store, "jsonl", tmp_path / "all.jsonl").summary()
+    assert "2 relations not written: jsonl carries them only without --labels and --split" in export(store, "jsonl", tmp_path / "some.jsonl", labels=["CLAIM", "ACTOR"]).summary()
+    assert "relation" not in export(store, "jsonl", tmp_path / "none.jsonl", status="done").summary()

@@ -12,6 +12,7 @@ from dataclasses import replace
 from ..errors import UserError
 from ..model import GoldSpan, Label, Relation, RelationType, Span
 from .connection import now
+from .filters import Query, annotator_is, article_status, where
 from .gold import Gold
 from .migrations import write_relation_types
 
@@ -250,10 +251,14 @@ class Relations(Gold):
             self._changed("relations")
         return added
 
-    def count_relations(self, *, annotator: str | None = None, gold: bool = False) -> int:
-        """How many relations (of `annotator`, or in the gold layer) the database holds."""
-        if gold:
-            return self.conn.execute("SELECT count(*) FROM gold_relations").fetchone()[0]
-        if annotator is None:
-            return self.conn.execute("SELECT count(*) FROM relations").fetchone()[0]
-        return self.conn.execute("SELECT count(*) FROM relations WHERE annotator = ?", (annotator,)).fetchone()[0]
+    def count_relations(self, *, annotator: str | None = None, status: str = "any", gold: bool = False) -> int:
+        """How many relations (of `annotator`, or in the gold layer) the articles `iter_articles` with the same
+        filters yields hold."""
+        filters: list[Query] = [article_status(annotator, status)]
+        if not gold:
+            filters.append(annotator_is("p.annotator", annotator))
+        found_where, params = where(*filters)
+        table = "gold_relations" if gold else "relations"
+        return self.conn.execute(
+            f"SELECT count(*) FROM {table} p JOIN articles a ON a.id = p.article_id {found_where}", params
+        ).fetchone()[0]
