@@ -62,7 +62,7 @@ def test_deleting_a_span_deletes_its_relations_and_restoring_brings_both_back(st
     span, gone = store.delete_span_with_relations(spans["claim"], annotator="alice")
     assert gone == [claimed, about]
     assert store.relations("a1") == []
-    store.restore_span(span, gone)
+    store.restore_span("a1", span, gone)
     assert store.span(spans["claim"]) == span
     assert store.relations("a1") == [claimed, about]
     store.delete_span(spans["brussels"])  # the plain delete takes the relation with it too

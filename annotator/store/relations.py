@@ -160,10 +160,10 @@ class Relations(Gold):
             span = super().delete_span(span_id, annotator=annotator)
         return span, linked
 
-    def restore_span(self, span: Span, relations: list[Relation]) -> Span:
+    def restore_span(self, article_id: str, span: Span, relations: list[Relation]) -> Span:
         """Put back a deleted span and its relations under the ids they had (the undo of delete_span_with_relations)."""
         with self.transaction():
-            restored = self.add_span(span.article_id, span)
+            restored = self.add_span(article_id, span)
             for relation in relations:
                 self.add_relation(relation)
         return restored
