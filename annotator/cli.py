@@ -254,7 +254,7 @@ def merge(others, db_path):
     from .review import merge as merge_databases
 
     report = merge_databases(open_db(db_path), others)
-    for conflict in report.conflicts:
+    for conflict in report.conflicts + report.refused_relations:
         click.echo(f"Not merged: {conflict}", err=True)
     click.echo(report.summary())
 

@@ -288,16 +288,23 @@ class MergeReport:
     present: int = 0
     spans: int = 0
     spans_present: int = 0
+    relations: int = 0
+    relations_present: int = 0
     added_labels: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    refused_relations: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (f"{counted(self.articles, 'new article')}, {self.present:,} already present; "
                 f"{counted(self.spans, 'span')} added ({self.spans_present:,} already present)")
+        if self.relations or self.relations_present:
+            text += f"; {counted(self.relations, 'relation')} added ({self.relations_present:,} already present)"
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
         if self.conflicts:
             text += f"; {counted(len(self.conflicts), 'article')} not merged (text differs under the same id)"
+        if self.refused_relations:
+            text += f"; {counted(len(self.refused_relations), 'relation')} not merged (its type does not fit here)"
         return text
 
 
@@ -381,6 +388,28 @@ def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> 
     store.insert_span_rows(span_rows)
     statuses = [(id_map[a], who, status, updated) for a, who, status, updated in other.status_rows() if a in id_map]
     store.merge_status_rows(statuses)
+    _merge_relations(store, other, id_map, origin, report)
+
+
+def _merge_relations(store: Store, other: Store, id_map: dict[str, str], origin: str, report: MergeReport) -> None:
+    """The other database's relations between the merged spans; one whose type is not here, or does not allow its
+    ends here, is reported and not merged."""
+    types = {t.name: t for t in store.relation_types()}
+    rows, ids, article = [], {}, None
+    for article_id, who, kind, head, tail in other.relation_ends():
+        if article_id not in id_map:
+            continue
+        local = id_map[article_id]
+        why = types[kind].misfit(head[2], tail[2]) if kind in types else f"no relation type {kind} here"
+        if why:
+            report.refused_relations.append(f"{origin}: a {kind} relation on article {local!r}: {why}")
+            continue
+        if local != article:
+            article, ids = local, store.span_ids(local)
+        rows.append((local, who, kind, ids[(who, *head)], ids[(who, *tail)]))
+    added = store.insert_relation_rows(rows)
+    report.relations += added
+    report.relations_present += len(rows) - added
 
 
 def _article_row(article, stamp: str) -> tuple:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from ..errors import UserError
 from ..model import GoldSpan, Label, Relation, RelationType, Span
+from . import sqlite
 from .connection import now
 from .filters import Query, annotator_is, article_status, where
 from .gold import Gold
@@ -236,6 +237,17 @@ class Relations(Gold):
         """{(annotator, start, end, label): id} of the spans on an article, to link an imported record's relations."""
         found = self.conn.execute("SELECT annotator, start, end, label, id FROM spans WHERE article_id = ?", (article_id,))
         return {row[:4]: row[4] for row in found}
+
+    def relation_ends(self) -> list[tuple[str, str, str, tuple[int, int, str], tuple[int, int, str]]]:
+        """(article id, annotator, type, (start, end, label) of each end) of every relation, in article id order:
+        what a merge into another database carries (none in a database older than relations)."""
+        if "relations" not in sqlite.table_names(self.conn):
+            return []
+        found = self.conn.execute(
+            "SELECT r.article_id, r.annotator, r.type, f.start, f.end, f.label, t.start, t.end, t.label FROM relations r "
+            "JOIN spans f ON f.id = r.from_id JOIN spans t ON t.id = r.to_id ORDER BY r.article_id, r.id"
+        )
+        return [(article_id, who, kind, tuple(row[:3]), tuple(row[3:])) for article_id, who, kind, *row in found]
 
     def insert_relation_rows(self, rows: list[tuple]) -> int:
         """Insert (article_id, annotator, type, from_id, to_id) rows, checked by the caller, inside its transaction;
