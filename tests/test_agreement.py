@@ -90,7 +90,7 @@ def test_kappa_by_hand():
 def test_alpha_by_hand():
     # The same two coders over ten units: one unit 1/1, two units 1/0, seven 0/0.
     # n = 20, n1 = 4, n0 = 16; D_o = 2·2·(1·1)/1 = 4; alpha = 1 - 19·4 / (2·4·16) = 1 - 76/128
-    assert alpha_binary(2, 4, 20, 2) == pytest.approx(1 - 76 / 128)
+    assert alpha_binary(2, 4, 20) == pytest.approx(1 - 76 / 128)
     result = agreement([(TEXT, [tok(0, 2, "ACTOR", "A"), tok(1, 3, "ACTOR", "B")])], ["A", "B"], LABELS)
     assert result["alpha_per_label"]["ACTOR"] == pytest.approx(1 - 76 / 128)
     data = [[1, 1, 0, 0, 0, 0, 0, 0, 0, 0], [0, 1, 1, 0, 0, 0, 0, 0, 0, 0]]
