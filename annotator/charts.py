@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from .wording import counted
+
 WIDTH = 680
 NAME_W = 190  # the column of names left of the bars
 BAR_W = 380
@@ -163,11 +165,13 @@ def agreement_note(result: dict) -> list[str]:
     if not result:
         return ["Agreement needs two or more annotators."]
     shared = [p["shared_articles"] for p in result.get("pairs", []) if p["shared_articles"]]
-    pairs = (f"F1 and kappa: mean of {len(shared)} pair{'' if len(shared) == 1 else 's'} sharing "
-             f"{min(shared):,}{'' if min(shared) == max(shared) else f'–{max(shared):,}'} articles" if shared
-             else "no pair shares an article" if not result.get("hidden_pairs") else "every pair left out (--min-shared)")
+    if shared:
+        most = "" if min(shared) == max(shared) else f"{min(shared):,}–"
+        pairs = f"F1 and kappa: mean of {counted(len(shared), 'pair')} sharing {most}{counted(max(shared), 'article')}"
+    else:
+        pairs = "every pair left out (--min-shared)" if result.get("hidden_pairs") else "no pair shares an article"
     interval = "; whiskers: 95% intervals" if "bootstrap" in result else ""
-    return [f"alpha over {result['articles']:,} articles labelled by two or more of them", pairs + interval]
+    return [f"alpha over {counted(result['articles'], 'article')} labelled by two or more of them", pairs + interval]
 
 
 def pair_chart(result: dict) -> str:
@@ -188,7 +192,7 @@ def pair_chart(result: dict) -> str:
         y = top + i * cell
         body.append(_text(left - 10, y + cell / 2 + 5, _short(row, 22), anchor="end"))
         for j, col in enumerate(names):
-            body += _pair_cell(left + j * cell, y, cell, None if row == col else by_pair.get((row, col)))
+            body += _pair_cell(left + j * cell, y, cell, row == col, by_pair.get((row, col), {"shared_articles": 0}))
     y = top + cell * len(names) + 26
     body += _legend(y, [(f"{v:g}", "#0072B2", 0.08 + 0.92 * v) for v in (0, 0.25, 0.5, 0.75, 1)])
     body.append(_text(NAME_W, y + 20, "none: no article both labelled; left out: fewer shared than --min-shared",
@@ -198,12 +202,12 @@ def pair_chart(result: dict) -> str:
     return _svg(int(y + 32), body, "Exact F1 per pair of annotators", max(WIDTH, NAME_W + cell * len(names) + 20))
 
 
-def _pair_cell(x: float, y: float, cell: float, pair: dict | None) -> list[str]:
-    """One cell of the pair chart: nothing on the diagonal (pair None), a note when there is no figure to show."""
-    shown = pair is not None and pair["shared_articles"] and not pair.get("hidden")
+def _pair_cell(x: float, y: float, cell: float, diagonal: bool, pair: dict) -> list[str]:
+    """One cell of the pair chart: nothing on the diagonal, a note when there is no figure to show."""
+    shown = not diagonal and pair["shared_articles"] and not pair.get("hidden")
     out = [_rect(x, y, cell, cell, "#FFFFFF" if shown else "#F7F7F7", "stroke='#CCCCCC'")]
     middle = x + cell / 2
-    if pair is None:
+    if diagonal:
         return out
     if not shown:
         empty = "–" if cell < 60 else "left out" if pair["shared_articles"] else "none"

@@ -197,22 +197,22 @@ def plan_accept_agreed(
     store: Store, article_id: str, found: list[Candidate], reviewer: str, min_agree: int
 ) -> Decision:
     """Accept every candidate `agreed` finds at `min_agree`."""
-    decided = {g.key for g in store.gold_spans(article_id)} | store.rejections(article_id)
-    easy = [_gold(c, reviewer) for c in agreed(found, min_agree, decided)]
+    gold = {g.key for g in store.gold_spans(article_id)}
+    easy = [_gold(c, reviewer) for c in agreed(found, min_agree, gold, store.rejections(article_id))]
     return plan(store, article_id, reviewer, accept=easy)
 
 
-def agreed(found: list[Candidate], k: int, decided: set[Key]) -> list[Candidate]:
+def agreed(found: list[Candidate], k: int, gold: set[Key], rejected: set[Key]) -> list[Candidate]:
     """The undecided candidates k or more annotators made identically that no other version of the same mention
-    contests: no rival (a version of other annotators, see `rivals`) that k of them made too or that has been
-    decided on, and no decided span of no candidate's (the reviewer's own) that conflicts with it."""
+    contests: no rival (a version of other annotators, see `rivals`) that k of them made too and the reviewer has
+    not rejected, or that is gold; no gold span of no candidate's (the reviewer's own) in conflict with it."""
     made = {c.key for c in found}
-    outside = [key for key in decided if key not in made]
-    contested = [c for c in found if c.kind in ("label", "boundary")]  # the others have no rival
-    contenders = [c for c in contested if len(c.annotators) >= k or c.key in decided]
+    outside = [key for key in gold if key not in made]
+    contenders = [c for c in found if c.kind in ("label", "boundary")  # the other kinds have no rival
+                  and (c.key in gold or len(c.annotators) >= k and c.key not in rejected)]
     return [
         c for c in found
-        if len(c.annotators) >= k and c.key not in decided
+        if len(c.annotators) >= k and c.key not in gold and c.key not in rejected
         and not (c.kind in ("label", "boundary") and rivals(c, contenders))
         and not any(_conflict(c.key, key) for key in outside)
     ]
@@ -263,7 +263,10 @@ def accept_agreed(store: Store, annotators: list[str], min_agree: int | None, re
                 continue
             report.articles += 1
             done = decided.get(article.id, set())
-            easy = agreed(found, k, done)
+            # Rejections matter only against rivals and the reviewer's own spans: read them only then.
+            contested = any(c.kind in ("label", "boundary") for c in found) or done - {c.key for c in found}
+            rejected = store.rejections(article.id) if done and contested else set()
+            easy = agreed(found, k, done - rejected, rejected)
             for c in easy:
                 _check(article, c, labels)
                 gold_rows.append((article.id, c.start, c.end, c.label, c.text, reviewer, _json(c.annotators), "accepted"))
