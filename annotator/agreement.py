@@ -194,7 +194,7 @@ def kappa(n11: int, n10: int, n01: int, n00: int) -> float | None:
 
 
 def alpha_binary(disagreement: float, ones: int, values: int) -> float | None:
-    """Krippendorff's alpha (nominal, two values) over units coded by two or more coders each, not all by the same.
+    """Krippendorff's alpha (nominal, two values) over units each coded by two or more coders (not always as many).
 
     disagreement: the sum over units of k·(m − k) / (m − 1), m being how many coders coded the unit and k how
     many of them said 1; ones: how many values are 1; values: how many values in all (each unit's m, summed).

@@ -170,7 +170,8 @@ def agreement_note(result: dict) -> list[str]:
         pairs = f"F1 and kappa: mean of {counted(len(shared), 'pair')} sharing {most}{counted(max(shared), 'article')}"
     else:
         pairs = "every pair left out (--min-shared)" if result.get("hidden_pairs") else "no pair shares an article"
-    interval = "; whiskers: 95% intervals" if "bootstrap" in result else ""
+    interval = "" if "bootstrap" not in result else (
+        "; whiskers: 95% intervals" if result["articles"] >= 2 else "; no interval from a single article")
     return [f"alpha over {counted(result['articles'], 'article')} labelled by two or more of them", pairs + interval]
 
 
