@@ -233,6 +233,9 @@ class Tally:
         self.wanted = set(labels)
         self.index = {name: i for i, name in enumerate(annotators)}
         self.pair_index = {pair: p for p, pair in enumerate(combinations(range(len(annotators)), 2))}
+        # Each pair's per-label keys, made once: (label, both, tokens_a, tokens_b, spans_a, spans_b).
+        self.label_keys = [[(label, *((kind, p, label) for kind in ("both", "tokens_a", "tokens_b", "spans_a", "spans_b")))
+                            for label in labels] for p in self.pair_index.values()]
         self.totals: Counter = Counter()
         self.confusion = [Counter() for _ in self.pair_index]  # (label in a, label in b) -> spans, per pair
         self.slots: dict = {}  # key -> its field in the packed ints
@@ -249,17 +252,21 @@ class Tally:
         coders = sorted(set(coders) | keys.keys())
         if len(coders) < 2:
             return
-        counts = self._count(text, [keys.get(i, set()) for i in coders], coders)
-        self.totals.update(counts)
+        # Counted straight into the totals, unless each article's counts are kept.
+        counts = Counter() if self.keep else self.totals
+        self._count(counts, text, [keys.get(i, set()) for i in coders], coders)
         if self.keep:
+            self.totals.update(counts)
             self.packed.append(self._pack(counts))
 
-    def _count(self, text: str, keys: list[set[Key]], coders: list[int]) -> Counter:
+    def _count(self, counts: Counter, text: str, keys: list[set[Key]], coders: list[int]) -> None:
         ranges = {k[:2] for ks in keys for k in ks}
         units = Units(text, ranges)
         mask_of = {r: units.mask(*r) for r in ranges}
         m, n, labels = len(coders), units.count, self.labels
-        counts = Counter({"articles": 1, "tokens": n, "values": n * m})
+        counts["articles"] += 1
+        counts["tokens"] += n
+        counts["values"] += n * m
         masks = []
         for ks in keys:
             by_label = dict.fromkeys(labels, 0)
@@ -269,40 +276,41 @@ class Tally:
         tokens = [{label: mask.bit_count() for label, mask in ms.items()} for ms in masks]
         spans = [Counter(map(_LABEL, ks)) for ks in keys]
         for label in labels:
-            counts["ones", label] = sum(t[label] for t in tokens)
+            counts["ones", label] += sum(t[label] for t in tokens)
         for x, y in combinations(range(m), 2):
             p = self.pair_index[coders[x], coders[y]]
-            counts["shared_articles", p] = 1
-            counts["shared_tokens", p] = n
-            for label in labels:
-                both = (masks[x][label] & masks[y][label]).bit_count()
-                counts["both", p, label] = both
+            counts["shared_articles", p] += 1
+            counts["shared_tokens", p] += n
+            mx, my, tx, ty, sx, sy = masks[x], masks[y], tokens[x], tokens[y], spans[x], spans[y]
+            for label, both_key, tokens_a, tokens_b, spans_a, spans_b in self.label_keys[p]:
+                both = (mx[label] & my[label]).bit_count()
+                counts[both_key] += both
                 counts["both_m", m, label] += both
-                counts["tokens_a", p, label] = tokens[x][label]
-                counts["tokens_b", p, label] = tokens[y][label]
-                counts["spans_a", p, label] = spans[x][label]
-                counts["spans_b", p, label] = spans[y][label]
+                counts[tokens_a] += tx[label]
+                counts[tokens_b] += ty[label]
+                counts[spans_a] += sx[label]
+                counts[spans_b] += sy[label]
             self._match(counts, p, keys[x], keys[y])
-        return counts
 
     def _match(self, counts: Counter, p: int, ka: set[Key], kb: set[Key]) -> None:
         """Exact, overlap and unlabeled matches of a pair, and its label confusion."""
         same = ka & kb
         # Identical spans match each other in every statistic; only the rest needs working out.
-        for _, _, label in same:
-            counts["exact", p, label] += 1
-            counts["overlap", p, label] += 1
-        self.confusion[p].update((label, label) for _, _, label in same)
+        confusion = self.confusion[p]
+        for label, n in Counter(map(_LABEL, same)).items():
+            counts["exact", p, label] += n
+            counts["overlap", p, label] += n
+            confusion[label, label] += n
         unlabeled = len(same)
         if len(same) < len(ka) or len(same) < len(kb):
             rest_a, rest_b = ka - same, kb - same
             unlabeled += unlabeled_matches(rest_a, rest_b)
             crossed = confusion_pairs(rest_a, rest_b)
-            self.confusion[p].update(crossed)
+            confusion.update(crossed)
             for x, y in crossed:
                 if x == y:
                     counts["overlap", p, x] += 1
-        counts["unlabeled", p] = unlabeled
+        counts["unlabeled", p] += unlabeled
 
     def _pack(self, counts: Counter) -> int:
         packed = 0
