@@ -222,10 +222,11 @@ class Tally:
 
     Per pair p of annotators, over the articles both labelled: ("shared_articles", p), ("shared_tokens", p),
     ("unlabeled", p) and, per label, ("exact" | "overlap" | "spans_a" | "spans_b" | "tokens_a" | "tokens_b" |
-    "both", p, label). For alpha, over the articles two or more labelled: "articles", "tokens", "values",
-    ("ones", label) and ("both_m", m, label), the tokens both of a pair cover summed over the pairs of the
-    articles m annotators labelled. With `keep`, each article's counts are also kept packed into one int
-    (64 bits a count), so that a resample's totals are one sum.
+    "both", p, label), "overlap" counting only the overlap matches of spans that are not identical. For alpha,
+    over the articles two or more labelled: "articles", "tokens", "values", ("ones", label) and
+    ("both_m", m, label), the tokens both of a pair cover summed over the pairs of the articles m annotators
+    labelled. With `keep`, each article's counts are also kept packed into one int (64 bits a count), so that
+    a resample's totals are one sum.
     """
 
     def __init__(self, annotators: list[str], labels: list[str], keep: bool = False):
@@ -233,28 +234,31 @@ class Tally:
         self.wanted = set(labels)
         self.index = {name: i for i, name in enumerate(annotators)}
         self.pair_index = {pair: p for p, pair in enumerate(combinations(range(len(annotators)), 2))}
+        self.exact_keys = [{label: ("exact", p, label) for label in labels} for p in self.pair_index.values()]
         # Each pair's per-label keys, made once: (label, both, tokens_a, tokens_b, spans_a, spans_b).
         self.label_keys = [[(label, *((kind, p, label) for kind in ("both", "tokens_a", "tokens_b", "spans_a", "spans_b")))
                             for label in labels] for p in self.pair_index.values()]
         self.totals: Counter = Counter()
-        self.confusion = [Counter() for _ in self.pair_index]  # (label in a, label in b) -> spans, per pair
+        self.confusion = [Counter() for _ in self.pair_index]  # (label in a, label in b) -> spans not identical
         self.slots: dict = {}  # key -> its field in the packed ints
         self.packed: list[int] = []
 
     def add(self, text: str, rows: Iterable[Row], labelled: Iterable[str] | None) -> None:
         """Count one article; `labelled`: the annotators who labelled it (None: every one)."""
-        keys: dict[int, set[Key]] = {}
+        keys: list[set[Key]] = [set() for _ in self.annotators]
+        index, wanted = self.index, self.wanted
         for who, start, end, label in rows:
-            i = self.index.get(who)
-            if i is not None and label in self.wanted:
-                keys.setdefault(i, set()).add((start, end, label))
-        coders = range(len(self.annotators)) if labelled is None else (self.index[n] for n in labelled if n in self.index)
-        coders = sorted(set(coders) | keys.keys())
+            if who in index and label in wanted:
+                keys[index[who]].add((start, end, label))
+        if labelled is None:
+            coders = list(range(len(keys)))
+        else:
+            coders = sorted({index[n] for n in labelled if n in index} | {i for i, ks in enumerate(keys) if ks})
         if len(coders) < 2:
             return
         # Counted straight into the totals, unless each article's counts are kept.
         counts = Counter() if self.keep else self.totals
-        self._count(counts, text, [keys.get(i, set()) for i in coders], coders)
+        self._count(counts, text, [keys[i] for i in coders], coders)
         if self.keep:
             self.totals.update(counts)
             self.packed.append(self._pack(counts))
@@ -295,18 +299,17 @@ class Tally:
     def _match(self, counts: Counter, p: int, ka: set[Key], kb: set[Key]) -> None:
         """Exact, overlap and unlabeled matches of a pair, and its label confusion."""
         same = ka & kb
-        # Identical spans match each other in every statistic; only the rest needs working out.
-        confusion = self.confusion[p]
-        for label, n in Counter(map(_LABEL, same)).items():
-            counts["exact", p, label] += n
-            counts["overlap", p, label] += n
-            confusion[label, label] += n
+        # Identical spans match each other in every statistic (in overlap F1 and the confusion's diagonal too: see
+        # agreement_rows and _pair); only the rest needs working out.
+        exact = self.exact_keys[p]
+        for _, _, label in same:
+            counts[exact[label]] += 1
         unlabeled = len(same)
         if len(same) < len(ka) or len(same) < len(kb):
             rest_a, rest_b = ka - same, kb - same
             unlabeled += unlabeled_matches(rest_a, rest_b)
             crossed = confusion_pairs(rest_a, rest_b)
-            confusion.update(crossed)
+            self.confusion[p].update(crossed)
             for x, y in crossed:
                 if x == y:
                     counts["overlap", p, x] += 1
@@ -354,6 +357,7 @@ def agreement_rows(
               "tokens": counts["tokens"]}
     result |= _figures(counts, annotators, labels, shown)
     confusion = sum((tally.confusion[p] for p, _, _ in shown), Counter())
+    confusion.update({(label, label): sum(counts["exact", p, label] for p, _, _ in shown) for label in labels})
     rows = [*labels, NONE]
     result["confusion"] = {x: {y: confusion[x, y] for y in rows} for x in rows}
     result["min_shared"] = min_shared
@@ -404,7 +408,7 @@ def _pair(counts: Counter, p: int, a: str, b: str, labels: list[str]) -> dict:
         n10, n01 = counts["tokens_a", p, label] - n11, counts["tokens_b", p, label] - n11
         per_label[label] = {
             "exact_f1": f1(counts["exact", p, label], size_a, size_b),
-            "overlap_f1": f1(counts["overlap", p, label], size_a, size_b),
+            "overlap_f1": f1(counts["exact", p, label] + counts["overlap", p, label], size_a, size_b),
             "kappa": kappa(n11, n10, n01, shared - n11 - n10 - n01),
             "spans_a": size_a,
             "spans_b": size_b,
@@ -415,7 +419,7 @@ def _pair(counts: Counter, p: int, a: str, b: str, labels: list[str]) -> dict:
         "shared_articles": counts["shared_articles", p],
         "shared_tokens": shared,
         "exact_f1": f1(sum(counts["exact", p, label] for label in labels), total_a, total_b),
-        "overlap_f1": f1(sum(counts["overlap", p, label] for label in labels), total_a, total_b),
+        "overlap_f1": f1(sum(counts["exact", p, label] + counts["overlap", p, label] for label in labels), total_a, total_b),
         "unlabeled_f1": f1(counts["unlabeled", p], total_a, total_b),
         "kappa": _mean(row["kappa"] for row in per_label.values()),
         "spans_a": total_a, "spans_b": total_b,
