@@ -52,8 +52,9 @@ def test_sql_records_equal_python_records(tmp_path_factory, batch):
             store.set_status(article.id, "a", "done")
             first = spans[0]
             gold = [store.add_gold_span(article.id, GoldSpan(s.start, s.end, s.label, s.text, "rev", ("a",))) for s in spans]
-            if len({g.id for g in gold}) > 1:
-                store.add_gold_relation(Relation("LINK", gold[-1].id, gold[0].id, "rev"))
+            ids = sorted({g.id for g in gold})
+            if len(ids) > 1:
+                store.add_gold_relation(Relation("LINK", ids[-1], ids[0], "rev"))
     for options in ({}, {"annotator": "a"}, {"status": "done", "annotator": "a"}, {"gold": True}):
         def relations(article_id, options=options):
             gold = options.get("gold")
