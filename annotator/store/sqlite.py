@@ -123,20 +123,22 @@ def search_conditions(query: str) -> list[tuple[str, tuple]]:
 # -- JSON functions: a canonical record built inside the database ---------------------------------------------------
 
 
-def record_json_sql(spans: tuple[str, list], relations: tuple[str, list], where: tuple[str, list]) -> tuple[str, list]:
+def record_json_sql(spans: tuple[str, list], relations: tuple[str, list], linked: str, where: tuple[str, list]
+                    ) -> tuple[str, list]:
     """SELECT (id, record as JSON) from articles `a`, and its parameters, with the spans the query `spans` selects
-    (id, start, end, label, text, annotator, note of article a.id) and the relations `relations` selects (type,
-    from_id, to_id, annotator), each a (query, parameters): the same text as `formats.jsonl.line()` makes in Python.
-    Only a record with relations has "relations", and only the spans they name have an "id"."""
+    (id, start, end, label, text, annotator, note of article a.id, and `{linked}` as linked) and the relations
+    `relations` selects (type, from_id, to_id, annotator), each a (query, parameters): the same text as
+    `formats.jsonl.line()` makes in Python. Only a record with relations has "relations", and only the spans
+    they name (`linked`, an expression on the span's `id`) have an "id"."""
     span = "'start', start, 'end', end, 'label', label, 'text', text, 'annotator', annotator, 'note', note"
     parts: list[str | tuple[str, list]] = [
         "SELECT a.id, CASE WHEN EXISTS (", relations, ") THEN ", _RECORD_HEAD,
-        "(SELECT json_group_array(CASE WHEN id IN (SELECT from_id FROM (", relations, ") UNION ALL SELECT to_id FROM (",
-        relations, f")) THEN json_object('id', id, {span}) ELSE json_object({span}) END) FROM (", spans,
+        f"(SELECT json_group_array(CASE WHEN linked THEN json_object('id', id, {span}) ELSE json_object({span}) END) "
+        "FROM (", (spans[0].format(linked=linked), spans[1]),
         ")), 'relations', (SELECT json_group_array(json_object('type', type, 'from', from_id, 'to', to_id, "
         "'annotator', annotator)) FROM (", relations, "))) ELSE ", _RECORD_HEAD,
-        f"(SELECT json_group_array(json_object({span})) FROM (", spans, "))) END FROM articles a ", where,
-        " ORDER BY a.id",
+        f"(SELECT json_group_array(json_object({span})) FROM (", (spans[0].format(linked=0), spans[1]),
+        "))) END FROM articles a ", where, " ORDER BY a.id",
     ]
     sql = "".join(part if isinstance(part, str) else part[0] for part in parts)
     return sql, [value for part in parts if not isinstance(part, str) for value in part[1]]
