@@ -249,6 +249,18 @@ class Relations(Gold):
         )
         return [(article_id, who, kind, tuple(row[:3]), tuple(row[3:])) for article_id, who, kind, *row in found]
 
+    def relation_rows(self, annotators: list[str]) -> dict[str, list[tuple[str, str, tuple, tuple]]]:
+        """{article id: [(annotator, type, (start, end, label) of each end), ...]} of these annotators' relations."""
+        marks = ", ".join("?" * len(annotators))
+        found = self.conn.execute(
+            "SELECT r.article_id, r.annotator, r.type, f.start, f.end, f.label, t.start, t.end, t.label FROM relations r "
+            f"JOIN spans f ON f.id = r.from_id JOIN spans t ON t.id = r.to_id WHERE r.annotator IN ({marks})", annotators
+        )
+        by_article: dict[str, list] = {}
+        for article_id, who, kind, *ends in found:
+            by_article.setdefault(article_id, []).append((who, kind, tuple(ends[:3]), tuple(ends[3:])))
+        return by_article
+
     def insert_relation_rows(self, rows: list[tuple]) -> int:
         """Insert (article_id, annotator, type, from_id, to_id) rows, checked by the caller, inside its transaction;
         return how many were new (a relation already there stays)."""
