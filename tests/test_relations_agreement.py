@@ -49,6 +49,10 @@ def test_store_agreement_reports_relations_in_json_and_table(store, tmp_path):
     assert (pair["a"], pair["b"], pair["exact_f1"], pair["overlap_f1"]) == ("alice", "bob", 0.0, 1.0)
     table = format_table(result)
     assert "relations: pair" in table and "  CLAIMED_BY" in table
+    from annotator.report import write_report
+
+    html = write_report(store, tmp_path / "report", bootstrap=0).read_text("utf-8")
+    assert "<h3>Relations</h3>" in html and "<td>alice / bob</td><td>1</td><td>1</td><td>0.000</td><td>1.000</td>" in html
     store.close()
     output = CliRunner().invoke(cli, ["agreement", "--db", store.path]).output
     assert "alice / bob" in output.split("relations: pair")[1]
@@ -59,3 +63,6 @@ def test_without_relations_the_report_has_no_relations_part(store):
     for who in ("alice", "bob"):
         store.add_span("a1", Span(0, 8, "ACTOR", "Nakatani", who))
     assert "relations" not in store_agreement(store)
+    from annotator.report import page
+
+    assert "<h3>Relations</h3>" not in page(store, store_agreement(store))
