@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -238,9 +239,11 @@ class AgreedReport:
     pending: int = 0
     pending_articles: int = 0
     reviewed: int = 0
+    relations: int = 0
 
     def summary(self) -> str:
-        return (f"{counted(self.accepted, 'span')} accepted over {counted(self.articles, 'article')}; "
+        relations = f" and {counted(self.relations, 'relation')}" if self.relations else ""
+        return (f"{counted(self.accepted, 'span')}{relations} accepted over {counted(self.articles, 'article')}; "
                 f"{counted(self.reviewed, 'article')} fully reviewed; {counted(self.pending, 'disagreement')} left "
                 f"to review in {counted(self.pending_articles, 'article')}")
 
@@ -289,7 +292,25 @@ def accept_agreed(store: Store, annotators: list[str], min_agree: int | None, re
                 status_rows.append((article.id, after, reviewer))
         store.insert_gold_rows(gold_rows)
         store.set_review_statuses(status_rows)
+        report.relations = _accept_agreed_relations(store, annotators, k, reviewer)
     return report
+
+
+def _accept_agreed_relations(store: Store, annotators: list[str], k: int, reviewer: str) -> int:
+    """Put in the gold layer each relation at least `k` of the annotators made identically (same type, same ends)
+    whose two ends are gold spans; return how many. The relation type checked its ends' labels when each was made."""
+    gold = store.gold_relation_ends()
+    rows = []
+    for article_id, found in store.relation_rows(annotators).items():
+        if article_id not in gold:
+            continue
+        ids, there = gold[article_id]
+        makers = Counter((kind, head, tail) for _, kind, head, tail in set(found))  # each annotator once
+        for (kind, head, tail), count in makers.items():
+            if count >= k and head in ids and tail in ids and (kind, head, tail) not in there:
+                rows.append((article_id, reviewer, kind, ids[head], ids[tail]))
+    store.insert_gold_relation_rows(rows)
+    return len(rows)
 
 
 @lru_cache(maxsize=256)

@@ -261,6 +261,30 @@ class Relations(Gold):
             by_article.setdefault(article_id, []).append((who, kind, tuple(ends[:3]), tuple(ends[3:])))
         return by_article
 
+    def gold_relation_ends(self) -> dict[str, tuple[dict[tuple, int], set[tuple]]]:
+        """{article id: ({(start, end, label): gold span id}, {(type, from key, to key) of its gold relations})}
+        of the articles with gold spans: what accept-agreed needs to put relations in the gold layer."""
+        found: dict[str, tuple[dict, set]] = {}
+        for article_id, gold_id, *key in self.conn.execute("SELECT article_id, id, start, end, label FROM gold_spans"):
+            found.setdefault(article_id, ({}, set()))[0][tuple(key)] = gold_id
+        rows = self.conn.execute(
+            "SELECT r.article_id, r.type, f.start, f.end, f.label, t.start, t.end, t.label FROM gold_relations r "
+            "JOIN gold_spans f ON f.id = r.from_id JOIN gold_spans t ON t.id = r.to_id"
+        )
+        for article_id, kind, *ends in rows:
+            found[article_id][1].add((kind, tuple(ends[:3]), tuple(ends[3:])))
+        return found
+
+    def insert_gold_relation_rows(self, rows: list[tuple]) -> None:
+        """Put (article_id, reviewer, type, from_id, to_id) rows, checked by the caller, in the gold layer."""
+        stamp = now()
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO gold_relations (article_id, reviewer, type, from_id, to_id, created) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [(*row, stamp) for row in rows],
+        )
+        if rows:
+            self._changed("gold")
+
     def insert_relation_rows(self, rows: list[tuple]) -> int:
         """Insert (article_id, annotator, type, from_id, to_id) rows, checked by the caller, inside its transaction;
         return how many were new (a relation already there stays)."""
