@@ -182,6 +182,7 @@ class _Importer:
         self.ids_by_sha, self.shas_by_id = store.article_keys()
         self.article_rows: list[tuple] = []
         self.span_rows: list[tuple] = []
+        self.relation_rows: list[tuple] = []  # (article id, annotator, type, from key, to key)
         self.stamp = now()  # one creation time a batch
 
     def add(self, item: Incoming, checked: tuple[str, list[InputError]] | None = None) -> list[InputError]:
@@ -228,21 +229,16 @@ class _Importer:
             self.report.spans += 1
         if record.get("relations"):
             self.add_relations(article_id, record)
-        if len(self.article_rows) >= BATCH or len(self.span_rows) >= 10 * BATCH:
+        if len(self.article_rows) >= BATCH or len(self.span_rows) + len(self.relation_rows) >= 10 * BATCH:
             self.flush()
         return []
 
     def add_relations(self, article_id: str, record: dict) -> None:
-        """Store a checked record's relations between its spans (stored first, to learn their ids)."""
-        self.flush()
-        ids = self.store.span_ids(article_id)
+        """Buffer a checked record's relations by their ends' (annotator, start, end, label), linked on flush."""
         keys = {span["id"]: (span.get("annotator") or self.annotator, span["start"], span["end"], span["label"])
                 for span in record["spans"] if "id" in span}
-        rows = [(article_id, keys[r["from"]][0], r["type"], ids[keys[r["from"]]], ids[keys[r["to"]]])
-                for r in record["relations"]]
-        added = self.store.insert_relation_rows(rows)
-        self.report.relations += added
-        self.report.relations_present += len(rows) - added
+        self.relation_rows += [(article_id, keys[r["from"]][0], r["type"], keys[r["from"]], keys[r["to"]])
+                               for r in record["relations"]]
 
     def check_labels(self, spans: list[dict], file: str, line: int | None) -> list[InputError]:
         """Unknown labels are problems, unless --add-labels or the source declares them: then they are added."""
@@ -272,7 +268,15 @@ class _Importer:
     def flush(self) -> None:
         self.store.insert_article_rows(self.article_rows)
         self.store.insert_span_rows(self.span_rows)
-        self.article_rows, self.span_rows, self.stamp = [], [], now()
+        rows, ids, article = [], {}, None
+        for article_id, who, kind, head, tail in self.relation_rows:  # grouped by article: each record's together
+            if article_id != article:
+                article, ids = article_id, self.store.span_ids(article_id)
+            rows.append((article_id, who, kind, ids[head], ids[tail]))
+        added = self.store.insert_relation_rows(rows)
+        self.report.relations += added
+        self.report.relations_present += len(rows) - added
+        self.article_rows, self.span_rows, self.relation_rows, self.stamp = [], [], [], now()
 
 
 @lru_cache(maxsize=64)
