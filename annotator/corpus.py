@@ -13,7 +13,7 @@ from pathlib import Path
 from . import schema
 from .errors import InputError, InputErrors, UserError
 from .formats import Incoming
-from .model import sha256_text, span_misfit, title_of
+from .model import RelationType, sha256_text, span_misfit, title_of
 from .relation_checks import relation_problems
 from .store import Store, now
 from .wording import counted
@@ -33,6 +33,7 @@ class ImportReport:
     relations: int = 0
     relations_present: int = 0
     added_labels: list[str] = field(default_factory=list)
+    added_relation_types: list[str] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -45,6 +46,8 @@ class ImportReport:
             text += f" ({self.relations_present:,} already present)" if self.relations_present else ""
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
+        if self.added_relation_types:
+            text += f"; added relation types: {', '.join(self.added_relation_types)}"
         if self.skipped:
             text += f"; {counted(len(self.skipped), 'invalid record')} skipped"
         return text
@@ -193,6 +196,8 @@ class _Importer:
         sha, problems = checked or check_record(item)
         if sha:  # the record fits the schema, so its spans can be read
             problems = problems + self.check_labels(record.get("spans", []), file, line)
+            if self.add_labels:
+                self.add_relation_types(record)
             problems += relation_problems(record, self.relation_types, file, line, self.annotator)
         if problems:
             return problems
@@ -239,6 +244,24 @@ class _Importer:
                 for span in record["spans"] if "id" in span}
         self.relation_rows += [(article_id, keys[r["from"]][0], r["type"], keys[r["from"]], keys[r["to"]])
                                for r in record["relations"]]
+
+    def add_relation_types(self, record: dict) -> None:
+        """With --add-labels: a relation type not in the label set is added, allowing the labels of the ends it
+        links (more as this import uses it); one already in the set stays as it is."""
+        by_id = {span["id"]: span for span in record.get("spans", []) if "id" in span}
+        for relation in record.get("relations", []):
+            name, head, tail = relation["type"], by_id.get(relation["from"]), by_id.get(relation["to"])
+            kind = self.relation_types.get(name)
+            if head is None or tail is None or (kind is not None and (name not in self.report.added_relation_types
+                                                                      or not kind.misfit(head["label"], tail["label"]))):
+                continue
+            kind = RelationType(name, tuple(dict.fromkeys((*(kind.from_labels if kind else ()), head["label"]))),
+                                tuple(dict.fromkeys((*(kind.to_labels if kind else ()), tail["label"]))))
+            self.flush()
+            self.relation_types[name] = kind
+            self.store.set_label_set(self.store.labels(), list(self.relation_types.values()))
+            if name not in self.report.added_relation_types:
+                self.report.added_relation_types.append(name)
 
     def check_labels(self, spans: list[dict], file: str, line: int | None) -> list[InputError]:
         """Unknown labels are problems, unless --add-labels or the source declares them: then they are added."""

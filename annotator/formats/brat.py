@@ -3,7 +3,8 @@
 Offsets are code points, as ours. A span crossing a line break is written as fragments (`T1<TAB>LOC 0 5;6 11`),
 which is how brat holds it; notes are `#` AnnotatorNotes lines; the annotator is an `Annotator` attribute.
 Reading keeps discontinuous spans as one span over their extent (and says so), notes as span notes, other
-attributes in the article's meta, and reports relations, events and normalizations as not imported.
+attributes in the article's meta, relations (`R1<TAB>CLAIMED_BY Arg1:T1 Arg2:T2`) as relations from Arg1 to Arg2,
+and reports events, equivalences and normalizations as not imported.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _BREAKS = re.compile(r"[\r\n]+")
 _TEXTBOUND = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _NOTE = re.compile(r"#\S*\t\S+ (T\S*)\t(.*)")
 _ATTRIBUTE = re.compile(r"[AM]\S*\t(\S+) (T\S*)(?: (.+))?")
+_RELATION = re.compile(r"(R\S*)\t(\S+) Arg1:(\S+) Arg2:(\S+)\s*")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 
 
@@ -172,7 +174,7 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
     lines = decode(data, file, encoding).split("\n") if data.strip() else []
     spans: dict[str, dict] = {}
     where: dict[str, int] = {}
-    attributes, skipped, notes, problems = [], [], [], []
+    attributes, skipped, notes, problems, relations = [], [], [], [], []
     for number, line in enumerate(lines, start=1):
         line = line.rstrip("\r")
         if not line.strip():
@@ -205,16 +207,30 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
             elif target in spans:
                 attributes.append({"span": [spans[target]["start"], spans[target]["end"], spans[target]["label"]],
                                    "name": name, "value": value if value is not None else True})
+        elif line[0] == "R":
+            found = _RELATION.fullmatch(line)
+            if not found:
+                problems.append(InputError(file, number, "$.R", f"expected 'R1<TAB>TYPE Arg1:T1 Arg2:T2', found {line[:60]!r}"))
+                continue
+            relations.append((number, *found.groups()))
         else:
             skipped.append(line[0])
+    problems += [InputError(file, number, f"$.{ident}", f"no text-bound annotation {arg}:{target}")
+                 for number, ident, _, *ends in relations for arg, target in zip(("Arg1", "Arg2"), ends, strict=True)
+                 if target not in spans]
     yield from problems
     if problems:
         return
     if skipped:
-        kinds = {"R": "relations", "E": "events", "*": "equivalences", "N": "normalizations"}
+        kinds = {"E": "events", "*": "equivalences", "N": "normalizations"}
         counts = ", ".join(f"{skipped.count(k)} {kinds.get(k, repr(k) + ' lines')}" for k in sorted(set(skipped)))
         notes.append(f"{file}: not imported: {counts} (only text-bound annotations become spans)")
+    for _, _, _, *ends in relations:
+        for ident in ends:
+            spans[ident]["id"] = ident
     record = {"id": txt.stem, "text": text, "source": txt.name, "spans": list(spans.values())}
+    if relations:
+        record["relations"] = [{"type": kind, "from": head, "to": tail} for _, _, kind, head, tail in relations]
     if attributes:
         record["meta"] = {"brat": {"attributes": attributes}}
     yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
