@@ -91,8 +91,8 @@ def main() -> None:
     (base_export, base_import), (export, imported) = best["without relations"], best["with relations"]
     body += (f"\n\n{args.articles:,} articles, fastest of {args.repeat} alternating runs each. With relations against "
              f"without, same run: export {export['seconds'] / base_export['seconds']:.2f}x, import "
-             f"{imported['seconds'] / base_import['seconds']:.2f}x (import stores a record with relations at once, to "
-             "learn its spans' ids). The machine was shared with other work while measured (8 sessions on 2 cores): "
+             f"{imported['seconds'] / base_import['seconds']:.2f}x (import looks up each article's span ids once a batch, to "
+             "link the relations of a batch). The machine was shared with other work while measured (8 sessions on 2 cores): "
              "only the ratios mean something, and even they are rough.")
     write_section("Relations in the canonical JSONL", body)
     print(body)
