@@ -175,6 +175,10 @@ def stats(db_path, as_json):
     click.echo(f"articles: {result['articles']}   spans: {result['spans']}   gold spans: {result['gold_spans']}")
     for label, count in result["labels"].items():
         click.echo(f"  {label:<12} {count:>8}")
+    if result.get("relations"):
+        click.echo(f"relations: {sum(result['relations'].values())}   gold relations: {result['gold_relations']}")
+        for kind, count in result["relations"].items():
+            click.echo(f"  {kind:<12} {count:>8}")
     for name, row in result["annotators"].items():
         click.echo(f"{name}: {counted(row['spans'], 'span')}; {row['done']} done, {row['in_progress']} in progress, "
                    f"{row['skipped']} skipped, {row['todo']} to do")

@@ -53,6 +53,11 @@ def test_relations_are_imported_between_the_records_spans_and_exported_by_id(sto
         ("ABOUT", ("alice", 14, 30, "CLAIM"), ("alice", 34, 42, "LOCATION"), "alice"),
     }
     assert [("id" in span) for span in record["spans"]] == [True, True, False, True]  # the unlinked ACTOR has none
+    assert (store.stats()["relations"], store.stats()["gold_relations"]) == ({"ABOUT": 1, "CLAIMED_BY": 1}, 0)
+    store.close()
+    shown = CliRunner().invoke(cli, ["stats", "--db", store.path]).output
+    assert "relations: 2   gold relations: 0\n  ABOUT               1\n  CLAIMED_BY          1\n" in shown
+    store = open_store(store.path)
     again = import_files(store, [path], annotator="alice")
     assert (again.relations, again.relations_present) == (0, 2)
     assert "(2 already present)" in again.summary()
