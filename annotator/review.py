@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
-from .model import GoldSpan, Span, span_misfit
+from .model import GoldSpan, Relation, Span, span_misfit
 from .store import Store, now
 from .wording import counted
 
@@ -99,6 +99,8 @@ class Decision:
     reject: tuple[Key, ...] = ()
     unreject: tuple[Key, ...] = ()
     status: tuple[str, str] | None = None  # (before, after)
+    unlink: tuple[Relation, ...] = ()  # gold relations that go with the removed gold spans
+    link: tuple[Relation, ...] = ()  # gold relations put back (under their ids) after the gold spans are added
 
     @property
     def empty(self) -> bool:
@@ -107,7 +109,7 @@ class Decision:
     def inverted(self) -> Decision:
         """The decision that takes this one back."""
         return replace(self, add=self.remove, remove=self.add, reject=self.unreject, unreject=self.reject,
-                       status=self.status[::-1] if self.status else None)
+                       status=self.status[::-1] if self.status else None, unlink=self.link, link=self.unlink)
 
 
 def apply(store: Store, d: Decision) -> None:
@@ -118,6 +120,8 @@ def apply(store: Store, d: Decision) -> None:
             store.delete_rejection(d.article_id, key)
         for gold in d.add:
             store.add_gold_span(d.article_id, gold)
+        for relation in d.link:
+            store.add_gold_relation(relation)
         for key in d.reject:
             store.add_rejection(d.article_id, key, d.reviewer)
         if d.status:
@@ -139,10 +143,12 @@ def plan(
     touched = [g.key for g in accept] + reject
     before = store.review_status(article_id)
     after = status or ("in_review" if before == "unreviewed" and (accept or reject) else before)
+    remove = tuple(gold[k] for k in dict.fromkeys(touched) if k in gold)
     return Decision(
         article_id, reviewer,
         add=tuple(accept),
-        remove=tuple(gold[k] for k in dict.fromkeys(touched) if k in gold),
+        remove=remove,
+        unlink=_links(store, article_id, remove),
         reject=tuple(k for k in reject if k not in rejected),
         unreject=tuple(k for k in dict.fromkeys(g.key for g in accept) if k in rejected),
         status=(before, after) if after != before else None,
@@ -187,8 +193,14 @@ def plan_fix(
 
 def plan_remove_gold(store: Store, article_id: str, key: Key, reviewer: str) -> Decision:
     """Take a span out of the gold layer (an accepted candidate goes back to pending)."""
-    gold = [g for g in store.gold_spans(article_id) if g.key == key]
-    return Decision(article_id, reviewer, remove=tuple(gold))
+    gold = tuple(g for g in store.gold_spans(article_id) if g.key == key)
+    return Decision(article_id, reviewer, remove=gold, unlink=_links(store, article_id, gold))
+
+
+def _links(store: Store, article_id: str, removed: tuple[GoldSpan, ...]) -> tuple[Relation, ...]:
+    """The gold relations from or to these gold spans (removing a span removes them: an undo puts them back)."""
+    ids = {g.id for g in removed}
+    return tuple(r for r in store.gold_relations(article_id) if r.from_id in ids or r.to_id in ids) if ids else ()
 
 
 def plan_status(store: Store, article_id: str, status: str, reviewer: str) -> Decision:

@@ -38,3 +38,20 @@ def test_no_gold_relation_where_an_end_is_not_in_gold(store):
     make(store, "bob", claim=(14, 42))  # the claims differ, so neither is accepted, nor their relations
     report = review.accept_agreed(store, ["alice", "bob"], None, "rita")
     assert report.relations == 0 and store.gold_relations("a1") == []
+
+
+def test_removing_a_gold_span_takes_its_gold_relations_and_undo_puts_them_back(store):
+    store.add_article(Article("a1", TEXT))
+    make(store, "alice")
+    make(store, "bob")
+    review.accept_agreed(store, ["alice", "bob"], None, "rita")
+    before = store.gold_relations("a1")
+    assert len(before) == 2
+    decision = review.plan_remove_gold(store, "a1", (0, 8, "ACTOR"), "rita")
+    assert [r.type for r in decision.unlink] == ["CLAIMED_BY"]
+    review.apply(store, decision)
+    assert [r.type for r in store.gold_relations("a1")] == ["ABOUT"]
+    review.revert(store, decision)
+    assert store.gold_relations("a1") == before
+    review.apply(store, decision)  # redo
+    assert [r.type for r in store.gold_relations("a1")] == ["ABOUT"]
