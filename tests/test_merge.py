@@ -10,6 +10,7 @@ from annotator import review
 from annotator.errors import UserError
 from annotator.model import Article, Span
 from annotator.store import open_store
+from annotator.store.migrations import BEFORE_RELATIONS
 
 TEXT = "Japan and NATO met in Brussels."
 
@@ -110,6 +111,6 @@ def test_merge_brings_relations_between_the_merged_spans_and_reports_those_that_
 def test_merging_a_database_older_than_relations_brings_none(tmp_path, store):
     from .test_store import make_old_database
 
-    make_old_database(tmp_path / "old.db", 5)
+    make_old_database(tmp_path / "old.db", BEFORE_RELATIONS)
     report = review.merge(store, [tmp_path / "old.db"])
     assert (report.articles, report.relations) == (1, 0)

@@ -7,6 +7,7 @@ import pytest
 from annotator.errors import UserError
 from annotator.model import Article, GoldSpan, Label, Relation, RelationType, Span
 from annotator.store import RelationConflict, open_store
+from annotator.store.migrations import BEFORE_RELATIONS
 
 from .test_store import make_old_database
 
@@ -119,7 +120,7 @@ def test_gold_relations_link_gold_spans_and_go_with_them(store, spans):
 
 def test_an_older_database_gains_the_default_types_its_labels_allow(tmp_path):
     path = tmp_path / "old.db"
-    make_old_database(path, 5)
+    make_old_database(path, BEFORE_RELATIONS)
     with sqlite3.connect(path) as conn:
         conn.execute("DELETE FROM labels WHERE name = 'LOCATION'")
     store = open_store(path)

@@ -121,7 +121,7 @@ def _v5(db: Database) -> None:
             db[table].create_index(index_columns, index_name=name, unique=unique)
 
 
-def _v6(db: Database) -> None:
+def _relations(db: Database) -> None:
     """Relations between two spans (or two gold spans) of an article, and their types in the label set. A
     relation is deleted with either of its spans by the store (no foreign key: a later migration that rebuilds
     the spans table must not delete them)."""
@@ -141,8 +141,9 @@ def _v6(db: Database) -> None:
     write_relation_types(db.conn, [t for t in fitting if t.from_labels and t.to_labels])
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _relations]
 SCHEMA_VERSION = len(MIGRATIONS)
+BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 
 
 def write_labels(conn, labels: list[Label]) -> None:
