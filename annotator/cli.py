@@ -206,6 +206,26 @@ def labels(db_path, labels_file):
 
 
 @cli.command()
+@db_option
+@click.option("--article", "article_id", default=None, help="Only this article's relations.")
+@click.option("--annotator", default=None, help="Only this annotator's relations (with --gold: this reviewer's).")
+@click.option("--gold", is_flag=True, help="The gold layer's relations.")
+def relations(db_path, article_id, annotator, gold):
+    """List relations: article, annotator, type, and the two spans' texts and labels, a line each.
+
+    Example: annotator relations --article 000_2fc31b5072736374 --annotator alice
+    """
+    for found in open_db(db_path, create=False).relation_listing(article_id=article_id, annotator=annotator, gold=gold):
+        article, who, kind, head, head_label, tail, tail_label = found
+        click.echo(f"{article}  {who}  {kind}  {_quoted(head)} [{head_label}] -> {_quoted(tail)} [{tail_label}]")
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
+
+
+@cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--schema", "schema_name", type=click.Choice(["article", "span", "labelset", "record", "manifest"]),
               default=None, help="Schema to check against (default: record for .jsonl, labelset for .json).")

@@ -57,6 +57,10 @@ def test_relations_are_imported_between_the_records_spans_and_exported_by_id(sto
     store.close()
     shown = CliRunner().invoke(cli, ["stats", "--db", store.path]).output
     assert "relations: 2   gold relations: 0\n  ABOUT               1\n  CLAIMED_BY          1\n" in shown
+    listed = CliRunner().invoke(cli, ["relations", "--db", store.path, "--annotator", "alice"]).output.splitlines()
+    assert listed == [f"{record['id']}  alice  CLAIMED_BY  \"Japan needs NATO\" [CLAIM] -> \"Nakatani\" [ACTOR]",
+                      f"{record['id']}  alice  ABOUT  \"Japan needs NATO\" [CLAIM] -> \"Brussels\" [LOCATION]"]
+    assert CliRunner().invoke(cli, ["relations", "--db", store.path, "--gold"]).output == ""
     store = open_store(store.path)
     again = import_files(store, [path], annotator="alice")
     assert (again.relations, again.relations_present) == (0, 2)

@@ -238,6 +238,23 @@ class Relations(Gold):
         found = self.conn.execute("SELECT annotator, start, end, label, id FROM spans WHERE article_id = ?", (article_id,))
         return {row[:4]: row[4] for row in found}
 
+    def relation_listing(self, *, article_id: str | None = None, annotator: str | None = None, gold: bool = False
+                         ) -> list[tuple[str, str, str, str, str, str, str]]:
+        """(article id, annotator or reviewer, type, from text, from label, to text, to label) of every relation
+        (or gold relation), optionally of one article or annotator, in article and id order."""
+        table, spans, owner = ("gold_relations", "gold_spans", "reviewer") if gold else ("relations", "spans", "annotator")
+        conditions, params = [], []
+        for column, value in (("r.article_id", article_id), (f"r.{owner}", annotator)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        found = self.conn.execute(
+            f"SELECT r.article_id, r.{owner}, r.type, f.text, f.label, t.text, t.label FROM {table} r "
+            f"JOIN {spans} f ON f.id = r.from_id JOIN {spans} t ON t.id = r.to_id "
+            + (f"WHERE {' AND '.join(conditions)} " if conditions else "") + "ORDER BY r.article_id, r.id", params
+        )
+        return list(found)
+
     def relation_ends(self) -> list[tuple[str, str, str, tuple[int, int, str], tuple[int, int, str]]]:
         """(article id, annotator, type, (start, end, label) of each end) of every relation, in article id order:
         what a merge into another database carries (none in a database older than relations)."""
