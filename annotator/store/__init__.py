@@ -12,6 +12,7 @@ from .export import Export
 from .gold import Gold
 from .labels import KEYS, PALETTE, Labels
 from .migrations import MIGRATIONS, SCHEMA_VERSION, default_labels
+from .relation_bulk import RelationBulk
 from .relations import RelationConflict, Relations
 from .rows import ArticleRow
 from .spans import Spans
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-class Store(Stats, Bulk, Relations, Gold, Export, Articles, Labels, Spans, Connection):
+class Store(Stats, Bulk, RelationBulk, Relations, Gold, Export, Articles, Labels, Spans, Connection):
     """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
 
