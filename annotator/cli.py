@@ -307,6 +307,56 @@ def report(db_path, out_dir, annotators):
     click.echo(f"Wrote {write_report(open_db(db_path, create=False), out_dir, _names(annotators))}")
 
 
+@cli.command()
+@db_option
+@click.option("--annotator", default=None, help="Whom the suggestions are for (default: your user name).")
+@click.option("--propagate", is_flag=True, help="Suggest every other occurrence of the texts the annotator labelled.")
+@click.option("--ignore-case", is_flag=True, help="Propagate regardless of upper and lower case.")
+@click.option("--patterns", "patterns_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A patterns file (spaCy EntityRuler/SpanRuler, Prodigy): each match is suggested.")
+@click.option("--articles", "article_ids", default=None, help="Only these articles, comma-separated ids.")
+@click.option("--status", type=click.Choice(["todo", "in_progress", "done", "skipped"]), default=None,
+              help="Only the articles with this status for the annotator.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out (or with --accept, leave open) suggestions scoring less.")
+@click.option("--accept", is_flag=True, help="Make the annotator's open suggestions their spans.")
+def suggest(db_path, annotator, propagate, ignore_case, patterns_file, article_ids, status, min_score, accept):
+    """Store suggestions for an annotator, or accept them in bulk; safe to rerun, rejected ones never come back.
+
+    Example: annotator suggest --propagate --patterns patterns.jsonl --status todo --annotator alice
+    """
+    from .suggesting import chosen_articles, per_label, sources
+    from .suggesting import suggest as run
+
+    store, annotator = open_db(db_path, create=False), annotator or default_annotator()
+    ids = chosen_articles(store, annotator, _names(article_ids), status)
+    if propagate or patterns_file or not accept:
+        finders = sources(store, annotator, patterns=patterns_file, propagate=propagate, ignore_case=ignore_case)
+        with _progress("Suggesting") as progress:
+            click.echo(run(store, annotator, ids, finders, min_score=min_score, progress=progress).summary())
+    if accept:
+        accepted = store.accept_suggestions(annotator, min_score, None if article_ids is None and status is None else ids)
+        click.echo(f"{counted(sum(accepted.values()), 'suggestion')} accepted as {annotator}'s spans{per_label(accepted)}")
+
+
+@cli.command()
+@db_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The patterns file (JSONL).")
+@click.option("--annotator", default=None, help="Only this annotator's spans (default: everyone's).")
+@click.option("--gold", is_flag=True, help="The reviewed (gold) layer instead of the annotators' spans.")
+def patterns(db_path, out, annotator, gold):
+    """Write a patterns file (spaCy EntityRuler/SpanRuler, Prodigy) with each text labelled so far.
+
+    Example: annotator patterns --gold --out patterns.jsonl && annotator suggest --patterns patterns.jsonl
+    """
+    from .patterns import write_patterns
+
+    if annotator and gold:
+        raise UserError("give --annotator or --gold, not both")
+    written = write_patterns(open_db(db_path, create=False).labelled_terms(annotator, gold=gold), out)
+    click.echo(f"Wrote {counted(written, 'pattern')} to {out}")
+
+
 class _progress:
     """A progress bar on a terminal's standard error; nothing elsewhere."""
 
