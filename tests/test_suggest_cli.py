@@ -1,0 +1,106 @@
+"""The suggest and patterns commands through click's CliRunner on temporary databases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.model import Article, Span
+from annotator.store import open_store
+
+pytest.importorskip("spacy")
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "project.db"
+    store = open_store(path)
+    store.add_article(Article("a1", "NATO met in Brussels. NATO left."))
+    store.add_article(Article("a2", "Later NATO and nato went to brussels."))
+    store.add_span("a1", Span(0, 4, "ACTOR", "NATO", "alice"))
+    store.add_span("a1", Span(12, 20, "LOCATION", "Brussels", "bob"))
+    store.close()
+    return path
+
+
+def open_spans(path, who):
+    store = open_store(path)
+    try:
+        return {(a, s.text, s.label) for a in ("a1", "a2") for s in store.suggestions(a, who)}
+    finally:
+        store.close()
+
+
+def test_propagate_is_incremental_and_accept_counts_per_label(db):
+    code, out = run("suggest", "--propagate", "--annotator", "alice", "--db", db)
+    assert code == 0 and "2 open suggestions for alice in 2 articles (2 new): ACTOR 2" in out
+    assert open_spans(db, "alice") == {("a1", "NATO", "ACTOR"), ("a2", "NATO", "ACTOR")}
+    code, out = run("suggest", "--propagate", "--annotator", "alice", "--db", db)
+    assert code == 0 and "(0 new)" in out
+    code, out = run("suggest", "--accept", "--articles", "a2", "--annotator", "alice", "--db", db)
+    assert code == 0 and "1 suggestion accepted as alice's spans: ACTOR 1" in out
+    store = open_store(db)
+    assert [(s.text, s.annotator) for s in store.spans("a2")] == [("NATO", "alice")]
+    store.close()
+
+
+def test_rejected_suggestions_are_not_suggested_again(db):
+    run("suggest", "--propagate", "--ignore-case", "--articles", "a2", "--annotator", "alice", "--db", db)
+    store = open_store(db)
+    assert [s.text for s in store.suggestions("a2", "alice")] == ["NATO", "nato"]
+    store.reject_suggestion(store.suggestions("a2", "alice")[1].id)
+    store.close()
+    code, out = run("suggest", "--propagate", "--ignore-case", "--annotator", "alice", "--db", db)
+    assert code == 0 and "(1 new)" in out
+    assert open_spans(db, "alice") == {("a1", "NATO", "ACTOR"), ("a2", "NATO", "ACTOR")}
+
+
+def test_patterns_written_from_labels_then_suggested_by_status(db, tmp_path):
+    out_file = tmp_path / "patterns.jsonl"
+    code, out = run("patterns", "--out", out_file, "--db", db)
+    assert code == 0 and "Wrote 2 patterns" in out
+    assert out_file.read_text("utf-8").splitlines() == [
+        '{"label": "ACTOR", "pattern": "NATO"}', '{"label": "LOCATION", "pattern": "Brussels"}']
+    token_file = tmp_path / "lower.jsonl"
+    token_file.write_text(json.dumps({"label": "LOCATION", "pattern": [{"LOWER": "brussels"}]}) + "\n")
+    code, out = run("suggest", "--patterns", token_file, "--status", "todo", "--annotator", "alice", "--db", db)
+    assert code == 0 and "1 open suggestion for alice in 1 article (1 new): LOCATION 1" in out  # a1 is in progress
+    code, out = run("suggest", "--patterns", out_file, "--min-score", "0.5", "--accept", "--annotator", "bob",
+                    "--db", db)
+    assert code == 0 and "3 suggestions accepted as bob's spans: ACTOR 3" in out
+
+
+def test_the_gold_layer_as_patterns(db, tmp_path):
+    store = open_store(db)
+    from annotator.model import GoldSpan
+
+    store.add_gold_span("a1", GoldSpan(0, 4, "ACTOR", "NATO", "rita"))
+    store.close()
+    code, out = run("patterns", "--gold", "--out", tmp_path / "gold.jsonl", "--db", db)
+    assert code == 0 and (tmp_path / "gold.jsonl").read_text() == '{"label": "ACTOR", "pattern": "NATO"}\n'
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["suggest"], "nothing to suggest from"),
+    (["suggest", "--propagate", "--articles", "a9"], "no article 'a9'"),
+    (["suggest", "--propagate", "--articles", "a1", "--status", "todo"], "--articles or --status, not both"),
+    (["patterns", "--out", "x.jsonl", "--gold", "--annotator", "alice"], "--annotator or --gold, not both"),
+])
+def test_bad_requests_are_one_line(db, args, message):
+    code, out = run(*args, "--db", db)
+    assert code == 1 and message in out and "Traceback" not in out
+
+
+def test_a_bad_patterns_file_names_line_and_field(db, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"label": "ACTOR", "pattern": "NATO"}\n{"label": "ORG", "pattern": "NATO"}\n')
+    code, out = run("suggest", "--patterns", bad, "--db", db)
+    assert code == 1 and f"{bad}:2: $.label:" in out and open_spans(db, "tester") == set()
