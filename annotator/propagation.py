@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 from .model import Suggestion
 from .tokens import Token, tokenize
 
 SOURCE = "propagation"
+
+
+@cache
+def _lower(character: str) -> str:
+    lower = character.lower()
+    return lower if len(lower) == 1 else character
 
 
 class Propagator:
@@ -27,24 +34,30 @@ class Propagator:
             if text.strip():
                 counts[(text, label)] += times
                 totals[self._fold(text)] += times
-        # candidates by their first character (folded), longest first
-        self.by_first: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-        for (text, label), times in counts.items():
-            self.by_first[self._fold(text[0])].append((text, label, times / totals[self._fold(text)]))
-        for candidates in self.by_first.values():
-            candidates.sort(key=lambda c: (-len(c[0]), c[0], c[1]))
+        # {first character: {length: {folded text: [(label, score)]}}}, all folded
+        self.by_first: dict[str, dict[int, dict[str, list[tuple[str, float]]]]] = defaultdict(lambda: defaultdict(dict))
+        for (text, label), times in sorted(counts.items()):
+            folded = self._fold(text)
+            by_length = self.by_first[folded[0]][len(text)]
+            by_length.setdefault(folded, []).append((label, times / totals[folded]))
 
     def _fold(self, text: str) -> str:
-        return text.lower() if self.ignore_case else text
+        """The text, lowercased a character at a time with `ignore_case` (so that its length, hence every offset,
+        stays the same: a character whose lowercase is longer, such as İ, stays as it is)."""
+        return "".join(map(_lower, text)) if self.ignore_case else text
+
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[Suggestion]:
         """Every occurrence in `text` of a labelled text, as whole tokens, in text order."""
         tokens = tokenize(text) if tokens is None else tokens
         ends = {token.end for token in tokens}
+        folded = self._fold(text)
         found = []
         for token in tokens:
-            for term, label, score in self.by_first.get(self._fold(text[token.start]), ()):
-                end = token.start + len(term)
-                if end in ends and self._fold(text[token.start:end]) == self._fold(term):
-                    found.append(Suggestion(token.start, end, label, text[token.start:end], SOURCE, score))
+            start = token.start
+            for length, texts in self.by_first.get(folded[start], {}).items():
+                if start + length in ends:
+                    for label, score in texts.get(folded[start:start + length], ()):
+                        found.append(Suggestion(start, start + length, label, text[start:start + length], SOURCE, score))
+        found.sort(key=lambda s: (s.start, -s.end, s.label))
         return found

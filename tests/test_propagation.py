@@ -38,3 +38,9 @@ def test_offsets_are_code_points_after_emoji_and_combining_marks():
 def test_blank_terms_are_ignored_and_no_terms_find_nothing():
     assert found(Propagator([(" ", "ACTOR", 1)]), "a b") == []
     assert found(Propagator([]), "NATO") == []
+
+
+def test_ignore_case_keeps_offsets_when_a_lowercase_is_longer():
+    p = Propagator([("İstanbul", "LOCATION", 1)], ignore_case=True)
+    text = "İSTANBUL, İstanbul and istanbul"
+    assert [(s.start, s.end, s.text) for s in p.find(text)] == [(0, 8, "İSTANBUL"), (10, 18, "İstanbul")]

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..errors import UserError
-from ..model import STATUSES, Span, Suggestion
+from ..model import STATUSES, Span, Suggestion, span_misfit
 from .connection import now
 from .filters import Condition, one_of, where
 from .spans import Spans
@@ -42,15 +42,26 @@ class Suggestions(Spans):
         stamp = now()
         with self.transaction():
             before = self.suggestion_count(annotator, article_id)
-            rows = []
-            for s in found:
-                self.check_span(article_id, Span(s.start, s.end, s.label, s.text))
-                rows.append((article_id, annotator, s.label, s.start, s.end, s.text, s.source, s.score, stamp))
+            rows = [(article_id, annotator, s.label, s.start, s.end, s.text, s.source, s.score, stamp)
+                    for s in self._checked(article_id, found)]
             self.conn.executemany(_INSERT, rows)
             added = self.suggestion_count(annotator, article_id) - before
             if rows:
                 self._changed("suggestions", article_id)
         return added
+
+    def _checked(self, article_id: str, found: Iterable[Suggestion]) -> list[Suggestion]:
+        """`found`, or a UserError for the first suggestion that does not fit the article or the label set."""
+        found = list(found)
+        text = self.article(article_id).text
+        labels = {row[0] for row in self.conn.execute("SELECT name FROM labels")}
+        for s in found:
+            misfit = span_misfit(text, s.start, s.end, s.text)
+            if misfit:
+                raise UserError(f"suggestion [{s.start}, {s.end}) on article {article_id!r}: {misfit[1]}")
+            if s.label not in labels:
+                raise UserError(f"suggestion [{s.start}, {s.end}) on article {article_id!r}: unknown label {s.label!r}")
+        return found
 
     def suggestion_count(self, annotator: str, article_id: str | None = None) -> int:
         sql = "SELECT count(*) FROM suggestions WHERE annotator = ?"

@@ -1,0 +1,142 @@
+"""Benchmark of suggestions (issue 13): propagation after a key press in a 3 KB article (goal < 50 ms), against
+tokenizing that article and a regular expression a labelled text; suggest throughput (articles/s) with propagation
+and with patterns, against reading the same articles.
+Standalone: python bench/bench_suggest.py [--articles N] [--runs N]"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import table, write_section  # noqa: E402
+from corpus import make_record  # noqa: E402
+
+from annotator.model import sha256_text, title_of  # noqa: E402
+from annotator.patterns import PatternMatcher, read_patterns, write_patterns  # noqa: E402
+from annotator.propagation import Propagator  # noqa: E402
+from annotator.store import now, open_store  # noqa: E402
+from annotator.suggesting import suggest  # noqa: E402
+from annotator.tokens import tokenize  # noqa: E402
+
+LABELLED_SHARE = 5  # alice labelled one article in five; suggestions go to the others
+
+
+def fill(path: Path, articles: int):
+    rng, stamp = random.Random(3), now()
+    store = open_store(path)
+    with store.transaction():
+        for number in range(articles):
+            record = make_record(rng, number, 10, words=480)
+            text = record["text"]
+            store.insert_article_rows([(record["id"], title_of(text), text, sha256_text(text), "bench", "{}", stamp)])
+            if number % LABELLED_SHARE == 0:
+                store.insert_span_rows([(record["id"], "alice", s["label"], s["start"], s["end"], s["text"], None,
+                                         "bench", stamp) for s in record["spans"]])
+    return store
+
+
+def median_ms(work, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def key_press(store, runs: int) -> dict:
+    """Times on one ~3 KB article that alice has not labelled."""
+    article = store.article(store.article_ids()[1])
+    text, terms = article.text, store.labelled_terms("alice")
+    one = [terms[len(terms) // 2]]
+    everything = Propagator(terms)
+    patterns = [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)") for t, _, _ in terms]
+    return {
+        "chars": len(text), "terms": len(terms),
+        "tokenize": median_ms(lambda: tokenize(text), runs),
+        "one_term": median_ms(lambda: Propagator(one).find(text), runs),
+        "all_terms_build": median_ms(lambda: Propagator(terms), max(3, runs // 10)),
+        "all_terms": median_ms(lambda: everything.find(text), runs),
+        "regex_all_terms": median_ms(lambda: [m.span() for p in patterns for m in p.finditer(text)], max(3, runs // 10)),
+        "found_all_terms": len(everything.find(text)),
+    }
+
+
+def throughput(store, tmp: Path) -> dict:
+    ids = [i for n, i in enumerate(store.article_ids()) if n % LABELLED_SHARE]
+    started = time.perf_counter()
+    for article_id in ids:
+        store.article(article_id)
+    read = time.perf_counter() - started
+    out = {"articles": len(ids), "read": read}
+    patterns_file = tmp / "patterns.jsonl"
+    out["patterns"] = write_patterns(store.labelled_terms("alice"), patterns_file)
+    started = time.perf_counter()
+    matcher = PatternMatcher(read_patterns(patterns_file, [lb.name for lb in store.labels()]))
+    out["patterns_load"] = time.perf_counter() - started
+    for name, finder, who in (("propagation", Propagator(store.labelled_terms("alice")).find, "p"),
+                              ("patterns", matcher.find, "q")):
+        started = time.perf_counter()
+        report = suggest(store, who, ids, [finder])
+        out[name] = time.perf_counter() - started
+        out[f"{name}_found"] = sum(report.labels.values())
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=200)
+    args, _ = parser.parse_known_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = fill(Path(tmp) / "bench.db", args.articles)
+        figures = {"key_press": key_press(store, args.runs), "throughput": throughput(store, Path(tmp))}
+        store.close()
+    print(json.dumps(figures, indent=2))
+    write_section("Suggestions", report_body(figures, args.runs))
+
+
+def report_body(f: dict, runs: int) -> str:
+    k, t = f["key_press"], f["throughput"]
+    base = k["tokenize"]
+    rows = [
+        ("tokenize the article (baseline: the window does it anyway)", f"{base:.2f} ms", "1.0", ""),
+        ("propagate the text just labelled (a key press)", f"{k['one_term']:.2f} ms",
+         f"{k['one_term'] / base:.1f}", "met" if k["one_term"] < 50 else "missed"),
+        (f"propagate all {k['terms']:,} of alice's labelled texts ({k['found_all_terms']} found)",
+         f"{k['all_terms']:.2f} ms", f"{k['all_terms'] / base:.1f}", "met" if k["all_terms"] < 50 else "missed"),
+        ("the same with a regular expression a text (`(?<!\\w)text(?!\\w)`)", f"{k['regex_all_terms']:.1f} ms",
+         f"{k['regex_all_terms'] / base:.1f}", ""),
+        (f"index the {k['terms']:,} texts (once a session)", f"{k['all_terms_build']:.1f} ms",
+         f"{k['all_terms_build'] / base:.1f}", ""),
+    ]
+    n = t["articles"]
+    rate = [
+        ("read the articles (baseline)", f"{n / t['read']:,.0f}", "1.0", ""),
+        (f"suggest, propagation ({t['propagation_found']:,} suggestions stored)", f"{n / t['propagation']:,.0f}",
+         f"{t['propagation'] / t['read']:.0f}", ""),
+        (f"suggest, {t['patterns']:,} patterns through spaCy's SpanRuler ({t['patterns_found']:,} stored)",
+         f"{n / t['patterns']:,.0f}", f"{t['patterns'] / t['read']:.0f}",
+         f"loading the patterns: {t['patterns_load']:.1f} s"),
+    ]
+    return (f"A {k['chars']:,}-character synthetic article (`bench/corpus.py`), median of {runs} runs:\n\n"
+            + table(rows, ("measure", "time", "ratio to tokenize", "goal < 50 ms")) + "\n\n"
+            f"Suggest over {n:,} articles (alice labelled one in {LABELLED_SHARE}, ten random word ranges each, so "
+            "her texts include very common words: a harsh case), one transaction:\n\n"
+            + table(rate, ("measure", "articles/s", "time ratio to reading", "")) + "\n\n"
+            "The machine is shared by several sessions running tests at the same time: absolute times are noisy, "
+            "the ratios less so.")
+
+
+if __name__ == "__main__":
+    main()
