@@ -97,6 +97,24 @@ class Tokenizer:
     def __call__(self, text: str):
         return doc_of(self.vocab, text, tokenize(text))
 
+    # nothing to save or load: a saved pipeline names this tokenizer in its config (see training.TOKENIZER)
+    def to_disk(self, path, *, exclude=()) -> None:
+        pass
+
+    def from_disk(self, path, *, exclude=()) -> Tokenizer:
+        return self
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> Tokenizer:
+        return self
+
+
+def make_tokenizer():
+    """Our tokenizer for a spaCy config (`@tokenizers = "annotator.tokenizer.v1"`), registered by entry point."""
+    return lambda nlp: Tokenizer(nlp.vocab)
+
 
 def blank_pipeline(lang: str = "xx"):
     """spaCy's blank pipeline for `lang` (nothing downloaded) with our tokenizer."""

@@ -33,8 +33,8 @@ def per_label(labels: Counter[str]) -> str:
 
 
 def sources(store, annotator: str, *, patterns: Path | None, propagate: bool, ignore_case: bool = False,
-            lang: str = "xx") -> list[Callable[[str], list[Suggestion]]]:
-    """The finders asked for: propagation of the annotator's own labels, a patterns file's matches."""
+            model: Path | None = None, lang: str = "xx") -> list[Callable[[str], list[Suggestion]]]:
+    """The finders asked for: propagation of the annotator's own labels, a patterns file's matches, a model's spans."""
     found: list[Callable[[str], list[Suggestion]]] = []
     if propagate:
         from .propagation import Propagator
@@ -44,8 +44,12 @@ def sources(store, annotator: str, *, patterns: Path | None, propagate: bool, ig
         from .patterns import PatternMatcher, read_patterns
 
         found.append(PatternMatcher(read_patterns(patterns, [lb.name for lb in store.labels()]), lang).find)
+    if model is not None:
+        from .training import ModelSuggester
+
+        found.append(ModelSuggester(model).find)
     if not found:
-        raise UserError("nothing to suggest from: give --propagate, --patterns FILE, or both")
+        raise UserError("nothing to suggest from: give --propagate, --patterns FILE or --model DIR")
     return found
 
 

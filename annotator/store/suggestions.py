@@ -145,6 +145,15 @@ class Suggestions(Spans):
             f"SELECT text, label, count(*) FROM {table} {where_sql} GROUP BY text, label ORDER BY text, label", params
         ))
 
+    def labelled_article_ids(self, annotator: str | None, *, gold: bool = False) -> list[str]:
+        """Ids, in corpus order, of the articles with a span of `annotator` (or of anyone's, or in the gold layer)."""
+        table = "gold_spans" if gold else "spans"
+        extra, params = ("AND p.annotator = ?", [annotator]) if annotator and not gold else ("", [])
+        found = self.conn.execute(
+            f"SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM {table} p WHERE p.article_id = a.id {extra}) "
+            "ORDER BY a.rowid", params)
+        return [row[0] for row in found]
+
     def article_ids_for(self, annotator: str, status: str | None = None) -> list[str]:
         """Every article's id in corpus order, or only those whose status for `annotator` is `status`."""
         if status is None:
