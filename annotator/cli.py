@@ -356,6 +356,33 @@ def suggest(db_path, annotator, propagate, ignore_case, patterns_file, model, ar
 
 @cli.command()
 @db_option
+@click.option("--annotator", default=None, help="Whose suggestions (default: your user name).")
+@click.option("--articles", "article_ids", default=None, help="Only these articles, comma-separated ids.")
+@click.option("--reject", "reject_ids", default=None,
+              help="Reject these suggestions, comma-separated ids: they are never suggested to the annotator again.")
+def suggestions(db_path, annotator, article_ids, reject_ids):
+    """List an annotator's open suggestions (id, article, offsets, label, score, source, text), or reject some.
+
+    Example: annotator suggestions --annotator alice --articles a1 && annotator suggestions --reject 12,14
+    """
+    store, annotator = open_db(db_path, create=False), annotator or default_annotator()
+    if reject_ids:
+        rejected = [store.reject_suggestion(_number(i, "--reject")) for i in _names(reject_ids)]
+        click.echo(f"{counted(len(rejected), 'suggestion')} rejected")
+        return
+    for article_id in _names(article_ids) or store.article_ids():
+        for s in store.suggestions(article_id, annotator):
+            click.echo(f"{s.id}\t{article_id}\t{s.start}-{s.end}\t{s.label}\t{s.score:.2f}\t{s.source}\t{s.text!r}")
+
+
+def _number(text: str, option: str) -> int:
+    if not text.isdigit():
+        raise UserError(f"{option}: {text!r} is not a suggestion id")
+    return int(text)
+
+
+@cli.command()
+@db_option
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the model (model-best), its config, corpus and metrics.json.")
 @click.option("--annotator", default=None, help="Train on this annotator's spans (default: your user name).")

@@ -104,3 +104,17 @@ def test_a_bad_patterns_file_names_line_and_field(db, tmp_path):
     bad.write_text('{"label": "ACTOR", "pattern": "NATO"}\n{"label": "ORG", "pattern": "NATO"}\n')
     code, out = run("suggest", "--patterns", bad, "--db", db)
     assert code == 1 and f"{bad}:2: $.label:" in out and open_spans(db, "tester") == set()
+
+
+def test_list_and_reject_from_the_command_line(db):
+    run("suggest", "--propagate", "--ignore-case", "--annotator", "alice", "--db", db)
+    code, out = run("suggestions", "--annotator", "alice", "--articles", "a2", "--db", db)
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert code == 0 and [(r[1], r[2], r[3], r[4], r[5], r[6]) for r in lines] == [
+        ("a2", "6-10", "ACTOR", "1.00", "propagation", "'NATO'"), ("a2", "15-19", "ACTOR", "1.00", "propagation", "'nato'")]
+    code, out = run("suggestions", "--reject", lines[1][0], "--annotator", "alice", "--db", db)
+    assert code == 0 and "1 suggestion rejected" in out
+    run("suggest", "--propagate", "--ignore-case", "--annotator", "alice", "--db", db)
+    assert open_spans(db, "alice") == {("a1", "NATO", "ACTOR"), ("a2", "NATO", "ACTOR")}
+    code, out = run("suggestions", "--reject", "x1", "--db", db)
+    assert code == 1 and "'x1' is not a suggestion id" in out
