@@ -23,7 +23,8 @@ class Propagator:
     """Finds labelled texts in other texts: a match starts where a token starts and ends where one ends.
 
     `terms` are (text, label, times labelled); a match's score is the share of the text's labellings that gave it
-    this label (9 LOCATION and 1 ACTOR for "Paris": 0.9 and 0.1). Case-sensitive unless `ignore_case`.
+    this label (9 LOCATION and 1 ACTOR for "Paris": 0.9 and 0.1), and only the likeliest label is suggested (both
+    when tied). Case-sensitive unless `ignore_case`.
     """
 
     def __init__(self, terms: Iterable[tuple[str, str, int]], *, ignore_case: bool = False):
@@ -56,8 +57,9 @@ class Propagator:
         for token in tokens:
             start = token.start
             for length, texts in self.by_first.get(folded[start], {}).items():
-                if start + length in ends:
-                    for label, score in texts.get(folded[start:start + length], ()):
-                        found.append(Suggestion(start, start + length, label, text[start:start + length], SOURCE, score))
+                if start + length in ends and (labels := texts.get(folded[start:start + length])):
+                    best = max(score for _, score in labels)  # the likeliest label(s) only: one choice to make
+                    found += [Suggestion(start, start + length, label, text[start:start + length], SOURCE, score)
+                              for label, score in labels if score == best]
         found.sort(key=lambda s: (s.start, -s.end, s.label))
         return found
