@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -204,17 +205,23 @@ def plan_accept_agreed(
 
 def agreed(found: list[Candidate], k: int, gold: set[Key], rejected: set[Key]) -> list[Candidate]:
     """The undecided candidates k or more annotators made identically that no other version of the same mention
-    contests: no rival (a version of other annotators, see `rivals`) that k of them made too and the reviewer has
-    not rejected, or that is gold; no gold span of no candidate's (the reviewer's own) in conflict with it."""
+    contests: no other version (see `_conflict`) that k made too, not all the same annotators (who then meant
+    both), and the reviewer has not rejected, or that is gold; no gold span of no candidate's (the reviewer's
+    own) in conflict with it."""
     made = {c.key for c in found}
     outside = [key for key in gold if key not in made]
-    contenders = [c for c in found if c.kind in ("label", "boundary")  # the other kinds have no rival
-                  and (c.key in gold or len(c.annotators) >= k and c.key not in rejected)]
+    contenders = sorted((c for c in found if c.key in gold or len(c.annotators) >= k and c.key not in rejected),
+                        key=lambda c: c.start)
+    starts = [c.start for c in contenders]
+
+    def contested(c: Candidate) -> bool:  # only versions that start before c ends can overlap it
+        return any(_conflict(c.key, d.key) and d.annotators != c.annotators
+                   for d in contenders[:bisect_left(starts, c.end)])
+
     return [
         c for c in found
         if len(c.annotators) >= k and c.key not in gold and c.key not in rejected
-        and not (c.kind in ("label", "boundary") and rivals(c, contenders))
-        and not any(_conflict(c.key, key) for key in outside)
+        and not contested(c) and not any(_conflict(c.key, key) for key in outside)
     ]
 
 

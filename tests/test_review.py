@@ -157,6 +157,16 @@ def test_a_version_k_annotators_made_is_accepted_when_its_rival_falls_short(stor
     assert report.pending == 2 and store.review_status("a2") == "in_review"
 
 
+def test_two_versions_that_both_reach_k_are_both_left_even_when_one_annotator_made_both(store):
+    """bob gives NATO both labels: alice's ACTOR and carol's LOCATION each reach 2, so neither is accepted."""
+    store.add_article(Article("a3", TEXT))
+    for who, label in (("alice", "ACTOR"), ("bob", "ACTOR"), ("bob", "LOCATION"), ("carol", "LOCATION")):
+        store.add_span("a3", s("NATO", label, who))
+    report = review.accept_agreed(store, ["alice", "bob", "carol"], 2, "rita")
+    assert store.gold_spans("a3") == [] and report.pending == 2
+    assert store.review_status("a3") == "unreviewed"
+
+
 def test_a_rejected_rival_no_longer_contests_but_a_gold_one_does(store, article):
     found = review.article_candidates(store, article, AB)
     japan_location = next(c for c in found if c.text == "Japan" and c.label == "LOCATION")
