@@ -20,12 +20,14 @@ class SuggestReport:
     annotator: str
     articles: int = 0
     new: int = 0
+    hidden: int = 0
     labels: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         found = sum(self.labels.values())
+        hidden = f"; {self.hidden} left out as overlapping the annotator's spans" if self.hidden else ""
         return (f"{counted(found, 'open suggestion')} for {self.annotator} in {counted(self.articles, 'article')} "
-                f"({self.new} new){per_label(self.labels)}")
+                f"({self.new} new{hidden}){per_label(self.labels)}")
 
 
 def per_label(labels: Counter[str]) -> str:
@@ -56,19 +58,38 @@ def sources(store, annotator: str, *, patterns: Path | None, propagate: bool, ig
 def suggest(store, annotator: str, article_ids: list[str], finders: list[Callable[[str], list[Suggestion]]], *,
             min_score: float = 0.0, progress=None) -> SuggestReport:
     """Store for `annotator` what each finder finds in each article scoring at least `min_score`, all in one
-    transaction; what is already stored, rejected, or already the annotator's span is not stored again."""
+    transaction; what is already stored, rejected, or already the annotator's span is not stored again, nor what
+    overlaps one of their spans (see `overlaps`)."""
     report = SuggestReport(annotator)
+    nesting = store.nested_label_pairs(annotator)
     with store.transaction():
         for done, article_id in enumerate(article_ids, start=1):
-            text = store.article(article_id).text
+            text, spans = store.article(article_id).text, store.spans(article_id, annotator)
             found = [s for find in finders for s in find(text) if s.score >= min_score]
-            report.new += store.add_suggestions(annotator, article_id, found)
+            kept = [s for s in found if not overlaps(s, spans, nesting)]
+            report.hidden += len(found) - len(kept)
+            report.new += store.add_suggestions(annotator, article_id, kept)
             report.articles += 1
             if progress:
                 progress(done, len(article_ids))
     for article_id in article_ids:  # what is stored and open now, the earlier runs' included
         report.labels.update(s.label for s in store.suggestions(article_id, annotator, min_score))
     return report
+
+
+def overlaps(suggestion, spans, nesting: set[tuple[str, str]]) -> bool:
+    """Whether `suggestion` overlaps one of `spans` other than the same (start, end, label), unless one lies within
+    the other with labels the annotator has nested (`nesting` holds (outer, inner) pairs): `Madrid` is not suggested
+    inside their `Atlético de Madrid`, but ACTOR inside CLAIM once they have put an ACTOR inside a CLAIM."""
+    for span in spans:
+        if span.start >= suggestion.end or suggestion.start >= span.end or span.key == suggestion.key:
+            continue
+        if span.start <= suggestion.start and suggestion.end <= span.end and (span.label, suggestion.label) in nesting:
+            continue
+        if suggestion.start <= span.start and span.end <= suggestion.end and (suggestion.label, span.label) in nesting:
+            continue
+        return True
+    return False
 
 
 def chosen_articles(store, annotator: str, ids: list[str] | None, status: str | None) -> list[str]:

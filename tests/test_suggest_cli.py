@@ -118,3 +118,32 @@ def test_list_and_reject_from_the_command_line(db):
     assert open_spans(db, "alice") == {("a1", "NATO", "ACTOR"), ("a2", "NATO", "ACTOR")}
     code, out = run("suggestions", "--reject", "x1", "--db", db)
     assert code == 1 and "'x1' is not a suggestion id" in out
+
+
+def test_suggestions_overlapping_the_annotators_spans_are_left_out_unless_those_labels_nest(tmp_path):
+    path = tmp_path / "nest.db"
+    store = open_store(path)
+    text = "Atlético de Madrid won. Madrid is far. NATO said Madrid must act."
+    store.add_article(Article("a1", text))
+    for phrase, label, nth in (("Atlético de Madrid", "ACTOR", 0), ("Madrid", "LOCATION", 1)):
+        start = text.index(phrase) if nth == 0 else text.index(phrase, 20)
+        store.add_span("a1", Span(start, start + len(phrase), label, phrase, "alice"))
+    claim = text.index("NATO said")
+    store.add_span("a1", Span(claim, len(text) - 1, "CLAIM", text[claim:-1], "alice"))
+    store.close()
+    code, out = run("suggest", "--propagate", "--annotator", "alice", "--db", path)
+    assert code == 0 and "(0 new; 2 left out as overlapping the annotator's spans)" in out  # in ACTOR, in CLAIM
+    store = open_store(path)
+    store.add_span("a1", Span(claim, claim + 4, "ACTOR", "NATO", "alice"))  # now she has nested ACTOR in CLAIM...
+    assert store.nested_label_pairs("alice") == {("CLAIM", "ACTOR")}
+    store.close()
+    code, out = run("suggest", "--propagate", "--annotator", "alice", "--db", path)
+    assert code == 0 and "(0 new; 2 left out" in out  # ... but never LOCATION inside CLAIM or ACTOR
+    store = open_store(path)
+    store.add_article(Article("a2", "They said Madrid will act."))
+    store.add_span("a2", Span(0, 25, "CLAIM", "They said Madrid will act", "bob"))
+    store.add_span("a2", Span(10, 16, "LOCATION", "Madrid", "bob"))  # bob nests LOCATION in CLAIM
+    store.add_span("a1", Span(claim, len(text) - 1, "CLAIM", text[claim:-1], "bob"))
+    store.close()
+    code, out = run("suggest", "--propagate", "--annotator", "bob", "--db", path)
+    assert code == 0 and "3 open suggestions for bob in 2 articles (3 new): LOCATION 3" in out  # one in his CLAIM

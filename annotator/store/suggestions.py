@@ -145,6 +145,16 @@ class Suggestions(Spans):
             f"SELECT text, label, count(*) FROM {table} {where_sql} GROUP BY text, label ORDER BY text, label", params
         ))
 
+    def nested_label_pairs(self, annotator: str) -> set[tuple[str, str]]:
+        """(outer label, inner label) of every pair of the annotator's spans where one lies within the other."""
+        found = self.conn.execute(
+            "SELECT DISTINCT o.label, i.label FROM spans o JOIN spans i ON i.article_id = o.article_id "
+            "AND i.annotator = o.annotator AND i.id != o.id AND o.start <= i.start AND i.end <= o.end "
+            "AND (i.end - i.start) < (o.end - o.start) WHERE o.annotator = ?",
+            (annotator,),
+        )
+        return set(found)
+
     def labelled_article_ids(self, annotator: str | None, *, gold: bool = False) -> list[str]:
         """Ids, in corpus order, of the articles with a span of `annotator` (or of anyone's, or in the gold layer)."""
         table = "gold_spans" if gold else "spans"
