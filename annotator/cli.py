@@ -326,15 +326,17 @@ def report(db_path, out_dir, annotators, min_shared, bootstrap):
 @click.option("--ignore-case", is_flag=True, help="Propagate regardless of upper and lower case.")
 @click.option("--patterns", "patterns_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A patterns file (spaCy EntityRuler/SpanRuler, Prodigy): each match is suggested.")
-@click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A model `annotator train` wrote (its folder): each span it finds is suggested with its score.")
+@click.option("--model", default=None,
+              help="A model `annotator train` wrote (its folder), or an installed spaCy pipeline's name or folder.")
+@click.option("--map", "label_map", default=None, help="Rename the model's labels, e.g. ORG=ACTOR,GPE=LOCATION.")
 @click.option("--articles", "article_ids", default=None, help="Only these articles, comma-separated ids.")
 @click.option("--status", type=click.Choice(["todo", "in_progress", "done", "skipped"]), default=None,
               help="Only the articles with this status for the annotator.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Leave out (or with --accept, leave open) suggestions scoring less.")
 @click.option("--accept", is_flag=True, help="Make the annotator's open suggestions their spans.")
-def suggest(db_path, annotator, propagate, ignore_case, patterns_file, model, article_ids, status, min_score, accept):
+def suggest(db_path, annotator, propagate, ignore_case, patterns_file, model, label_map, article_ids, status, min_score,
+            accept):
     """Store suggestions for an annotator, or accept them in bulk; safe to rerun, rejected ones never come back.
 
     Example: annotator suggest --propagate --patterns patterns.jsonl --status todo --annotator alice
@@ -345,8 +347,10 @@ def suggest(db_path, annotator, propagate, ignore_case, patterns_file, model, ar
     store, annotator = open_db(db_path, create=False), annotator or default_annotator()
     ids = chosen_articles(store, annotator, _names(article_ids), status)
     if propagate or patterns_file or model or not accept:
+        from .training import parse_mapping
+
         finders = sources(store, annotator, patterns=patterns_file, propagate=propagate, ignore_case=ignore_case,
-                          model=model)
+                          model=model, mapping=parse_mapping(label_map))
         with _progress("Suggesting") as progress:
             click.echo(run(store, annotator, ids, finders, min_score=min_score, progress=progress).summary())
     if accept:

@@ -21,13 +21,14 @@ class SuggestReport:
     articles: int = 0
     new: int = 0
     hidden: int = 0
+    notes: list[str] = field(default_factory=list)
     labels: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         found = sum(self.labels.values())
         hidden = f"; {self.hidden} left out as overlapping the annotator's spans" if self.hidden else ""
-        return (f"{counted(found, 'open suggestion')} for {self.annotator} in {counted(self.articles, 'article')} "
-                f"({self.new} new{hidden}){per_label(self.labels)}")
+        return "\n".join([*self.notes, f"{counted(found, 'open suggestion')} for {self.annotator} in "
+                                        f"{counted(self.articles, 'article')} ({self.new} new{hidden}){per_label(self.labels)}"])
 
 
 def per_label(labels: Counter[str]) -> str:
@@ -35,7 +36,8 @@ def per_label(labels: Counter[str]) -> str:
 
 
 def sources(store, annotator: str, *, patterns: Path | None, propagate: bool, ignore_case: bool = False,
-            model: Path | None = None, lang: str = "xx") -> list[Callable[[str], list[Suggestion]]]:
+            model: str | None = None, mapping: dict[str, str] | None = None,
+            lang: str = "xx") -> list[Callable[[str], list[Suggestion]]]:
     """The finders asked for: propagation of the annotator's own labels, a patterns file's matches, a model's spans."""
     found: list[Callable[[str], list[Suggestion]]] = []
     if propagate:
@@ -49,9 +51,9 @@ def sources(store, annotator: str, *, patterns: Path | None, propagate: bool, ig
     if model is not None:
         from .training import ModelSuggester
 
-        found.append(ModelSuggester(model).find)
+        found.append(ModelSuggester(model, {lb.name for lb in store.labels()}, mapping).find)
     if not found:
-        raise UserError("nothing to suggest from: give --propagate, --patterns FILE or --model DIR")
+        raise UserError("nothing to suggest from: give --propagate, --patterns FILE or --model DIR|NAME")
     return found
 
 
@@ -72,6 +74,7 @@ def suggest(store, annotator: str, article_ids: list[str], finders: list[Callabl
             report.articles += 1
             if progress:
                 progress(done, len(article_ids))
+    report.notes = [note for find in finders if (note := getattr(getattr(find, "__self__", None), "note", str)())]
     for article_id in article_ids:  # what is stored and open now, the earlier runs' included
         report.labels.update(s.label for s in store.suggestions(article_id, annotator, min_score))
     return report

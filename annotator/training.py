@@ -105,27 +105,58 @@ def evaluate(model: Path, eval_docs: list) -> dict:
 
 
 class ModelSuggester:
-    """A trained span categorizer's spans, each scored by the model, as suggestions."""
+    """A spaCy pipeline's spans as suggestions: a span categorizer's (scored by the model) and named entities (scored
+    1), labels renamed by `mapping` (ORG to ACTOR...); those whose label is still not in `labels` are counted."""
 
-    def __init__(self, model: Path):
+    def __init__(self, model: str, labels: set[str], mapping: dict[str, str] | None = None):
         import spacy
 
         register_tokenizer()
-        path = model / "model-best" if (model / "model-best").is_dir() else model
+        folder = Path(model)
+        path = folder / "model-best" if (folder / "model-best").is_dir() else model
         try:
             self.nlp = spacy.load(path)
         except OSError as e:
-            raise UserError(f"{model}: not a spaCy pipeline ({str(e)[:120]})") from None
-        if "spancat" not in self.nlp.pipe_names:
-            raise UserError(f"{model}: this pipeline has no spancat (pipes: {', '.join(self.nlp.pipe_names)})")
-        self.source = f"model:{model.name}"
+            where = "not a spaCy pipeline" if folder.exists() else "no such folder, nor an installed spaCy pipeline"
+            raise UserError(f"{model}: {where} (nothing is downloaded; {str(e)[:100]})") from None
+        self.labels, self.mapping = labels, mapping or {}
+        self.source = f"model:{folder.name or model}"
+        self.left_out: dict[str, int] = {}
 
     def find(self, text: str) -> list[Suggestion]:
         doc = self.nlp(text)
         group = doc.spans.get(SPANS_KEY, [])
-        scores = group.attrs.get("scores", [1.0] * len(group)) if len(group) else []
-        return [Suggestion(s.start_char, s.end_char, s.label_, s.text, self.source, round(float(score), 4))
-                for s, score in zip(group, scores, strict=True)]
+        scores = list(group.attrs.get("scores", [1.0] * len(group))) if len(group) else []
+        scored = list(zip(group, scores, strict=True)) + [(entity, 1.0) for entity in doc.ents]
+        found = {}
+        for span, score in scored:
+            label = self.mapping.get(span.label_, span.label_)
+            if label not in self.labels:
+                self.left_out[span.label_] = self.left_out.get(span.label_, 0) + 1
+                continue
+            key = (span.start_char, span.end_char, label)
+            found[key] = max(found.get(key, 0.0), round(float(score), 4))
+        return [Suggestion(start, end, label, text[start:end], self.source, score)
+                for (start, end, label), score in sorted(found.items())]
+
+    def note(self) -> str:
+        """What was left out for want of a label, or ""."""
+        if not self.left_out:
+            return ""
+        counts = ", ".join(f"{count} {label}" for label, count in sorted(self.left_out.items()))
+        return f"Left out, their labels not in the label set (rename them with --map, e.g. ORG=ACTOR): {counts}"
+
+
+def parse_mapping(text: str | None) -> dict[str, str]:
+    """--map ORG=ACTOR,GPE=LOCATION as {"ORG": "ACTOR", "GPE": "LOCATION"}."""
+    mapping = {}
+    for item in (text or "").split(","):
+        if item.strip():
+            old, equals, new = item.partition("=")
+            if not equals or not old.strip() or not new.strip():
+                raise UserError(f"--map: {item.strip()!r} is not OLD=NEW (e.g. ORG=ACTOR)")
+            mapping[old.strip()] = new.strip()
+    return mapping
 
 
 def metrics_table(metrics: dict) -> str:

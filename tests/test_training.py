@@ -76,3 +76,26 @@ def test_spacy_alone_loads_the_model(labelled, tmp_path):
 def test_bad_requests_are_one_line(labelled, tmp_path, args, message):
     code, output = run("train", *args, "--out", tmp_path / "m", "--db", labelled)
     assert code == 1 and message in output and "Traceback" not in output
+
+
+def test_any_spacy_pipeline_with_its_labels_mapped(tmp_path):
+    """A pipeline with other label names (here an entity ruler saved by spaCy): --map renames them, the rest are
+    counted and left out."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "NATO"}, {"label": "GPE", "pattern": "Lima"},
+                                               {"label": "DATE", "pattern": "Monday"}])
+    nlp.to_disk(tmp_path / "other")
+    db = tmp_path / "p.db"
+    store = open_store(db)
+    store.add_article(Article("a1", "On Monday NATO met in Lima."))
+    store.close()
+    code, out = run("suggest", "--model", tmp_path / "other", "--map", "ORG=ACTOR,GPE=LOCATION", "--db", db)
+    assert code == 0, out
+    assert "Left out, their labels not in the label set (rename them with --map, e.g. ORG=ACTOR): 1 DATE" in out
+    assert "2 open suggestions for tester in 1 article (2 new): ACTOR 1, LOCATION 1" in out
+    code, out = run("suggest", "--model", "no_such_pipeline", "--db", db)
+    assert code == 1 and "no such folder, nor an installed spaCy pipeline" in out
+    code, out = run("suggest", "--model", tmp_path / "other", "--map", "ORG", "--db", db)
+    assert code == 1 and "--map: 'ORG' is not OLD=NEW" in out
