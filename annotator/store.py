@@ -211,6 +211,19 @@ class Store:
             for listener in self._listeners:
                 listener(kind, article_id)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the database as it was when it began, while
+        other connections go on writing (WAL); an export reads all it writes inside one."""
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot is taken at the first read
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
     def _changed(self, kind: str, article_id: str | None = None) -> None:
         self._pending.append((kind, article_id))
 

@@ -18,11 +18,11 @@ TARGETS = {"jsonl": ("spans", 300_000), "conll": ("tokens", 200_000), "hf": ("to
 CHILD = """
 sys.path.insert(0, ".")
 from pathlib import Path
-from annotator.exporting import export
+from annotator.exporting import ExportOptions, export
 from annotator.store import open_store
 store = open_store(sys.argv[1])
 started = time.perf_counter()
-summary = export(store, sys.argv[2], Path(sys.argv[3]), shard_size=int(sys.argv[4]))
+summary = export(store, ExportOptions(sys.argv[2], Path(sys.argv[3]), shard_size=int(sys.argv[4])))
 RESULT = {"seconds": time.perf_counter() - started, "articles": summary.articles, "spans": summary.spans,
           "tokens": summary.tokens, "dropped": summary.dropped_total}
 """
