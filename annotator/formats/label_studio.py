@@ -27,8 +27,9 @@ class Writer(TextWriter):
     """A JSON array of tasks, one a line: the article in data.text, one annotation per annotator.
 
     Label Studio refuses a whole import whose `completed_by` names none of its users, so annotations carry
-    no `completed_by` (Label Studio makes the importing user their author); the annotator's name rides
-    in the annotation's `meta.annotator`, which Label Studio keeps and exports again.
+    no `completed_by` (Label Studio makes the importing user their author); the task's `meta.annotators`
+    names the annotator of each annotation, in order, which Label Studio keeps and exports again (it
+    drops an annotation's own `meta`).
     """
 
     header, separator, footer = "[\n", ",\n", "\n]\n"
@@ -46,9 +47,8 @@ class Writer(TextWriter):
         task = {
             "data": {"text": article.text},
             "meta": {"article_id": article.id, "title": article.title, "source": article.source,
-                     "text_sha256": article.text_sha256, "meta": article.meta},
-            "annotations": [{"result": results, "was_cancelled": False, "meta": {"annotator": name}}
-                            for name, results in by_annotator.items()],
+                     "text_sha256": article.text_sha256, "meta": article.meta, "annotators": list(by_annotator)},
+            "annotations": [{"result": results, "was_cancelled": False} for results in by_annotator.values()],
         }
         return [self.dumps(task)]
 
@@ -88,11 +88,15 @@ def _task(task, where: str, file: str, line: int | None, declared: tuple[str, ..
         yield InputError(file, line, f"{where}.data.text", "is required: the task's text")
         return
     spans, problems, as_utf16, other = [], [], 0, 0
+    names = task["meta"].get("annotators") if isinstance(task.get("meta"), dict) else None
+    names = names if isinstance(names, list) else []
     for kind in ("annotations", "predictions"):
         for j, annotation in enumerate(task.get(kind) or []):
             if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
                 continue
             who = _annotator(annotation, kind)
+            if kind == "annotations" and j < len(names) and isinstance(names[j], str) and names[j]:
+                who = names[j]  # our export's name for it (see Writer)
             for k, result in enumerate(annotation.get("result") or []):
                 at = f"{where}.{kind}[{j}].result[{k}]"
                 value = result.get("value") if isinstance(result, dict) else None
@@ -131,9 +135,6 @@ def _task(task, where: str, file: str, line: int | None, declared: tuple[str, ..
 def _annotator(annotation: dict, kind: str) -> str | None:
     if kind == "predictions":
         return str(annotation.get("model_version") or "prediction")
-    ours = annotation.get("meta")
-    if isinstance(ours, dict) and isinstance(ours.get("annotator"), str) and ours["annotator"]:
-        return ours["annotator"]  # our export's name, kept by Label Studio
     who = annotation.get("completed_by")
     if isinstance(who, dict):
         return who.get("email") or who.get("username") or (f"user{who['id']}" if "id" in who else None)
