@@ -206,3 +206,14 @@ def test_the_export_is_one_snapshot_while_a_writer_adds_spans(tmp_path, monkeypa
     assert ann["a0000"] == ann["a0999"] and brat.spans == sum(ann.values())
     manifest = json.loads((tmp_path / "brat" / "manifest.json").read_text("utf-8"))
     assert manifest["totals"]["spans"] == brat.spans
+
+
+def test_every_format_writer_implements_the_writer_protocol():
+    import inspect
+
+    from annotator.formats.writing import FormatWriter
+
+    for name in FORMATS:
+        writer = exporting.writer_class(name)
+        assert issubclass(writer, FormatWriter) and not inspect.isabstract(writer), name
+        assert not {"add", "reserve", "handoff", "take"} & set(vars(writer)), name  # the old by-convention methods

@@ -78,11 +78,12 @@ class Report:
         verb = "widened" if settings.alignment == "expand" else "narrowed"
         self.move(len(result.moved), f"not on token boundaries were {verb} to whole tokens (--alignment {settings.alignment})")
         for span, reason in result.dropped:
-            overlaps = reason.startswith("overlaps")  # tagging.flatten's wording: "overlaps LABEL [start, end)"
-            if overlaps and overlap != "drop":
-                self.not_in_ents += overlap == "ents"
+            self.drop(article, span, reason)
+        for span, reason in result.overlapping:
+            if overlap == "drop":
+                self.drop(article, span, "overlap", reason)
             else:
-                self.drop(article, span, "overlap" if overlaps else reason, reason)
+                self.not_in_ents += overlap == "ents"
         return result
 
 
