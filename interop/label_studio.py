@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 VERSION = "1.23.2"
 VENV = ROOT / ".venv-label-studio"
 REPORT = ROOT / "docs" / "interop.md"
+GENERATED = 2000
 EXTRA = [  # what a real corpus holds that a plain one does not: names people type, emoji, line separators
     {"id": "hard-1", "text": "Jane Doe met 👨🏻\u200d🚒 in 東京\u2028on Friday; Bob, Jr. | said so.",
      "spans": [{"start": 0, "end": 8, "label": "ACTOR", "annotator": "Jane Doe", "note": "first\nsecond"},
@@ -36,6 +38,26 @@ EXTRA = [  # what a real corpus holds that a plain one does not: names people ty
                {"start": 22, "end": 24, "label": "LOCATION", "annotator": "Jane Doe"}]},
     {"id": "hard-2", "text": "Flags 🇯🇵 and text.", "spans": []},
 ]
+
+
+WORDS = ["minister", "said", "talks", "in", "Tokyo", "Berlin", "would", "resume", "NATO", "allies", "agreed", "the", "summit", "on", "Friday"]
+ANNOTATORS = ["Jane Doe", "bob", "Carol, QA"]
+
+
+def generated(count: int) -> list[dict]:
+    """`count` articles of 40 words, each with two spans by each of three annotators (one span shared)."""
+    records = []
+    for n in range(count):
+        words = [WORDS[(n * 7 + k * 3) % len(WORDS)] for k in range(40)]
+        text = " ".join(words) + f" ({n})."
+        starts = [sum(len(w) + 1 for w in words[:k]) for k in range(40)]
+        spans = []
+        for a, who in enumerate(ANNOTATORS):
+            for k in (0, 5 + a * 3):
+                spans.append({"start": starts[k], "end": starts[k] + len(words[k]), "label": ("ACTOR", "LOCATION")[k % 2],
+                              "annotator": who})
+        records.append({"id": f"gen-{n:05d}", "text": text, "spans": spans})
+    return records
 
 
 def label_studio() -> Path:
@@ -56,7 +78,8 @@ def export_corpus(folder: Path) -> tuple[Path, set]:
 
     source = folder / "hard.jsonl"
     source.write_text("".join(json.dumps({**r, "spans": [{**s, "text": r["text"][s["start"]:s["end"]]}
-                                                         for s in r["spans"]]}) + "\n" for r in EXTRA), "utf-8")
+                                                         for s in r["spans"]]}) + "\n" for r in EXTRA + generated(GENERATED)),
+                      "utf-8")
     store = open_store(folder / "corpus.db")
     import_files(store, [ROOT / "seeds" / "demo-annotations.jsonl", source], annotator="interop", add_labels=True)
     out = folder / "tasks.json"
@@ -109,6 +132,14 @@ class Server:
             self.process.wait()
         self.log.close()
 
+    def status(self, method: str, path: str, body=None) -> str:
+        """The HTTP status (and the start of the answer) of a call that may be refused."""
+        try:
+            self.call(method, path, body)
+            return "200"
+        except urllib.error.HTTPError as e:
+            return f"{e.code}: {e.read()[:160].decode('utf-8', 'replace')}"
+
     def call(self, method: str, path: str, body=None):
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}", method=method,
@@ -135,6 +166,8 @@ def check(command: Path, folder: Path) -> dict:
     with Server(command, folder / "label-studio") as server:
         version = server.call("GET", "/api/version").get("release", "?")
         project = server.call("POST", "/api/projects", {"title": "annotator interop", "label_config": config})
+        refused = server.status("POST", f"/api/projects/{project['id']}/import", [  # what we used to write
+            {**tasks[0], "annotations": [{**tasks[0]["annotations"][0], "completed_by": {"email": "Jane Doe"}}]}])
         imported = server.call("POST", f"/api/projects/{project['id']}/import", tasks)
         counted = server.call("GET", f"/api/projects/{project['id']}/")
         again = server.call("GET", f"/api/projects/{project['id']}/export?exportType=JSON")
@@ -143,7 +176,7 @@ def check(command: Path, folder: Path) -> dict:
     back = open_store(folder / "back.db")
     import_files(back, [folder / "again.json"], fmt="label-studio", annotator="nobody")
     result = {
-        "label_studio": version, "tasks_sent": len(tasks), "annotations_sent": sum(len(t["annotations"]) for t in tasks),
+        "label_studio": version, "old export (completed_by email) answered": refused, "tasks_sent": len(tasks), "annotations_sent": sum(len(t["annotations"]) for t in tasks),
         "import_answer": {k: imported.get(k) for k in ("task_count", "annotation_count", "prediction_count")},
         "project_tasks": counted.get("task_number"), "project_annotations": counted.get("total_annotations_number"),
         "spans_sent": len(expected), "spans_read_back": len(spans_of(back)),
