@@ -350,7 +350,13 @@ def _remove_stale_partials(out: Path) -> None:
     """Remove what an export into `out` that was killed left behind (its process is gone)."""
     for leftover in out.parent.glob(f".{glob.escape(out.name)}.*-*"):
         kind, _, pid = leftover.name.rpartition("-")
-        if kind.endswith((".partial", ".old")) and pid.isdigit() and not _running(int(pid)):
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        if kind.endswith(".partial"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        elif kind.endswith(".old") and not out.exists():  # killed between two renames: the earlier export
+            leftover.rename(out)
+        elif kind.endswith(".old"):
             shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -17,7 +17,9 @@ IN_MEMORY = {"spacy"}  # spaCy's DocBin holds every Doc until written: measured 
 TARGETS = {"jsonl": ("spans", 300_000), "conll": ("tokens", 200_000), "hf": ("tokens", 200_000),
            "brat": ("spans", 100_000)}
 CHILD = """
-import resource
+import os, resource
+if sys.argv[5]:  # the baseline's own helper processes must find its code, not this tree's, in their cwd
+    os.chdir(sys.argv[5])
 sys.path.insert(0, sys.argv[5] or ".")
 from pathlib import Path
 from annotator import exporting
