@@ -138,7 +138,12 @@ class Server:
             self.call(method, path, body)
             return "200"
         except urllib.error.HTTPError as e:
-            return f"{e.code}: {e.read()[:160].decode('utf-8', 'replace')}"
+            answer = e.read().decode("utf-8", "replace")
+            try:
+                answer = json.dumps(json.loads(answer).get("validation_errors"), ensure_ascii=False)
+            except (ValueError, AttributeError):
+                pass
+            return f"HTTP {e.code}: {answer[:300]}"
 
     def call(self, method: str, path: str, body=None):
         request = urllib.request.Request(
