@@ -9,6 +9,7 @@ and writes the result to docs/interop.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -139,10 +140,8 @@ class Server:
             return "200"
         except urllib.error.HTTPError as e:
             answer = e.read().decode("utf-8", "replace")
-            try:
+            with contextlib.suppress(ValueError, AttributeError):
                 answer = json.dumps(json.loads(answer).get("validation_errors"), ensure_ascii=False)
-            except (ValueError, AttributeError):
-                pass
             return f"HTTP {e.code}: {answer[:300]}"
 
     def call(self, method: str, path: str, body=None):
