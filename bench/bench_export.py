@@ -92,7 +92,7 @@ def baseline_source(ref: str) -> str:
     folder = OUT / f"baseline-{ref.replace('/', '_')}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", ref, "annotator"], cwd=ROOT, capture_output=True, check=True).stdout
+    archive = subprocess.run(["git", "archive", ref, "annotator", "schemas", "seeds"], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return str(folder)
 
