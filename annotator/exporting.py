@@ -205,7 +205,9 @@ class DroppedList:
         return True
 
 
-PARALLEL_FROM = 20_000  # articles (a tenth of it for the slower token formats): below, workers cost more than they save
+# Articles from which the token formats (tokenizing is most of their time) are formatted by worker processes.
+# The other formats are cheaper to format than to hand to another process: measured, they stay in one.
+PARALLEL_FROM = 2_000
 
 
 def export(store: Store, options: ExportOptions, progress: Callable[[int, int], None] | None = None) -> ExportSummary:
@@ -259,8 +261,8 @@ def _export_into(store: Store, options: ExportOptions, settings: Settings, share
         if options.format == "jsonl" and not shares and set(settings.label_names) >= {lb.name for lb in store.labels()}:
             _write_canonical(store, writers["all"], summary, options, progress, total)
         else:
-            workers = parallel.worker_count() if total >= (
-                PARALLEL_FROM // 10 if kind.tokens else PARALLEL_FROM) and parallel.worker_count() > 1 else 0
+            pays = kind.tokens and total >= PARALLEL_FROM and parallel.worker_count() > 1
+            workers = parallel.worker_count() if pays else 0
             _write_articles(store, writers, options, shares, summary, dropped, progress, total, workers)
         for name, content in writers[names[0]].sidecars().items():
             sidecar(name).write_text(content, encoding="utf-8")

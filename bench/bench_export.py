@@ -148,10 +148,9 @@ def main() -> None:
             f"peak memory (VmHWM) at {args.articles:,} and at {small:,} articles "
             "(streaming: the two should be close). spaCy's DocBin holds every Doc in memory until it is written "
             "(about 90 KB an article here), so one file is measured at a tenth and a hundredth of the corpus, "
-            f"and `--shard-size {SHARDS:,}` (a folder of DocBin files) at full size. Above 20,000 articles "
-            "(2,000 for the token formats conll, hf, prodigy and spacy) the exporting process reads one snapshot and "
-            "worker processes, one per core, format batches of articles; the jsonl export of every label is written "
-            "by SQLite in the exporting process alone. The peaks are the exporting process's; the workers' column is "
+            f"and `--shard-size {SHARDS:,}` (a folder of DocBin files) at full size. Every export reads one snapshot "
+            "in one process; above 2,000 articles the token formats conll, hf, prodigy and spacy are formatted by "
+            "worker processes, one per core, and the other formats stay in that one process. The peaks are the exporting process's; the workers' column is "
             "the largest worker's ru_maxrss (an upper bound: Linux carries it over from the process that started it)."
             + (f" The last column is the same export with the code of `{args.against}` in the same run, and its time "
                "as a multiple of this one's (above 1: now faster)." if source else "") + "\n\n")
