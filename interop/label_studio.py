@@ -200,10 +200,12 @@ def write_report(result: dict) -> None:
         f"Python {platform.python_version()}._\n\n"
         "`interop/label_studio.py` installs label-studio into `.venv-label-studio`, starts it on 127.0.0.1 only, "
         "makes a project from the `config.xml` our export writes, imports our `label-studio` export of the seed "
-        "corpus plus records with names like `Jane Doe` and `Bob, Jr. | QA`, emoji and a U+2028 through "
+        f"corpus, {GENERATED:,} generated articles labelled by three annotators (`Jane Doe`, `bob`, `Carol, QA`) "
+        "and records with names like `Bob, Jr. | QA`, emoji and a U+2028 through "
         "`POST /api/projects/{id}/import`, reads the project's task and annotation counts, exports the project "
         "as JSON and imports that with `annotator import --format label-studio`: every span must come back "
-        "with its annotator's name and note.\n\n"
+        "with its annotator's name and note. It also sends one task as our export wrote it before (with "
+        "`completed_by: {\"email\": \"Jane Doe\"}`) and records Label Studio's answer.\n\n"
         f"| check | result |\n|---|---|\n{rows}\n", "utf-8")
 
 
