@@ -87,6 +87,8 @@ def round_trip(fmt: str, records: list[dict]) -> None:
                     for sha, s, e, label, who, note in span_set(source, with_annotator=True, with_note=True)
                     if held(fmt, texts[sha], s, e)}
         got = span_set(target, with_annotator=True, with_note=True)
+        if fmt == "prodigy":  # two spans widened onto the same tokens become one (the first one's note)
+            got, expected = {k[:-1] for k in got}, {k[:-1] for k in expected}
         assert got == expected, summary.summary()
         assert {a.text for a, _ in target.iter_articles()} == set(texts.values())
         source.close()
