@@ -13,6 +13,8 @@ from .errors import InputErrors, UserError
 from .paths import default_annotator, default_db
 from .wording import counted
 
+EXPORT_FORMATS = ("jsonl", "spacy", "hf", "conll", "brat", "label-studio", "doccano", "prodigy", "w3c")
+
 
 class Group(click.Group):
     """Runs the window when no command is given; shows user errors as one line, exit status 1."""
@@ -109,12 +111,14 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", default="jsonl", show_default=True,
-              help="jsonl, spacy, hf, conll, brat, label-studio, doccano, prodigy or w3c.")
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="jsonl", show_default=True,
+              help="The format to write (see the README for what each carries).")
 @click.option("--out", "out", required=True,
-              help="Output file (- for standard output); a directory for brat and with --split.")
-@click.option("--annotator", default=None, help="Only this annotator's spans (default: everyone's).")
-@click.option("--gold", is_flag=True, help="The reviewed (gold) layer instead of the annotators' spans.")
+              help="Output file (- for standard output); a directory for brat, --split and --shard-size.")
+@click.option("--annotator", default=None,
+              help="Only this annotator's spans (default: everyone's; token formats need one when several "
+                   "annotated). Excludes --gold.")
+@click.option("--gold", is_flag=True, help="The reviewed (gold) layer instead of the annotators' spans. Excludes --annotator.")
 @click.option("--status", type=click.Choice(["any", "done", "reviewed"]), default="any", show_default=True,
               help="Only articles with this status.")
 @click.option("--labels", "label_names", default=None,
@@ -125,38 +129,46 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
               help="Spans off token boundaries (token formats): widen to tokens, narrow to tokens, or drop.")
 @click.option("--scheme", type=click.Choice(["iob2", "bioes"]), default="iob2", show_default=True,
               help="Tag scheme of conll and hf.")
-@click.option("--shard-size", type=click.IntRange(min=0), default=0,
-              help="spacy: a folder of DocBin files of this many articles each, for flat memory (spacy train reads it).")
+@click.option("--shard-size", type=click.IntRange(min=0), default=0, show_default=True,
+              help="spacy: a folder of DocBin files of this many articles each, for flat memory (spacy train "
+                   "reads it); 0 writes one .spacy file.")
 def export(db_path, fmt, out, annotator, gold, status, label_names, split, seed, alignment, scheme, shard_size):
     """Export articles and spans for training or for another tool; every span left out is reported.
 
-    Example: annotator export --format conll --labels ACTOR,LOCATION --split train=0.8,dev=0.1,test=0.1 --out data/
+    Example: annotator export --format conll --annotator alice --split train=0.8,dev=0.1,test=0.1 --out data/
     """
+    from .exporting import ExportOptions
     from .exporting import export as run
 
-    options = {"annotator": annotator, "gold": gold, "status": status, "labels": _names(label_names),
-               "split": split, "seed": seed, "alignment": alignment, "scheme": scheme, "shard_size": shard_size}
+    options = ExportOptions(fmt, Path(out), annotator=annotator, gold=gold, status=status, labels=_names(label_names),
+                            split=split, seed=seed, alignment=alignment, scheme=scheme, shard_size=shard_size)
     store = open_db(db_path, create=False)
     with _progress("Exporting") as progress:
-        summary = _export_to_stdout(run, store, fmt, options) if out == "-" else run(
-            store, fmt, Path(out), progress=progress, **options)
+        summary = _export_to_stdout(run, store, options) if out == "-" else run(store, options, progress)
     click.echo(summary.summary(), err=True)
 
 
-def _export_to_stdout(run, store, fmt: str, options: dict):
+def _export_to_stdout(run, store, options):
     """Export to a temporary file and copy it to standard output (single-file formats only)."""
+    import dataclasses
     import shutil
     import tempfile
 
-    if options["split"] or options["shard_size"] or fmt == "brat":
+    from .exporting import FORMATS
+
+    if options.split or options.shard_size or FORMATS[options.format].directory:
         raise UserError("--out - needs a single-file format and no --split or --shard-size")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export"
-        summary = run(store, fmt, path, **options)
+        summary = run(store, dataclasses.replace(options, out=path))
         with open(path, "rb") as handle:
             sys.stdout.flush()
             shutil.copyfileobj(handle, sys.stdout.buffer)
             sys.stdout.buffer.flush()
+    summary.destination, summary.dropped_file = "standard output", None
+    left = [p.name.removeprefix("export.") for p in summary.files[1:] if p.name != "export.dropped.jsonl"]
+    if left:
+        click.echo(f"Not written with --out -: {', '.join(left)} (export to a file to get them)", err=True)
     return summary
 
 
