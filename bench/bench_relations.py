@@ -16,11 +16,11 @@ from corpus import OUT, make_corpus_db  # noqa: E402
 EXPORT = """
 sys.path.insert(0, ".")
 from pathlib import Path
-from annotator.exporting import export
+from annotator.exporting import ExportOptions, export
 from annotator.store import open_store
 store = open_store(sys.argv[1])
 started = time.perf_counter()
-summary = export(store, "jsonl", Path(sys.argv[2]))
+summary = export(store, ExportOptions("jsonl", Path(sys.argv[2])))
 RESULT = {"seconds": time.perf_counter() - started, "spans": summary.spans, "relations": summary.relations}
 """
 IMPORT = """

@@ -58,10 +58,10 @@ def test_add_labels_adds_a_relation_type_allowing_the_labels_it_links(store, tmp
 
 
 def test_brat_relations_survive_into_the_canonical_jsonl(store, tmp_path):
-    from annotator.exporting import export
+    from annotator.exporting import ExportOptions, export
 
     import_files(store, [brat(tmp_path / "b", ANN)], annotator="alice")
-    export(store, "jsonl", tmp_path / "out.jsonl")
+    export(store, ExportOptions("jsonl", tmp_path / "out.jsonl"))
     [record] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
     ends = {s["id"]: s["text"] for s in record["spans"] if "id" in s}
     assert {(r["type"], ends[r["from"]], ends[r["to"]]) for r in record["relations"]} == {

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from annotator.cli import cli
 from annotator.corpus import import_files
 from annotator.errors import InputErrors
-from annotator.exporting import export
+from annotator.exporting import ExportOptions, export
+from annotator.model import Span
 from annotator.store import open_store
 from tests.conftest import HARD_TEXTS
 
@@ -33,7 +34,7 @@ def claim_record(**relation) -> dict:
 
 
 def exported(store, tmp_path, name="out.jsonl", **options) -> list[dict]:
-    export(store, "jsonl", tmp_path / name, **options)
+    export(store, ExportOptions("jsonl", tmp_path / name, **options))
     return [json.loads(line) for line in (tmp_path / name).read_text("utf-8").splitlines()]
 
 
@@ -162,13 +163,15 @@ def test_generated_records_with_relations_round_trip_through_jsonl(tmp_path_fact
 @pytest.mark.parametrize("fmt", ["spacy", "hf", "conll", "brat", "label-studio", "doccano", "prodigy", "w3c"])
 def test_formats_that_do_not_carry_relations_say_so(store, tmp_path, fmt):
     import_files(store, [write_jsonl(tmp_path / "in.jsonl", [claim_record()])], annotator="alice")
-    summary = export(store, fmt, tmp_path / f"out-{fmt}", annotator="alice")
+    store.add_span(store.article_ids()[0], Span(0, 8, "ACTOR", "Nakatani", "bob"))  # bob has no relations
+    summary = export(store, ExportOptions(fmt, tmp_path / f"out-{fmt}", annotator="alice"))
     assert f"2 relations not written: {fmt} export does not carry relations" in summary.summary()
-    assert "not written" not in export(store, fmt, tmp_path / f"bob-{fmt}", annotator="bob").summary()
+    assert "not written" not in export(store, ExportOptions(fmt, tmp_path / f"bob-{fmt}", annotator="bob")).summary()
 
 
 def test_jsonl_says_how_many_relations_it_wrote_and_which_options_leave_them_out(store, tmp_path):
     import_files(store, [write_jsonl(tmp_path / "in.jsonl", [claim_record()])], annotator="alice")
-    assert "2 relations between the spans" in export(store, "jsonl", tmp_path / "all.jsonl").summary()
-    assert "2 relations not written: jsonl carries them only without --labels and --split" in export(store, "jsonl", tmp_path / "some.jsonl", labels=["CLAIM", "ACTOR"]).summary()
-    assert "relation" not in export(store, "jsonl", tmp_path / "none.jsonl", status="done").summary()
+    assert "2 relations between the spans" in export(store, ExportOptions("jsonl", tmp_path / "all.jsonl")).summary()
+    some = export(store, ExportOptions("jsonl", tmp_path / "some.jsonl", labels=["CLAIM", "ACTOR"]))
+    assert "2 relations not written: jsonl carries them only without --labels and --split" in some.summary()
+    assert "relation" not in export(store, ExportOptions("jsonl", tmp_path / "none.jsonl", status="done")).summary()
