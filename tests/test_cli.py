@@ -144,6 +144,7 @@ def test_python_dash_m_runs_the_command_line(tmp_path):
     assert result.stdout.startswith("annotator, version")
 
 
+@pytest.mark.slow
 def test_core_imports_with_pyside6_unimportable(tmp_path):
     """Everything outside annotator/gui/ works with Qt gone, as napari's headless job checks."""
     script = f"""

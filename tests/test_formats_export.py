@@ -98,6 +98,7 @@ def test_alignment_modes_are_counted(tmp_path):
     assert contract.dropped == {"covers no whole token": 1}
 
 
+@pytest.mark.slow
 def test_hf_loads_with_datasets_and_tags_decode_to_the_labels(tmp_path):
     datasets = pytest.importorskip("datasets")
     from annotator.formats.hf import features
@@ -322,6 +323,7 @@ def test_line_formats_in_two_processes_equal_one(tmp_path, monkeypatch, fmt, opt
     assert not [p for p in tmp_path.rglob(".*") if "second-half" in p.name or "partial" in p.name]
 
 
+@pytest.mark.slow
 def test_spacy_export_looks_up_srsly_plugins_once_not_for_every_doc(tmp_path, monkeypatch):
     import spacy.tokens  # noqa: F401 (importing spaCy packs on its own account: not counted)
     import srsly
@@ -339,6 +341,7 @@ def test_spacy_export_looks_up_srsly_plugins_once_not_for_every_doc(tmp_path, mo
     assert "numpy" in srsly.msgpack_encoders.get_all()
 
 
+@pytest.mark.slow
 def test_spacy_shards_in_two_processes_equal_one(tmp_path, monkeypatch):
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab

@@ -182,6 +182,7 @@ def records(draw):
     return {"text": text, "spans": spans}
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(records(), min_size=1, max_size=3))
 def test_import_export_import_is_the_identity(tmp_path_factory, batch):
