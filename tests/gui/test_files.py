@@ -26,8 +26,9 @@ def test_a_listed_database_keeps_its_write_ahead_log(tmp_path, qtbot):
     # Types and icons are named as the listing's updates arrive, all before the folder counts as loaded.
     with qtbot.waitSignal(listing.directoryLoaded, timeout=30000, check_params_cb=lambda p: Path(p) == tmp_path):
         dialog.show()
-    assert {"work.db", "work.db-wal"} <= {listing.index(n, 0, listing.index(str(tmp_path))).data()
-                                          for n in range(listing.rowCount(listing.index(str(tmp_path))))}
+    folder = listing.index(str(tmp_path))
+    listed = {listing.index(row, 0, folder).data() for row in range(listing.rowCount(folder))}
+    assert {"work.db", "work.db-wal"} <= listed  # the files whose reading would drop our locks
     dialog.close()
     other = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM articles').fetchall(); c.close()"
     subprocess.run([sys.executable, "-c", other, str(tmp_path / "work.db")], check=True)
