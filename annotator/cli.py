@@ -34,6 +34,14 @@ class Group(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)
+        except Exception as e:
+            from .store import explain_error
+
+            line = explain_error(e, ctx.meta.get("db", "the database"))  # busy, read-only, damaged, full
+            if line is None:
+                raise
+            click.echo(f"Error: {line}", err=True)
+            ctx.exit(1)
 
 
 db_option = click.option(
@@ -42,16 +50,17 @@ db_option = click.option(
 )
 
 
-def open_db(db_path: Path | None):
-    """The named database (created empty if new), or the default one (created and seeded if new)."""
+def open_db(db_path: Path | None, *, create: bool = True):
+    """The named database (created empty if new, or refused with `create=False`), or the default one (created and
+    seeded if new); a write that finds another process writing says so on stderr while it waits."""
     from .corpus import seed
     from .store import open_store
 
-    if db_path is not None:
-        return open_store(db_path)
-    path = default_db()
-    fresh = not path.exists()
-    store = open_store(path)
+    path = default_db() if db_path is None else db_path
+    click.get_current_context().meta["db"] = path
+    fresh = db_path is None and not path.exists()
+    store = open_store(path, create=create or db_path is None)
+    store.on_wait = lambda message: click.echo(message, err=True)
     if fresh:
         seed(store)
     return store
@@ -128,7 +137,7 @@ def export(db_path, fmt, out, annotator, gold, status, label_names, split, seed,
 
     options = {"annotator": annotator, "gold": gold, "status": status, "labels": _names(label_names),
                "split": split, "seed": seed, "alignment": alignment, "scheme": scheme, "shard_size": shard_size}
-    store = open_db(db_path)
+    store = open_db(db_path, create=False)
     with _progress("Exporting") as progress:
         summary = _export_to_stdout(run, store, fmt, options) if out == "-" else run(
             store, fmt, Path(out), progress=progress, **options)
@@ -160,7 +169,7 @@ def stats(db_path, as_json):
 
     Example: annotator stats --json
     """
-    result = open_db(db_path).stats()
+    result = open_db(db_path, create=False).stats()
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -183,7 +192,7 @@ def labels(db_path, labels_file):
     """
     from .labelset import read_labelset
 
-    store = open_db(db_path)
+    store = open_db(db_path, create=bool(labels_file))
     if labels_file:
         store.set_labels(read_labelset(labels_file))
     for label in store.labels():
@@ -218,7 +227,11 @@ def gui(db_path, annotator, screenshot):
     from .gui.app import run
 
     store = open_db(db_path)
-    sys.exit(run(store, annotator=annotator, screenshot=screenshot))
+    try:
+        code = run(store, annotator=annotator, screenshot=screenshot)
+    finally:
+        store.close()  # the last connection closed: SQLite removes the -wal and -shm files
+    sys.exit(code)
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -256,7 +269,7 @@ def review(db_path, accept_agreed, annotators, min_agree, reviewer):
     from .agreement import check_names
     from .review import accept_agreed as accept
 
-    store = open_db(db_path)
+    store = open_db(db_path, create=False)
     if accept_agreed:
         names = check_names(_names(annotators), store.annotators(), "annotator")
         click.echo(accept(store, names, min_agree, reviewer or default_annotator()).summary())
@@ -268,15 +281,21 @@ def review(db_path, accept_agreed, annotators, min_agree, reviewer):
 @db_option
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
 @click.option("--labels", "label_names", default=None, help="Comma-separated labels (default: the label set).")
+@click.option("--min-shared", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Leave out pairs that share fewer articles.")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Resamples of the articles for 95% intervals (`*_ci`); 0: none.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-def agreement(db_path, annotators, label_names, as_json):
-    """Measure agreement: span F1s and token kappa per pair, Krippendorff's alpha, label confusion.
+def agreement(db_path, annotators, label_names, min_shared, bootstrap, as_json):
+    """Measure agreement: span F1s and token kappa per pair over the articles both labelled, Krippendorff's
+    alpha over the articles two or more labelled (the others' values missing), label confusion.
 
-    Example: annotator agreement --annotators alice,bob --labels CLAIM,ACTOR --json
+    Example: annotator agreement --annotators alice,bob,carol --min-shared 20 --bootstrap 200 --json
     """
     from .agreement import format_table, store_agreement
 
-    result = store_agreement(open_db(db_path), _names(annotators), _names(label_names))
+    result = store_agreement(open_db(db_path, create=False), _names(annotators), _names(label_names),
+                             min_shared=min_shared, bootstrap=bootstrap)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_table(result))
 
 
@@ -285,14 +304,20 @@ def agreement(db_path, annotators, label_names, as_json):
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for index.html and its charts (created if needed).")
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
-def report(db_path, out_dir, annotators):
-    """Write an HTML report with charts: progress, spans per label, agreement per label, label confusion.
+@click.option("--min-shared", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Leave out pairs that share fewer articles.")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=200, show_default=True,
+              help="Resamples of the articles for 95% intervals; 0: none.")
+def report(db_path, out_dir, annotators, min_shared, bootstrap):
+    """Write an HTML report with charts: progress, spans per label, agreement per label and per pair, confusion.
 
     Example: annotator report --out report/ && xdg-open report/index.html
     """
     from .report import write_report
 
-    click.echo(f"Wrote {write_report(open_db(db_path), out_dir, _names(annotators))}")
+    path = write_report(open_db(db_path, create=False), out_dir, _names(annotators), min_shared=min_shared,
+                        bootstrap=bootstrap)
+    click.echo(f"Wrote {path}")
 
 
 class _progress:
