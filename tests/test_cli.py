@@ -81,10 +81,12 @@ def _user_error(case: str, tmp: Path) -> tuple[list, str]:
         db.write_bytes(b"not a database at all" * 200)
         return ["stats", "--db", db], f"{db}: not an annotator database"
     if case == "stdout-brat":
+        open_store(db).close()
         return ["export", "--format", "brat", "--out", "-", "--db", db], "--out - needs a single-file format"
     if case == "merge-missing":
         return ["merge", tmp / "alice.db", "--db", db], f"{tmp / 'alice.db'}: no such database file"
     assert case == "unknown-annotator"
+    open_store(db).close()
     return ["agreement", "--annotators", "alice,bob", "--db", db], "unknown annotator 'alice', 'bob' (known: none)"
 
 

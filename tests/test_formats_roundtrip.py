@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,10 @@ def round_trip(fmt: str, records: list[dict]) -> set:
                     for sha, s, e, label, who, note in span_set(source, with_annotator=True, with_note=True)
                     if held(fmt, texts[sha], s, e)}
         got = span_set(target, with_annotator=True, with_note=True)
-        assert got == expected, summary.summary()
+        assert {s[:5] for s in got} == {s[:5] for s in expected}, summary.summary()
+        # spans the format holds alike (brat trims line breaks) come back as one, with one of their notes
+        alike = {key for key, n in Counter(s[:5] for s in expected).items() if n > 1}
+        assert {s for s in got if s[:5] not in alike} == {s for s in expected if s[:5] not in alike}
         assert {a.text for a, _ in target.iter_articles()} == set(texts.values())
         source.close()
         target.close()
