@@ -95,7 +95,7 @@ def test_validate_checks_relation_ends_and_types_against_a_label_set(tmp_path):
     bad = write_jsonl(tmp_path / "bad.jsonl", [{**claim_record(), "relations": [{"type": "CLAIMED_BY", "from": "n", "to": "c"}]}])
     result = run.invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: {bad}:1: $.relations[0].type: CLAIMED_BY goes from CLAIM, not from ACTOR\n")
+    assert result.output.startswith(f"Error: {bad}:1: $.relations[0].type: CLAIMED_BY goes from CLAIM, not from ACTOR")
     labels = tmp_path / "labels.json"
     labels.write_text(json.dumps({"labels": [{"name": "CLAIM"}, {"name": "ACTOR"}, {"name": "LOCATION"}],
                                   "relations": [{"name": "CLAIMED_BY", "from": ["ACTOR", "CLAIM"], "to": ["CLAIM", "ACTOR"]}]}))
@@ -113,7 +113,7 @@ def test_labels_command_sets_and_shows_relation_types(tmp_path):
     labels.write_text(json.dumps({"labels": [{"name": "CLAIM"}], "relations": [{"name": "SAID_BY", "from": ["CLAIM"], "to": ["PERSON"]}]}))
     result = run.invoke(cli, ["labels", "--db", str(db), "--set", str(labels)])
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: {labels}: $.relations[0].to: 'PERSON' is not a label of the set\n")
+    assert result.output.startswith(f"Error: {labels}: $.relations[0].to: 'PERSON' is not a label of the set")
 
 
 @st.composite
