@@ -6,10 +6,13 @@ class UserError(Exception):
 
 
 class InputError(UserError):
-    """A problem at a place in an input file: `file:line: $.path: message`."""
+    """A problem at a place in an input file: `file:line: $.path: message`.
 
-    def __init__(self, file: str, line: int | None, path: str, message: str):
+    `kind` and `value` say what it is for code that acts on it (kind "unknown_label", value the label's name)."""
+
+    def __init__(self, file: str, line: int | None, path: str, message: str, *, kind: str = "", value: str = ""):
         self.file, self.line, self.path, self.message = file, line, path, message
+        self.kind, self.value = kind, value
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {path}: {message}" if path else f"{where}: {message}")
 
@@ -21,3 +24,25 @@ class InputErrors(UserError):
         self.errors = errors
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{errors[0]}{more}")
+
+
+class StoreWriteError(UserError):
+    """The database refused a write (locked by another program, disk full, read-only); nothing was changed.
+
+    `kind` is "locked", "full", "readonly" or "failed"; `reason` is SQLite's own words."""
+
+    ADVICE = {
+        "locked": "another program is writing to the database (an import or merge?); try again when it has finished",
+        "full": "the disk is full; free some space and try again",
+        "readonly": "the database file cannot be written; check its permissions",
+        "failed": "try again; if it keeps failing, check the disk",
+    }
+
+    def __init__(self, path: str, kind: str, reason: str):
+        self.path, self.kind, self.reason = path, kind, reason
+        super().__init__(f"{path}: not saved: {reason}; {self.ADVICE[kind]}")
+
+    @property
+    def advice(self) -> str:
+        return self.ADVICE[self.kind]
+

@@ -15,7 +15,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UserError
+from .errors import StoreWriteError, UserError
 from .model import REVIEW_STATUSES, STATUSES, Article, GoldSpan, Label, Span
 
 if TYPE_CHECKING:
@@ -170,6 +170,14 @@ class Store:
         and skips the fsync that costs ~6 ms of every single-span edit in the window."""
         self.conn.execute("PRAGMA synchronous = NORMAL")
 
+    def wait_for_locks(self, seconds: float) -> None:
+        """How long a write waits for another program's write to end before it fails (the window: briefly)."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits (cheap enough to poll every second)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     @contextmanager
     def large_cache(self, mib: int = 64) -> Iterator[None]:
         """A bigger page cache while bulk work inserts into random-keyed indexes (imports, merges)."""
@@ -195,17 +203,23 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise write_error(self.path, e) from None
         self._depth = 1
         try:
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             self._pending.clear()
+            if isinstance(e, sqlite3.OperationalError):
+                raise write_error(self.path, e) from None
             raise
         finally:
             self._depth = 0
-        self.conn.execute("COMMIT")
         pending, self._pending = self._pending, []
         for kind, article_id in dict.fromkeys(pending):
             for listener in self._listeners:
@@ -815,6 +829,23 @@ class Store:
 
 
 _SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note"
+
+
+def write_error(path: str, error: sqlite3.OperationalError) -> Exception:
+    """SQLite's refusal to write as a StoreWriteError the user can act on; any other error is a bug, kept as it is."""
+    code = getattr(error, "sqlite_errorcode", None)
+    text = str(error)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
+        kind = "locked"
+    elif code == sqlite3.SQLITE_FULL or "full" in text:
+        kind = "full"
+    elif code == sqlite3.SQLITE_READONLY or "readonly" in text:
+        kind = "readonly"
+    elif code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) or "disk I/O" in text:
+        kind = "failed"
+    else:
+        return error
+    return StoreWriteError(path, kind, text)
 
 
 def _wanted_articles(names: list[str] | None, every: bool) -> tuple[str, list]:

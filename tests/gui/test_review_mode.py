@@ -167,18 +167,18 @@ def test_each_modes_keys_and_undo_act_only_while_it_is_shown(demo, make_window, 
 
 def test_the_status_bar_follows_the_mode_shown(demo, make_window, qtbot):
     window = make_window(demo, "rita")
-    assert "to do" in window.counts_label.text()
+    assert "to do" in window.status_line.counts_label.text()
     panel = enter_review(window, qtbot)
     pending = panel.pending()
     assert pending == 12
-    assert window.position_label.text() == f"Article 1 of 1 · 0 gold spans · {pending} pending"
-    assert window.counts_label.text() == "0 reviewed · 0 in review · 1 unreviewed"
+    assert window.status_line.position_label.text() == f"Article 1 of 1 · 0 gold spans · {pending} pending"
+    assert window.status_line.counts_label.text() == "0 reviewed · 0 in review · 1 unreviewed"
     focus_on(panel, "Chinese military", "ACTOR")
     key(qtbot, panel, Qt.Key.Key_A)
-    assert window.position_label.text() == f"Article 1 of 1 · 1 gold span · {pending - 1} pending"
-    assert window.counts_label.text() == "0 reviewed · 1 in review · 0 unreviewed"
+    assert window.status_line.position_label.text() == f"Article 1 of 1 · 1 gold span · {pending - 1} pending"
+    assert window.status_line.counts_label.text() == "0 reviewed · 1 in review · 0 unreviewed"
     window.actions["mode:Labelling"].trigger()
-    assert "to do" in window.counts_label.text() and window.position_label.text() == "Article 1 of 1 · 0 spans"
+    assert "to do" in window.status_line.counts_label.text() and window.status_line.position_label.text() == "Article 1 of 1 · 0 spans"
 
 
 def test_candidates_are_written_in_their_label_colour_and_legible(demo, make_window, qtbot):
