@@ -20,6 +20,7 @@ class StatsView(QScrollArea):
         self.svgs: dict[str, str] = {}
         self.widgets = {name: QSvgWidget() for name in CHARTS}
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         inner = QWidget()
         column = QVBoxLayout(inner)
         column.addWidget(self.note)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.corpus import seed
 from annotator.store import open_store
@@ -123,7 +124,13 @@ def test_decisions_are_kept_after_a_restart(demo, make_window, qtbot, tmp_path):
     key(qtbot, panel, Qt.Key.Key_A)
     focus_on(panel, "Shinjuku Ward, Tokyo", "LOCATION")
     key(qtbot, panel, Qt.Key.Key_R)
-    key(qtbot, panel, Qt.Key.Key_M)
+    pending = panel.pending()
+    key(qtbot, panel, Qt.Key.Key_M)  # disagreements are pending: it asks first
+    assert demo.review_status(panel.article_id) == "in_review"
+    box = panel.question
+    assert box.isVisible() and f"{pending} disagreements still pending" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert demo.review_status(panel.article_id) == "reviewed"
     window.close()
     store = open_store(demo.path)
     again = enter_review(make_window(store, "rita"), qtbot)
