@@ -12,6 +12,7 @@ from .filedialogs import make_dialog, save_file_name
 from .messages import ask, report_error, show_error, show_info
 from .workers import Task
 
+IMPORT_LOCK_WAIT = 10.0  # seconds an import in the window waits for another program's write (in its own thread)
 IMPORT_FILTERS = {  # the file dialog's filter chooses the format
     "Articles and canonical records (*.txt *.jsonl)": "auto",
     "brat standoff (*.ann)": "brat",
@@ -41,6 +42,7 @@ def run_import(window, paths: list[Path], fmt: str = "auto", add_labels: bool = 
 
     def work(progress):
         store = Store(db)
+        store.wait_for_locks(IMPORT_LOCK_WAIT)
         try:
             return import_files(store, paths, fmt=fmt, annotator=annotator, add_labels=add_labels, progress=progress)
         finally:

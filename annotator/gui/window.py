@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"annotator — {Path(store.path).name}")
         self.settings.restore()
         self.mode_switch.install_plugins()
+        if self.unbound_keys:
+            self.show_failure(self.unbound_keys)  # opening the first article cleared it
         self.follower = Follower(self)
         self.view.setFocus()  # the keyboard starts in the text, not in the search box
 
@@ -230,8 +232,11 @@ class MainWindow(QMainWindow):
         self.colors.clear()
         self.colors.update({label.name: label.color for label in labels})
         unbound = actions.set_labels(self, labels)
+        self.unbound_keys = f"Label keys left unbound: {'; '.join(unbound)}. Fix them with `annotator labels --set`."
         if unbound:
-            self.show_failure(f"Label keys left unbound: {'; '.join(unbound)}. Fix them with `annotator labels --set`.")
+            self.show_failure(self.unbound_keys)
+        else:
+            self.unbound_keys = ""
         self.palette.set_labels(labels)
         self._show_guidelines()
         self.view.set_colors(self.colors)
