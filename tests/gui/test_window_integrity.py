@@ -16,7 +16,7 @@ from annotator.cli import cli
 from annotator.gui import transfer
 from annotator.model import Article, Label, Span
 from annotator.windowkeys import ACTIONS, reserved_keys
-from tests.gui.test_labelling import TEXT, add, drag, point, spans
+from tests.gui.test_labelling import TEXT, add, drag, spans
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
