@@ -95,7 +95,7 @@ class ReviewPanel(QWidget):
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.PlainText)
         self.legend.setWordWrap(True)
-        self._lay_out()
+        _lay_out(self)
         self.actions: dict[str, QAction] = {}
         for name, text, key in KEYS:
             action = QAction(f"{text}", self, checkable=name == "gold_only")
@@ -105,44 +105,6 @@ class ReviewPanel(QWidget):
             action.triggered.connect(lambda _=False, n=name: getattr(self, n)())
             self.addAction(action)
             self.actions[name] = action
-
-    def _lay_out(self) -> None:
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(QLabel("Articles labelled by two or more"))
-        column.addWidget(self.articles, 1)
-        column.addWidget(QLabel("Annotators to compare"))
-        column.addWidget(self.who)
-        middle = QWidget()
-        column = QVBoxLayout(middle)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.score)
-        column.addWidget(self.view, 1)
-        column.addWidget(self.legend)
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Candidates"))
-        bar.addStretch(1)
-        bar.addWidget(QLabel("Label for fix/add:"))
-        bar.addWidget(self.label_box)
-        column.addLayout(bar)
-        column.addWidget(self.list, 1)
-        keys = QLabel("  ".join(f"{key} {text.split(',')[0].split(':')[0].lower()}" for _, text, key in KEYS)
-                      + "  Ctrl+Z undo")
-        keys.setWordWrap(True)
-        keys.setTextFormat(Qt.TextFormat.PlainText)
-        column.addWidget(keys)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        for widget, stretch in ((left, 1), (middle, 3), (right, 2)):
-            splitter.addWidget(widget)
-            splitter.setStretchFactor(splitter.indexOf(widget), stretch)
-        splitter.setSizes([220, 640, 480])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(splitter)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -232,19 +194,7 @@ class ReviewPanel(QWidget):
         base = self.list.palette().base().color()
         inks = {label: readable_on(base, QColor(color)) for label, color in self.colors.items()}
         for row in rows:
-            gold_by = gold[row.key].reviewer if row.key in gold else ""
-            who = ",".join(tags.get(name, name) for name in row.annotators) or gold_by or "reviewer"
-            text = " ".join(row.text.split())
-            by = f"  ✔ {gold_by}" if gold_by else ""
-            item = QListWidgetItem(f"{STATE_MARK[row.state]} {KIND_TEXT[row.kind]} [{who}]  {row.label}  {text[:60]}{by}")
-            item.setForeground(inks.get(row.label, QColor("#444444")))
-            if row.kind != "agreed":
-                font = item.font()
-                font.setBold(True)
-                item.setFont(font)
-            item.setToolTip(plain_tooltip(f"{row.label} [{row.start}, {row.end}) by {', '.join(row.annotators) or gold_by}: "
-                                          f"{row.state}" + (f" (gold, by {gold_by})" if gold_by else "")))
-            self.list.addItem(item)
+            self.list.addItem(_candidate_item(row, tags, inks, gold[row.key].reviewer if row.key in gold else ""))
         self.list.blockSignals(False)
         self._show_score(spans)
         self.legend.setText(self.view.legend())
@@ -402,6 +352,62 @@ class ReviewPanel(QWidget):
     def _annotators_changed(self, _item) -> None:
         self.annotators = self._checked()
         self._load_rows()
+
+
+def _lay_out(panel: ReviewPanel) -> None:
+    """Articles and annotators on the left, the text in the middle, the candidates and keys on the right."""
+    left = QWidget()
+    column = QVBoxLayout(left)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(QLabel("Articles labelled by two or more"))
+    column.addWidget(panel.articles, 1)
+    column.addWidget(QLabel("Annotators to compare"))
+    column.addWidget(panel.who)
+    middle = QWidget()
+    column = QVBoxLayout(middle)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(panel.score)
+    column.addWidget(panel.view, 1)
+    column.addWidget(panel.legend)
+    right = QWidget()
+    column = QVBoxLayout(right)
+    column.setContentsMargins(0, 0, 0, 0)
+    bar = QHBoxLayout()
+    bar.addWidget(QLabel("Candidates"))
+    bar.addStretch(1)
+    bar.addWidget(QLabel("Label for fix/add:"))
+    bar.addWidget(panel.label_box)
+    column.addLayout(bar)
+    column.addWidget(panel.list, 1)
+    keys = QLabel("  ".join(f"{key} {text.split(',')[0].split(':')[0].lower()}" for _, text, key in KEYS)
+                  + "  Ctrl+Z undo")
+    keys.setWordWrap(True)
+    keys.setTextFormat(Qt.TextFormat.PlainText)
+    column.addWidget(keys)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    for widget, stretch in ((left, 1), (middle, 3), (right, 2)):
+        splitter.addWidget(widget)
+        splitter.setStretchFactor(splitter.indexOf(widget), stretch)
+    splitter.setSizes([220, 640, 480])
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addWidget(splitter)
+
+
+def _candidate_item(row: Row, tags: dict[str, str], inks: dict[str, QColor], gold_by: str) -> QListWidgetItem:
+    """One line of the candidate list: state, kind, who, label, text, and the reviewer who put it in gold."""
+    who = ",".join(tags.get(name, name) for name in row.annotators) or gold_by or "reviewer"
+    text = " ".join(row.text.split())
+    by = f"  ✔ {gold_by}" if gold_by else ""
+    item = QListWidgetItem(f"{STATE_MARK[row.state]} {KIND_TEXT[row.kind]} [{who}]  {row.label}  {text[:60]}{by}")
+    item.setForeground(inks.get(row.label, QColor("#444444")))
+    if row.kind != "agreed":
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+    item.setToolTip(plain_tooltip(f"{row.label} [{row.start}, {row.end}) by {', '.join(row.annotators) or gold_by}: "
+                                  f"{row.state}" + (f" (gold, by {gold_by})" if gold_by else "")))
+    return item
 
 
 def _status_mark(status: str) -> str:
