@@ -41,7 +41,7 @@ KEYS = (  # (name, text, shortcut): the review panel's actions, shown in its men
     ("add", "Add the selection as a gold span", "G"),
     ("unaccept", "Take back from the gold layer", "U"),
     ("reviewed", "Mark article reviewed", "M"),
-    ("gold_only", "Show the gold layer only (again: every candidate)", "O"),
+    ("gold_only", "Show the gold layer alone / every candidate", "O"),
 )
 TITLE = Qt.ItemDataRole.UserRole + 1  # an article item's title, kept apart from the status mark shown before it
 

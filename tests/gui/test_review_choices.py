@@ -90,7 +90,7 @@ def test_the_shortcut_list_names_every_key_of_every_mode_and_panel(demo, make_wi
             assert QKeySequence(k).toString() in text, k
     for k in ("Ctrl+1", "Ctrl+2", "F9", "Tab", "Shift+Tab", "Shift+A", "O"):
         assert k in text.split(), k
-    assert "Review mode" in text and "Show the gold layer only" in text
+    assert "Review mode" in text and "Show the gold layer alone" in text
 
 
 def test_review_tooltips_show_names_and_ids_literally(tmp_path, make_window, qtbot):
@@ -116,3 +116,24 @@ def test_unknown_labels_with_quotes_are_named_whole_and_added_on_yes(store, make
     assert "labels this database does not have: O'Brien's." in box.text()
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "O'Brien's" in {label.name for label in store.labels()}, timeout=10000)
+
+
+def test_a_review_decision_under_a_held_lock_is_told_and_not_on_the_undo_stack(demo, make_window, qtbot):
+    import sqlite3
+
+    window = make_window(demo, "rita")
+    panel = enter_review(window, qtbot)
+    focus_on(panel, "Chinese military", "ACTOR")
+    other = sqlite3.connect(demo.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        key(qtbot, panel, Qt.Key.Key_A)
+        assert window.statusBar().currentMessage().startswith("Not saved: Accept ACTOR “Chinese military”")
+        assert "locked" in window.statusBar().currentMessage()
+        assert panel.undo.count() == 0 and panel.focused().state == "pending"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert demo.gold_spans(panel.article_id) == []
+    key(qtbot, panel, Qt.Key.Key_A)
+    assert [g.text for g in demo.gold_spans(panel.article_id)] == ["Chinese military"]
