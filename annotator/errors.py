@@ -29,20 +29,22 @@ class InputErrors(UserError):
 class StoreWriteError(UserError):
     """The database refused a write (locked by another program, disk full, read-only); nothing was changed.
 
-    `kind` is "locked", "full", "readonly" or "failed"; `reason` is SQLite's own words."""
+    `kind` is "locked", "full", "readonly" or "failed"; `reason` is SQLite's own words; `short` is why and what to do."""
 
-    ADVICE = {
-        "locked": "another program is writing to the database (an import or merge?); try again when it has finished",
-        "full": "the disk is full; free some space and try again",
-        "readonly": "the database file cannot be written; check its permissions",
+    WHY = {
+        "locked": "the database is busy with another program's write (an import or merge?)",
+        "full": "the disk is full",
+        "readonly": "the database file cannot be written",
+        "failed": "the disk reported an error",
+    }
+    TO_DO = {
+        "locked": "try again in a moment",
+        "full": "free some space and try again",
+        "readonly": "check its permissions",
         "failed": "try again; if it keeps failing, check the disk",
     }
 
     def __init__(self, path: str, kind: str, reason: str):
         self.path, self.kind, self.reason = path, kind, reason
-        super().__init__(f"{path}: not saved: {reason}; {self.ADVICE[kind]}")
-
-    @property
-    def advice(self) -> str:
-        return self.ADVICE[self.kind]
-
+        self.short = f"{self.WHY[kind]}; {self.TO_DO[kind]}."
+        super().__init__(f"{path}: not saved ({reason}): {self.short}")

@@ -46,7 +46,7 @@ class StoreCommand(QUndoCommand):
         try:
             step()
         except UserError as e:
-            self.report(f"{what}: {self.text()} — {e}")
+            self.report(f"{what}: {self.text()} — {_why(e)}")
             self._skip = True
             QTimer.singleShot(0, put_back)  # the stack has already moved its index: move it back, doing nothing
 
@@ -56,7 +56,7 @@ def push(stack: QUndoStack, command: StoreCommand) -> bool:
     try:
         command.forward()
     except UserError as e:
-        command.report(f"Not saved: {command.text()} — {e}")
+        command.report(f"Not saved: {command.text()} — {_why(e)}")
         return False
     command.stack = stack
     command._skip = True  # push() calls redo(): it is done already
@@ -124,6 +124,11 @@ class UpdateSpan(_SpanCommand):
         self._show()
         self.session.update(self.span_id, **self.old)
         self.session.set_current(self.span_id)
+
+
+def _why(error: UserError) -> str:
+    """Why a write failed and what to do, without the database's path the user knows already."""
+    return getattr(error, "short", None) or str(error)
 
 
 def _short(text: str, limit: int = 30) -> str:

@@ -163,13 +163,14 @@ class MainWindow(QMainWindow):
             try:
                 self.store.set_status(self.session.article_id, self.annotator, status)
             except UserError as e:
-                self.show_failure(f"Not saved: status {status} — {e}")
+                self.show_failure(f"Not saved: status {status} — {getattr(e, 'short', None) or e}")
                 return
             self.next_not_done()
 
     def show_failure(self, text: str) -> None:
         """A write that did not happen, in the status bar until the next one (what, why, what to do)."""
         self.statusBar().showMessage(text, 30000)
+        self.statusBar().setToolTip(text)  # the whole text, should the bar be too narrow for it
 
     # -- edits -------------------------------------------------------------------------------
 

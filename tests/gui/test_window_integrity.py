@@ -81,7 +81,7 @@ def test_a_label_key_under_another_programs_write_lock_says_so_and_stores_nothin
     drag(qtbot, window.view, 0, 5)
     qtbot.keyClick(window.view, Qt.Key.Key_2)
     message = window.statusBar().currentMessage()
-    assert message.startswith("Not saved: Add ACTOR “Japan”") and "locked" in message and "try again" in message
+    assert message.startswith("Not saved: Add ACTOR “Japan”") and "busy with another program" in message and "try again" in message
     assert window.undo.count() == 0 and window.session.spans == {} and window.view.index.marked_blocks() == set()
     assert window.span_model.rowCount() == 0
     held_lock.execute("ROLLBACK")
@@ -146,7 +146,7 @@ def test_file_import_under_a_held_lock_shows_why_in_a_box(store, make_window, qt
     transfer.run_import(window, [path])
     qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)), timeout=10000)
     box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
-    assert box.windowTitle() == "Import failed; nothing was imported" and "locked" in box.text()
+    assert box.windowTitle() == "Import failed; nothing was imported" and "database is locked" in box.text() and "try again" in box.text()
     assert not store.article_exists("new")
 
 
