@@ -32,7 +32,7 @@ class StoreWriteError(UserError):
     `kind` is "locked", "full", "readonly" or "failed"; `reason` is SQLite's own words; `short` is why and what to do."""
 
     WHY = {
-        "locked": "the database is busy with another program's write (an import or merge?)",
+        "locked": "another program is writing to the database (an import?)",
         "full": "the disk is full",
         "readonly": "the database file cannot be written",
         "failed": "the disk reported an error",

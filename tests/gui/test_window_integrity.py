@@ -81,7 +81,7 @@ def test_a_label_key_under_another_programs_write_lock_says_so_and_stores_nothin
     drag(qtbot, window.view, 0, 5)
     qtbot.keyClick(window.view, Qt.Key.Key_2)
     message = window.statusBar().currentMessage()
-    assert message.startswith("Not saved: Add ACTOR “Japan”") and "busy with another program" in message and "try again" in message
+    assert message.startswith("Not saved: Add ACTOR “Japan”") and "another program is writing" in message and "try again" in message
     assert window.undo.count() == 0 and window.session.spans == {} and window.view.index.marked_blocks() == set()
     assert window.span_model.rowCount() == 0
     held_lock.execute("ROLLBACK")
