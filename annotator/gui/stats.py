@@ -34,6 +34,8 @@ class StatsView(QScrollArea):
         self.timer.timeout.connect(self.refresh)
 
     def refresh(self) -> None:
+        if not self.isVisible():  # hidden or closed meanwhile: drawn when shown again
+            return
         try:
             self.svgs, _ = project_charts(self.store)
             self.note.setText("")
