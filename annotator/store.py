@@ -170,7 +170,7 @@ class Store:
         and skips the fsync that costs ~6 ms of every single-span edit in the window."""
         self.conn.execute("PRAGMA synchronous = NORMAL")
 
-    def wait_for_locks(self, seconds: float) -> None:
+    def set_busy_wait(self, seconds: float) -> None:
         """How long a write waits for another program's write to end before it fails (the window: briefly)."""
         self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 

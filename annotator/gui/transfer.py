@@ -42,7 +42,7 @@ def run_import(window, paths: list[Path], fmt: str = "auto", add_labels: bool = 
 
     def work(progress):
         store = Store(db)
-        store.wait_for_locks(IMPORT_LOCK_WAIT)
+        store.set_busy_wait(IMPORT_LOCK_WAIT)
         try:
             return import_files(store, paths, fmt=fmt, annotator=annotator, add_labels=add_labels, progress=progress)
         finally:

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.annotator = annotator
         store.fast_commits()
-        store.wait_for_locks(LOCK_WAIT)
+        store.set_busy_wait(LOCK_WAIT)
         self.settings = WindowSettings(self, remember)
         self.events = StoreEvents(store, self)
         self.session = Session(store, annotator, self)

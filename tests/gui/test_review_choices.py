@@ -129,7 +129,7 @@ def test_a_review_decision_under_a_held_lock_is_told_and_not_on_the_undo_stack(d
     try:
         key(qtbot, panel, Qt.Key.Key_A)
         assert window.statusBar().currentMessage().startswith("Not saved: Accept ACTOR “Chinese military”")
-        assert "another program is writing" in window.statusBar().currentMessage()
+        assert "is writing to" in window.statusBar().currentMessage()
         assert panel.undo.count() == 0 and panel.focused().state == "pending"
     finally:
         other.execute("ROLLBACK")
