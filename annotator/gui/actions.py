@@ -57,10 +57,10 @@ def shortcut_texts(action: QAction) -> str:
     return ", ".join(keys)
 
 
-def set_labels(window, labels: list[Label]) -> list[str]:
+def set_labels(window, labels: list[Label]) -> dict[int, str]:
     """One action per label under Edit › Label; a key the window or an earlier label owns is left unbound.
 
-    Returns the reasons for keys left unbound (a label set written before the check, or by hand)."""
+    Returns {position: reason} for the keys left unbound (a label set written before the check, or by hand)."""
     for name in [n for n in window.actions if n.startswith("label:")]:
         action = window.actions.pop(name)
         window.removeAction(action)
@@ -80,4 +80,4 @@ def set_labels(window, labels: list[Label]) -> list[str]:
         window.labelling_actions.append(action)
         action.setEnabled(window.modes.currentWidget() is window.main_splitter)
         menu.addAction(action)
-    return [f"{labels[i].name}: {why}" for i, why in problems.items()]
+    return problems

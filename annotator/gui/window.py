@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QUndoGroup, QUndoStack
@@ -233,13 +234,14 @@ class MainWindow(QMainWindow):
         self.colors.clear()
         self.colors.update({label.name: label.color for label in labels})
         unbound = actions.set_labels(self, labels)
-        self.unbound_keys = f"Label keys left unbound: {'; '.join(unbound)}. Fix them with `annotator labels --set`."
+        self.unbound_keys = ""
         if unbound:
+            reasons = "; ".join(f"{labels[i].name}: {why}" for i, why in unbound.items())
+            self.unbound_keys = f"Label keys left unbound: {reasons}. Fix them with `annotator labels --set`."
             self.show_failure(self.unbound_keys)
-        else:
-            self.unbound_keys = ""
-        self.palette.set_labels(labels)
-        self._show_guidelines()
+        shown = [replace(label, key="") if i in unbound else label for i, label in enumerate(labels)]
+        self.palette.set_labels(shown)
+        self._show_guidelines(shown)
         self.view.set_colors(self.colors)
 
     def update_status(self) -> None:
@@ -291,11 +293,13 @@ class MainWindow(QMainWindow):
 
     # -- help -------------------------------------------------------------------------------
 
-    def _show_guidelines(self) -> None:
+    def _show_guidelines(self, labels=None) -> None:
         """Labels and every key of every mode and panel, from the actions as they are now."""
+        if labels is not None:
+            self._shown_labels = labels
         sections = [("Labelling and the window", [a for n, a in self.actions.items() if not n.startswith("label:")])]
         sections += [(f"{m.title} mode", m.actions) for m in self.mode_switch.by_widget.values() if m.actions is not self.labelling_actions]
-        self.guidelines.show_for(self.labels, sections)
+        self.guidelines.show_for(self._shown_labels, sections)
 
     def toggle_guidelines(self) -> None:
         if not self.guidelines_dock.isVisible():

@@ -240,6 +240,7 @@ def test_a_stored_label_set_with_a_window_key_leaves_that_key_to_the_window(stor
     store.set_labels([Label("CLAIM", "", "#0072B2", "S"), Label("ACTOR", "", "#E69F00", "2")])  # written before the check
     window = make_window(store)
     assert "CLAIM: key 'S' is the window's key" in window.statusBar().currentMessage()
+    assert window.palette.buttons["CLAIM"].text() == "CLAIM"  # no key shown that it does not answer to
     window.view.move_caret(TEXT.index("Nakatani"))
     qtbot.keyClick(window.view, Qt.Key.Key_S)  # selects the sentence, labels nothing
     assert spans(store) == [] and window.view.selection() == (39, 85)
