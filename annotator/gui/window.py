@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..errors import UserError
 from ..store import Store
+from ..words import segmenter
 from . import actions, transfer
 from .editor import Editor
 from .findbar import FindBar
@@ -312,7 +313,8 @@ class MainWindow(QMainWindow):
         self.guidelines.scrollToAnchor("shortcuts")
 
     def about(self) -> None:
-        QMessageBox.about(self, "About annotator", f"annotator {__version__}\nLabel spans in news articles.\n\n{self.store.path}")
+        QMessageBox.about(self, "About annotator", f"annotator {__version__}\nLabel spans in news articles.\n"
+                          f"Words in Chinese, Japanese, Thai: {segmenter()}\n\n{self.store.path}")
 
     def closeEvent(self, event) -> None:  # noqa: N802
         from .workers import Task
