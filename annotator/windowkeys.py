@@ -53,6 +53,7 @@ ACTIONS: tuple[WindowAction, ...] = (
     A("search", "&Search articles", ("Ctrl+Shift+F",), "go", "list_panel.focus_search"),
     A("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "view", "zoom_in"),
     A("zoom_out", "Zoom &out", ("Ctrl+-",), "view", "zoom_out"),
+    A("reading_width", "Wrap at &reading width", ("Ctrl+Shift+R",), "view", "set_reading_width", checkable=True),
     A("guidelines", "&Guidelines", ("F1",), "view", "toggle_guidelines", labelling=False, separator=True),
     A("shortcuts", "&Shortcuts", ("Ctrl+/",), "help", "show_shortcuts", labelling=False),
     A("about", "&About", (), "help", "about", labelling=False),

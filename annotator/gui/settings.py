@@ -28,6 +28,10 @@ class WindowSettings:
         if self.remember:
             self.settings.setValue("annotator/name", name)
 
+    def remember_reading_width(self, on: bool) -> None:
+        if self.remember:
+            self.settings.setValue("view/reading_width", on)
+
     def add_zoom(self, steps: int) -> None:
         if self.remember:
             self.settings.setValue("view/zoom", int(self.settings.value("view/zoom", 0)) + steps)
@@ -37,6 +41,9 @@ class WindowSettings:
         w, s = self.window, self.settings
         w.list_panel.model.fetchMore()
         first = w.list_panel.model.rows[0].id if w.list_panel.model.rows else None
+        reading = not self.remember or s.value("view/reading_width", "true") in (True, "true")
+        w.actions["reading_width"].setChecked(reading)
+        w.view.set_reading_width(reading)
         if not self.remember:
             w.resize(self.comfortable_size())
             w.open_article(first)

@@ -185,6 +185,10 @@ class MainWindow(QMainWindow):
         if ok and (note.strip() or None) != span.note:
             self.editor.set_note(span, note.strip() or None)
 
+    def set_reading_width(self, on: bool) -> None:
+        self.view.set_reading_width(on)
+        self.settings.remember_reading_width(on)
+
     def set_snap(self, on: bool) -> None:
         self.editor.snap = on
         self.statusBar().showMessage("Snapping to whole words" if on else "Character-precise selection (no snapping)", 3000)
