@@ -90,7 +90,7 @@ def test_a_label_key_under_another_programs_write_lock_says_so_and_stores_nothin
         other.close()
     message = window.statusBar().currentMessage()
     assert still_held and message.startswith("Not saved: Add ACTOR “Japan”") and "try again" in message.lower()
-    assert window.undo.count() == 0 and window.session.spans == {} and window.view.index.marked_blocks() == set()
+    assert window.undo.count() == 0 and window.session.spans == {} and window.view.index.marks == []
     assert window.span_model.rowCount() == 0 and spans(store) == []
     qtbot.keyClick(window.view, Qt.Key.Key_2)  # the selection is still there: the same key now works
     assert spans(store) == [(0, 5, "ACTOR", "Japan")] and window.undo.count() == 1
@@ -265,7 +265,7 @@ def test_an_import_by_another_program_appears_without_moving_the_user(store, mak
     qtbot.waitUntil(lambda: window.list_panel.model.rowCount() == 3, timeout=5000)
     qtbot.waitUntil(lambda: len(window.session.spans) == 1, timeout=5000)
     assert window.session.article_id == "a001" and window.view.selection() == (21, 27)
-    assert window.span_model.rowCount() == 1 and window.view.index.marked_blocks() == {0}
+    assert window.span_model.rowCount() == 1 and [m.span_id for m in window.view.index.marks] == list(window.session.spans)
     assert window.list_panel.table.currentIndex().row() == 1
     assert window.status_line.position_label.text() == "Article 2 of 3 · 1 span"
     assert window.status_line.counts_label.text() == "0 done · 0 in progress · 3 to do"
