@@ -13,7 +13,7 @@ from pathlib import Path
 from . import schema
 from .errors import InputError, InputErrors, UserError
 from .formats import Incoming
-from .model import sha256_text, title_of
+from .model import sha256_text, span_misfit, title_of
 from .store import Store, now
 from .wording import counted
 
@@ -159,16 +159,9 @@ def check_record(item: Incoming) -> tuple[str, list[InputError]]:
         return sha, [InputError(file, line, "$.text_sha256", f"{record['text_sha256'][:12]}… does not match the text ({sha[:12]}…)")]
     problems = []
     for i, span in enumerate(record.get("spans", [])):
-        start, end, where = span["start"], span["end"], f"$.spans[{i}]"
-        if end > len(text):
-            problems.append(InputError(file, line, f"{where}.end", f"{end} is past the end of the text ({len(text)})"))
-        elif end <= start:
-            problems.append(InputError(file, line, f"{where}.end", f"{end} is not after start {start}"))
-        elif "text" in span and span["text"] != text[start:end]:
-            problems.append(InputError(
-                file, line, f"{where}.text",
-                f"{_cut(span['text'])} differs from the text at [{start}, {end}): {_cut(text[start:end])}",
-            ))
+        misfit = span_misfit(text, span["start"], span["end"], span.get("text"))
+        if misfit:
+            problems.append(InputError(file, line, f"$.spans[{i}].{misfit[0]}", misfit[1]))
     return sha, problems
 
 
@@ -264,10 +257,6 @@ class _Importer:
 @lru_cache(maxsize=64)
 def _file_name(file: str) -> str:
     return Path(file).name
-
-
-def _cut(text: str, limit: int = 40) -> str:
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
 
 
 def seed(store: Store) -> ImportReport:

@@ -25,26 +25,3 @@ class InputErrors(UserError):
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{errors[0]}{more}")
 
-
-class StoreWriteError(UserError):
-    """The database refused a write (locked by another program, disk full, read-only); nothing was changed.
-
-    `kind` is "locked", "full", "readonly" or "failed"; `reason` is SQLite's own words; `short` is why and what to do."""
-
-    WHY = {
-        "locked": "another program is writing to the database (an import?)",
-        "full": "the disk is full",
-        "readonly": "the database file cannot be written",
-        "failed": "the disk reported an error",
-    }
-    TO_DO = {
-        "locked": "try again in a moment",
-        "full": "free some space and try again",
-        "readonly": "check its permissions",
-        "failed": "try again; if it keeps failing, check the disk",
-    }
-
-    def __init__(self, path: str, kind: str, reason: str):
-        self.path, self.kind, self.reason = path, kind, reason
-        self.short = f"{self.WHY[kind]}; {self.TO_DO[kind]}."
-        super().__init__(f"{path}: not saved ({reason}): {self.short}")

@@ -127,8 +127,8 @@ class UpdateSpan(_SpanCommand):
 
 
 def _why(error: UserError) -> str:
-    """Why a write failed and what to do, without the database's path the user knows already."""
-    return getattr(error, "short", None) or str(error)
+    """Why a write failed and what to do (the store's one-line message)."""
+    return str(error)
 
 
 def _short(text: str, limit: int = 30) -> str:

@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
             try:
                 self.store.set_status(self.session.article_id, self.annotator, status)
             except UserError as e:
-                self.show_failure(f"Not saved: status {status} — {getattr(e, 'short', None) or e}")
+                self.show_failure(f"Not saved: status {status} — {e}")
                 return
             self.next_not_done()
 
