@@ -120,7 +120,24 @@ def _v5(db: Database) -> None:
             db[table].create_index(index_columns, index_name=name, unique=unique)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: Database) -> None:
+    """Suggestions (propagation, patterns, a model) in a table of their own, never mixed with anyone's spans: one
+    row per annotator it is for and (start, end, label), so a rerun adds nothing twice; what an annotator rejected
+    is remembered, so it is not suggested to them again."""
+    db.execute(
+        "CREATE TABLE suggestions ([id] INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "[article_id] TEXT NOT NULL REFERENCES [articles]([id]), [annotator] TEXT NOT NULL, [label] TEXT NOT NULL, "
+        "[start] INTEGER NOT NULL, [end] INTEGER NOT NULL, [text] TEXT NOT NULL, [source] TEXT NOT NULL, "
+        "[score] REAL NOT NULL, [created] TEXT)"
+    )
+    db["suggestions"].create_index(["annotator", "article_id", "start", "end", "label"], unique=True)
+    db["suggestion_rejections"].create(
+        {"annotator": str, "article_id": str, "start": int, "end": int, "label": str, "source": str, "created": str},
+        pk=("annotator", "article_id", "start", "end", "label"), foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
