@@ -23,11 +23,12 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except InputErrors as e:
-            for error in e.errors[:20]:
-                click.echo(f"Error: {error}", err=True)
+            lines = [str(error) for error in e.errors[:20]]
             if len(e.errors) > 20:
-                click.echo(f"Error: … and {len(e.errors) - 20} more problems", err=True)
-            click.echo("Nothing was imported.", err=True)
+                lines.append(f"… and {len(e.errors) - 20} more problems")
+            lines[-1] += "; nothing was imported"  # one error stays one line
+            for line in lines:
+                click.echo(f"Error: {line}", err=True)
             ctx.exit(1)
         except UserError as e:
             click.echo(f"Error: {e}", err=True)
