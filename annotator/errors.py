@@ -6,10 +6,13 @@ class UserError(Exception):
 
 
 class InputError(UserError):
-    """A problem at a place in an input file: `file:line: $.path: message`."""
+    """A problem at a place in an input file: `file:line: $.path: message`.
 
-    def __init__(self, file: str, line: int | None, path: str, message: str):
+    `kind` and `value` say what it is for code that acts on it (kind "unknown_label", value the label's name)."""
+
+    def __init__(self, file: str, line: int | None, path: str, message: str, *, kind: str = "", value: str = ""):
         self.file, self.line, self.path, self.message = file, line, path, message
+        self.kind, self.value = kind, value
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {path}: {message}" if path else f"{where}: {message}")
 
@@ -21,3 +24,4 @@ class InputErrors(UserError):
         self.errors = errors
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{errors[0]}{more}")
+

@@ -10,6 +10,7 @@ from .errors import InputError, InputErrors
 from .formats import decode, read_bytes
 from .model import Label, RelationType
 from .store.migrations import default_relation_types
+from .windowkeys import label_key_problems
 
 
 def load_json(path: Path):
@@ -31,7 +32,15 @@ def read_labelset(path: Path) -> tuple[list[Label], list[RelationType]]:
     data = load_json(path)
     problems = check("labelset", data, str(path), None)
     if not problems:
-        problems = _distinct(data, "labels", str(path)) + _distinct(data, "relations", str(path))
+        seen_names: dict[str, int] = {}
+        for i, item in enumerate(data["labels"]):
+            name = item["name"]
+            if name in seen_names:
+                problems.append(InputError(str(path), None, f"$.labels[{i}].name", f"{name!r} is already label {seen_names[name]}"))
+            seen_names.setdefault(name, i)
+        keys = [(item["name"], item.get("key", "")) for item in data["labels"]]
+        problems += [InputError(str(path), None, f"$.labels[{i}].key", why) for i, why in label_key_problems(keys)]
+        problems += _distinct(data, "relations", str(path))
         names = {item["name"] for item in data["labels"]}
         for i, item in enumerate(data.get("relations", [])):
             for end in ("from", "to"):
@@ -57,7 +66,7 @@ def _distinct(data: dict, part: str, file: str) -> list[InputError]:
     for i, item in enumerate(data.get(part, [])):
         name, key = item["name"], item.get("key", "")
         if name in seen_names:
-            problems.append(InputError(file, None, f"$.{part}[{i}].name", f"{name!r} is already item {seen_names[name]}"))
+            problems.append(InputError(file, None, f"$.{part}[{i}].name", f"{name!r} is already {part.rstrip('s')} {seen_names[name]}"))
         if key and key in seen_keys:
             problems.append(InputError(file, None, f"$.{part}[{i}].key",
                                        f"key {key!r} is already used by {data[part][seen_keys[key]]['name']}"))
