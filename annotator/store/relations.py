@@ -46,8 +46,12 @@ class Relations(Gold):
         raise UserError(f"unknown relation type {name!r} (known: {known})")
 
     def set_labels(self, labels: list[Label]) -> None:
-        """Replace the labels (keeping the relation types, which must still find their labels there)."""
-        self.set_label_set(labels, self.relation_types())
+        """Replace the labels; each relation type keeps the end labels still there, and one left without a label
+        at an end goes (refused, like a removed label, while relations use it)."""
+        names = {label.name for label in labels}
+        narrowed = [replace(t, from_labels=tuple(n for n in t.from_labels if n in names),
+                            to_labels=tuple(n for n in t.to_labels if n in names)) for t in self.relation_types()]
+        self.set_label_set(labels, [t for t in narrowed if t.from_labels and t.to_labels])
 
     def set_label_set(self, labels: list[Label], types: list[RelationType]) -> None:
         """Replace labels and relation types at once; what spans and relations use must stay, and each type's
