@@ -14,6 +14,9 @@ from .paths import default_annotator, default_db
 from .wording import counted
 
 
+SHOWN_ERRORS = 20
+
+
 class Group(click.Group):
     """Runs the window when no command is given; shows user errors as one line, exit status 1."""
 
@@ -21,11 +24,12 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except InputErrors as e:
-            for error in e.errors[:20]:
+            for error in e.errors[:SHOWN_ERRORS]:
                 click.echo(f"Error: {error}", err=True)
-            if len(e.errors) > 20:
-                click.echo(f"Error: … and {len(e.errors) - 20} more problems", err=True)
-            click.echo("Nothing was imported.", err=True)
+            if e.total > SHOWN_ERRORS:
+                click.echo(f"Error: … and {e.total - SHOWN_ERRORS:,} more problems", err=True)
+            if e.outcome:
+                click.echo(e.outcome, err=True)
             ctx.exit(1)
         except UserError as e:
             click.echo(f"Error: {e}", err=True)
@@ -34,6 +38,9 @@ class Group(click.Group):
             sys.stderr.close()
             ctx.exit(1)
 
+
+IMPORT_FORMATS = ["auto", "txt", "jsonl", "brat", "conll", "spacy", "label-studio", "doccano", "prodigy", "w3c"]
+encoding_option = click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the file.")
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -63,6 +70,15 @@ def cli(ctx):
     """Label spans in news articles: CLAIM, ACTOR, LOCATION, or your own labels.
 
     Run without a command to open the labelling window on the default database.
+
+    \b
+    Example:
+      annotator import articles/ --db project.db && annotator gui --db project.db
+
+    \b
+    Environment:
+      ANNOTATOR_DB    database file when --db is not given
+      ANNOTATOR_NAME  your annotator name when --annotator is not given
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(gui)
@@ -72,13 +88,15 @@ def cli(ctx):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--annotator", default=None, help="Name for spans that carry none (default: your user name).")
-@click.option("--format", "fmt", default="auto", show_default=True,
-              help="auto (by extension: .txt .jsonl .ann .spacy), or txt, jsonl, brat, conll, spacy, label-studio, "
-                   "doccano, prodigy, w3c (onto stored articles).")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
+@click.option("--format", "fmt", default="auto", show_default=True, type=click.Choice(IMPORT_FORMATS),
+              help="auto: by extension (.txt .jsonl .ann .spacy; a folder we exported: its manifest's format). "
+                   "w3c attaches spans to stored articles.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files (e.g. latin-1, utf-16).")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid records; report the others.")
 @click.option("--add-labels", is_flag=True, help="Add unknown labels to the label set instead of refusing them.")
-def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
+@click.option("--text-key", default=None,
+              help="label-studio: the task data field holding the text (default: the config's <Text value>, or text).")
+def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels, text_key):
     """Import articles (and their spans) from files or directories, all or nothing.
 
     Example: annotator import articles/ labelled.jsonl --db project.db
@@ -90,6 +108,7 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
         report = import_files(
             store, paths, fmt=fmt, annotator=annotator or default_annotator(), encoding=encoding,
             skip_invalid=skip_invalid, add_labels=add_labels, progress=progress,
+            reader_options={"text_key": text_key} if text_key else None,
         )
     for error in report.skipped:
         click.echo(f"Skipped: {error}", err=True)
@@ -175,7 +194,8 @@ def stats(db_path, as_json):
 @db_option
 @click.option("--set", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Replace the label set with this JSON file (schemas/labelset.schema.json).")
-def labels(db_path, labels_file):
+@encoding_option
+def labels(db_path, labels_file, encoding):
     """Show the label set, or replace it from a JSON file.
 
     Example: annotator labels --set my-labels.json
@@ -184,7 +204,7 @@ def labels(db_path, labels_file):
 
     store = open_db(db_path)
     if labels_file:
-        store.set_labels(read_labelset(labels_file))
+        store.set_labels(read_labelset(labels_file, encoding))
     for label in store.labels():
         click.echo(f"{label.key or '-'}  {label.name:<12} {label.color}  {label.description}")
 
@@ -193,14 +213,15 @@ def labels(db_path, labels_file):
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--schema", "schema_name", type=click.Choice(["article", "span", "labelset", "record", "manifest"]),
               default=None, help="Schema to check against (default: record for .jsonl, labelset for .json).")
-def validate(file, schema_name):
+@encoding_option
+def validate(file, schema_name, encoding):
     """Check a JSON or JSONL file against one of the schemas.
 
     Example: annotator validate corpus.jsonl --schema record
     """
     from .labelset import validate_file
 
-    count = validate_file(file, schema_name)
+    count = validate_file(file, schema_name, encoding)
     click.echo(f"{file}: {count} valid {'record' if count == 1 else 'records'}")
 
 
@@ -229,7 +250,10 @@ def _names(text: str | None) -> list[str] | None:
 @click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 def merge(others, db_path):
-    """Merge annotators' databases into this one: articles matched by text, spans kept under their names.
+    """Merge annotators' databases into this one, matching articles by text.
+
+    Spans keep their annotators' names; labels the other databases use and this one lacks are added
+    to its label set (with a free colour and key).
 
     Example: annotator merge alice.db bob.db --db review.db
     """

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
-import inspect
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from . import schema
 from .errors import InputError, InputErrors, UserError
-from .formats import Incoming
-from .model import sha256_text, title_of
+from .formats import Incoming, check_regular_file
+from .labelset import label_name_problem
+from .model import title_of
 from .store import Store, now
 from .wording import counted
 
@@ -31,6 +32,7 @@ class ImportReport:
     spans_present: int = 0
     added_labels: list[str] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
+    skipped_records: int = 0
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -39,69 +41,109 @@ class ImportReport:
             text += f" ({self.spans_present:,} already present)"
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
-        if self.skipped:
-            text += f"; {counted(len(self.skipped), 'invalid record')} skipped"
+        if self.skipped_records:
+            text += f"; {counted(self.skipped_records, 'invalid record')} skipped"
         return text
 
 
-def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[Path]:
-    """Files named, and the importable files inside directories named (sorted)."""
-    files: list[Path] = []
+@dataclass(frozen=True)
+class Source:
+    """A file to read, in which format, and its name as the articles' source (relative to the folder named)."""
+
+    path: Path
+    fmt: str
+    name: str
+
+
+def expand(paths: Iterable[str | Path], fmt: str = "auto", notes: list[str] | None = None) -> list[Source]:
+    """Files named, and the importable files inside directories named (sorted); our export's sidecars are noted."""
+    sources: list[Source] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            suffixes = _suffixes(fmt)
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and not p.name.startswith(".") and (suffixes is None or p.suffix.lower() in suffixes)
-                and not (fmt == "auto" and p.suffix.lower() == ".txt" and p.with_suffix(".ann").is_file())  # brat pair
-            )
-            if not found:
-                kinds = ", ".join(sorted(suffixes)) if suffixes else "any"
-                raise UserError(f"{path}: no articles found ({kinds} files)")
-            files += found
+            sources += _folder(path, fmt, notes if notes is not None else [])
         elif path.exists():
-            files.append(path)
+            check_regular_file(path)
+            sources.append(Source(path, fmt, path.name))
         else:
             raise UserError(f"{path}: no such file or directory")
-    return files
+    return sources
+
+
+def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:
+    """The importable files in a folder; a folder we exported (manifest.json) is read in the format it names."""
+    if fmt == "auto":
+        fmt = _exported_format(folder) or fmt
+    suffixes = _suffixes(fmt)
+    found = []
+    for p in sorted(folder.rglob("*")):
+        relative = p.relative_to(folder)
+        if (any(part.startswith(".") for part in relative.parts) or not p.is_file()
+                or (suffixes is not None and p.suffix.lower() not in suffixes)
+                or (fmt == "auto" and p.suffix.lower() == ".txt" and p.with_suffix(".ann").is_file())):  # brat pair
+            continue
+        if _SIDECAR.fullmatch(p.name):
+            notes.append(f"{p}: written by an export beside its data (not articles); not imported")
+            continue
+        found.append(Source(p, fmt, relative.as_posix()))
+    if not found:
+        kinds = ", ".join(sorted(suffixes)) if suffixes else "any"
+        raise UserError(f"{folder}: no articles found ({kinds} files)")
+    return found
+
+
+_SIDECAR = re.compile(r"manifest\.json|(?:.+\.)?(?:dropped\.jsonl|labels\.json)")
+
+
+def _exported_format(folder: Path) -> str | None:
+    """The format named by the manifest.json of a folder our export wrote, if there is one."""
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        data = json.loads(manifest.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    ours = isinstance(data, dict) and isinstance(data.get("tool"), dict) and data["tool"].get("name") == "annotator"
+    return data["format"] if ours and isinstance(data.get("format"), str) else None
 
 
 def _suffixes(fmt: str) -> set[str] | None:
     """What a directory is searched for: every known suffix (auto), the format's own (SUFFIXES), or any file."""
     if fmt == "auto":
         return set(READERS)
-    try:
-        module = importlib.import_module(f".formats.{fmt.replace('-', '_')}", __package__)
-    except ModuleNotFoundError:
-        raise UserError(f"unknown format {fmt!r}") from None
+    module = _module(fmt)
     return set(getattr(module, "SUFFIXES", ())) or {s for s, f in READERS.items() if f == fmt} or None
 
 
-def _read(path: Path, fmt: str, encoding: str, options: dict | None, importer: _Importer):
-    read = reader_for(path, fmt)
-    if "text_for" in inspect.signature(read).parameters:  # readers that attach spans to stored articles (w3c)
-        options = {**(options or {}), "text_for": importer.text_for}
-    return read(path, encoding=encoding, **(options or {}))
+def _module(name: str):
+    try:
+        return importlib.import_module(f".formats.{name.replace('-', '_')}", __package__)
+    except ModuleNotFoundError:
+        raise UserError(f"unknown format {name!r}") from None
 
 
-def _checked_items(path: Path, fmt: str, encoding: str, options: dict | None, importer: _Importer):
-    """(item, check_record(item)) for each record of a file; errors come with None."""
-    for item in _read(path, fmt, encoding, options, importer):
-        yield item, (None if isinstance(item, InputError) else check_record(item))
-
-
-def reader_for(path: Path, fmt: str) -> Callable[..., Iterator[Incoming | InputError]]:
+def reader_module(path: Path, fmt: str):
+    """The format module that reads this file: the one named, else the one its suffix says."""
     name = fmt if fmt != "auto" else READERS.get(path.suffix.lower())
     if name is None:
         raise UserError(f"{path}: unknown file type {path.suffix!r}; name one with --format")
-    try:
-        module = importlib.import_module(f".formats.{name.replace('-', '_')}", __package__)
-    except ModuleNotFoundError:
-        raise UserError(f"unknown format {name!r}") from None
+    module = _module(name)
     if not hasattr(module, "read"):
         raise UserError(f"format {name!r} can be exported but not imported")
-    return module.read
+    return module
+
+
+def reader_for(path: Path, fmt: str) -> Callable[..., Iterator[Incoming | InputError]]:
+    return reader_module(path, fmt).read
+
+
+def _read(source: Source, encoding: str, options: dict, importer: _Importer):
+    """The records of one file; a reader gets the options its module declares in READ_OPTIONS."""
+    module = reader_module(source.path, source.fmt)
+    offered = {**options, "name": source.name, "text_for": importer.text_for}
+    wanted = {key: offered[key] for key in getattr(module, "READ_OPTIONS", ()) if key in offered}
+    return module.read(source.path, encoding=encoding, **wanted)
 
 
 def import_files(
@@ -117,59 +159,98 @@ def import_files(
     reader_options: dict | None = None,
 ) -> ImportReport:
     """Import every record of every file in one transaction: all of it, or (on any error) none of it."""
-    files = expand(paths, fmt)
-    ours = {Path(store.path).resolve().with_name(Path(store.path).name + suffix) for suffix in ("", "-wal", "-shm")}
-    for path in files:
-        if path.resolve() in ours:  # opening it here would also drop SQLite's locks on it
-            raise UserError(f"{path}: is the database being imported into")
-    total = sum(f.stat().st_size for f in files)
     report = ImportReport()
-    errors: list[InputError] = []
+    sources = expand(paths, fmt, report.notes)
+    _check_sources(store, sources, reader_options or {})
+    total = sum(source.path.stat().st_size for source in sources)
+    errors = _Problems()
     done_bytes = 0
     with store.large_cache(), store.transaction():
         importer = _Importer(store, annotator, add_labels, report)
-        for path in files:
+        for source in sources:
+            path = source.path
+            importer.names[str(path)] = source.name
             try:
-                for count, (item, checked) in enumerate(_checked_items(path, fmt, encoding, reader_options, importer), 1):
-                    errors += [item] if isinstance(item, InputError) else importer.add(item, checked)
-                    if errors and not skip_invalid:
-                        break
+                for count, item in enumerate(_read(source, encoding, reader_options or {}, importer), 1):
+                    errors.add([item] if isinstance(item, InputError) else importer.add(item, check_record(item)))
                     if progress and count % 1000 == 0 and getattr(item, "offset", None):
                         progress(done_bytes + item.offset, total)
             except InputError as e:
-                errors.append(e)
-            if errors and not skip_invalid:
-                raise InputErrors(errors)
+                errors.add([e])
             done_bytes += path.stat().st_size
             if progress:
                 progress(done_bytes, total)
+        if errors.total and not skip_invalid:
+            raise InputErrors(errors.kept, total=errors.total, outcome="Nothing was imported.")
         importer.flush()
-    report.skipped = errors
+    report.skipped, report.skipped_records = errors.kept, len(errors.records)
     return report
 
 
+def _check_sources(store: Store, sources: list[Source], options: dict) -> None:
+    """Refuse importing the database into itself, and options no reader of these files takes."""
+    ours = {Path(store.path).resolve().with_name(Path(store.path).name + suffix) for suffix in ("", "-wal", "-shm")}
+    for source in sources:
+        if source.path.resolve() in ours:  # opening it here would also drop SQLite's locks on it
+            raise UserError(f"{source.path}: is the database being imported into")
+    for key in options:
+        if not any(key in getattr(reader_module(s.path, s.fmt), "READ_OPTIONS", ()) for s in sources):
+            raise UserError(f"--{key.replace('_', '-')} does not apply to these files")
+
+
+class _Problems:
+    """Every problem found, the first LIMIT of them kept for the report, and the records they are in."""
+
+    LIMIT = 1000
+
+    def __init__(self):
+        self.kept: list[InputError] = []
+        self.total = 0
+        self.records: set[tuple[str, int | None]] = set()
+
+    def add(self, problems: list[InputError]) -> None:
+        for problem in problems:
+            self.total += 1
+            self.records.add(problem.record)
+            if len(self.kept) < self.LIMIT:
+                self.kept.append(problem)
+
+
 def check_record(item: Incoming) -> tuple[str, list[InputError]]:
-    """(text SHA-256, problems) from what one record says alone: schema, text_sha256, span offsets and texts."""
+    """(text SHA-256, problems) from what one record says alone: schema, text, text_sha256, span offsets and texts."""
     record, file, line = item.record, item.file, item.line
     if not schema.fast_check("record")(record):
         return "", [InputError(file, line, path, message) for path, message in schema.errors("record", record)]
     text = record["text"]
-    sha = sha256_text(text)
+    try:
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except UnicodeEncodeError as e:
+        return "", [InputError(file, line, "$.text", f"character {e.start} is a lone surrogate "
+                                                     "(half of a UTF-16 pair), which is not text")]
+    if "\x00" in text:
+        return "", [InputError(file, line, "$.text", f"character {text.index(chr(0))} is NUL, which text cannot hold")]
     if "text_sha256" in record and record["text_sha256"] != sha:
         return sha, [InputError(file, line, "$.text_sha256", f"{record['text_sha256'][:12]}… does not match the text ({sha[:12]}…)")]
     problems = []
     for i, span in enumerate(record.get("spans", [])):
         start, end, where = span["start"], span["end"], f"$.spans[{i}]"
-        if end > len(text):
-            problems.append(InputError(file, line, f"{where}.end", f"{end} is past the end of the text ({len(text)})"))
-        elif end <= start:
-            problems.append(InputError(file, line, f"{where}.end", f"{end} is not after start {start}"))
-        elif "text" in span and span["text"] != text[start:end]:
-            problems.append(InputError(
-                file, line, f"{where}.text",
-                f"{_cut(span['text'])} differs from the text at [{start}, {end}): {_cut(text[start:end])}",
-            ))
+        if type(start) is float or type(end) is float:  # the schema's integer: 5.0 is 5
+            span["start"], span["end"] = start, end = int(start), int(end)
+        problem = span_problem(text, start, end, span.get("text"))
+        if problem:
+            problems.append(InputError(file, line, f"{where}.{problem[0]}", problem[1]))
     return sha, problems
+
+
+def span_problem(text: str, start: int, end: int, quoted: str | None = None) -> tuple[str, str] | None:
+    """(field, why) when [start, end) does not fit the text or does not hold the quoted text; else None."""
+    if end > len(text):
+        return "end", f"{end} is past the end of the text ({len(text)})"
+    if end <= start:
+        return "end", f"{end} is not after start {start}"
+    if quoted is not None and quoted != text[start:end]:
+        return "text", f"{_cut(quoted)} differs from the text at [{start}, {end}): {_cut(text[start:end])}"
+    return None
 
 
 class _Importer:
@@ -180,6 +261,7 @@ class _Importer:
         self.labels = {label.name for label in store.labels()}
         self.declared: set[str] = set()  # labels the files' own configuration declares (added when used)
         self.ids_by_sha, self.shas_by_id = store.article_keys()
+        self.names: dict[str, str] = {}  # file -> its name relative to the folder named
         self.article_rows: list[tuple] = []
         self.span_rows: list[tuple] = []
         self.stamp = now()  # one creation time a batch
@@ -204,7 +286,7 @@ class _Importer:
                     return [InputError(file, line, "$.id", f"article {article_id!r} already exists with a different text")]
                 article_id = f"{article_id}-{sha[:8]}"
             self.article_rows.append((
-                article_id, record.get("title") or title_of(text), text, sha, record["source"] if "source" in record else _file_name(file),
+                article_id, record.get("title") or title_of(text), text, sha, record["source"] if "source" in record else self.name_of(file),
                 json.dumps(record.get("meta", {}), ensure_ascii=False), stamp,
             ))
             self.report.new += 1
@@ -215,7 +297,7 @@ class _Importer:
             existing = self.store.span_keys(article_id)
         self.ids_by_sha[sha] = article_id
         self.shas_by_id[article_id] = sha
-        origin = _file_name(file)
+        origin = self.name_of(file)
         for span in spans:
             key = (span.get("annotator") or self.annotator, span["start"], span["end"], span["label"])
             if key in existing:
@@ -234,7 +316,10 @@ class _Importer:
         problems = []
         for i, span in enumerate(spans):
             if span["label"] not in self.labels:
-                if self.add_labels or span["label"] in self.declared:
+                problem = label_name_problem(span["label"])
+                if problem:
+                    problems.append(InputError(file, line, f"$.spans[{i}].label", problem))
+                elif self.add_labels or span["label"] in self.declared:
                     self.flush()
                     self.store.add_label(span["label"])
                     self.labels.add(span["label"])
@@ -245,6 +330,11 @@ class _Importer:
                         f"unknown label {span['label']!r} (known: {', '.join(sorted(self.labels))}; --add-labels adds it)",
                     ))
         return problems
+
+    def name_of(self, file: str) -> str:
+        """A file's name as the source of its articles: relative to the folder named, else its own name."""
+        name = self.names.get(file)
+        return name if name is not None else Path(file).name
 
     def text_for(self, sha: str) -> str | None:
         """The text of the article with this SHA-256, stored before or earlier in this import."""
@@ -258,11 +348,6 @@ class _Importer:
         self.store.insert_article_rows(self.article_rows)
         self.store.insert_span_rows(self.span_rows)
         self.article_rows, self.span_rows, self.stamp = [], [], now()
-
-
-@lru_cache(maxsize=64)
-def _file_name(file: str) -> str:
-    return Path(file).name
 
 
 def _cut(text: str, limit: int = 40) -> str:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
+from .labelset import label_name_problem
 from .model import GoldSpan, Span
 from .store import Store, now
 from .wording import counted
@@ -366,6 +367,9 @@ def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> 
                 report.spans_present += 1
                 continue
             if span.label not in labels:
+                problem = label_name_problem(span.label)
+                if problem:
+                    raise UserError(f"{origin}: article {article.id!r}: {problem}; nothing was merged")
                 store.add_label(span.label)
                 labels.add(span.label)
                 report.added_labels.append(span.label)

@@ -122,7 +122,7 @@ def test_label_studio_utf16_offsets_config_labels_and_predictions(tmp_path, stor
 
 @pytest.mark.parametrize("line, message", [
     ('{"text": "Japan", "label": [[0, 5]]}', r'bad\.jsonl:2: \$\.label\[0\]: expected \[start, end, "LABEL"\]'),
-    ('{"text": "Japan", "label": ["ACTOR"]}', r"bad\.jsonl:2: \$\.label\[0\]: expected"),
+    ('{"text": "Japan", "label": [0, 5, "ACTOR"]}', r"bad\.jsonl:2: \$\.label\[0\]: expected"),
     ('{"text": "😀 Japan", "label": [[1, 3, "ACTOR"]]}', r"bad\.jsonl:2: \$\.label\[0\]: \[1, 3\) cuts a character"),
     ('{"text": "Japan", "entities": [{"start_offset": 0, "label": "ACTOR"}]}', r"bad\.jsonl:2: \$\.entities\[0\]: expected"),
     ('{"text": "Japan", "label": [[0, 9, "ACTOR"]]}', r"bad\.jsonl:2: \$\.label\[0\]: \[0, 9\) does not fit"),

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article, Span
-from . import Incoming, decode
+from . import Incoming, check_regular_file, decode
+from .txt import article_id
 
 SUFFIXES = (".ann",)
+READ_OPTIONS = ("name",)
 _BREAKS = re.compile(r"[\r\n]+")
 _TEXTBOUND = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _NOTE = re.compile(r"#\S*\t\S+ (T\S*)\t(.*)")
@@ -154,70 +157,100 @@ def declared_labels(folder: Path) -> tuple[str, ...]:
     return ()
 
 
-def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
-    """One article from DOC.txt with the spans of DOC.ann beside it (either file may be named)."""
+def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Iterator[Incoming | InputError]:
+    """One article from DOC.txt with the spans of DOC.ann beside it (either file may be named).
+
+    The .ann lines may come in any order (brat's do): text-bound annotations are read first, then the
+    notes and attributes that point at them. A byte-order mark in DOC.txt is kept: brat counts it as character 0.
+    """
     ann, txt = path.with_suffix(".ann"), path.with_suffix(".txt")
     file = str(ann)
+    check_regular_file(txt)
     try:
         data = txt.read_bytes()
     except OSError as e:
         raise InputError(str(txt), None, "", e.strerror or str(e)) from None
     if not data:  # whitespace alone is a text here: brat keeps it
         raise InputError(str(txt), None, "", "empty file")
-    text = decode(data, str(txt), encoding)
+    text = decode(data, str(txt), encoding, keep_bom=True)
     if not ann.is_file():
         yield InputError(file, None, "", f"no {ann.name} beside {txt.name}")
         return
+    check_regular_file(ann)
     data = ann.read_bytes()
-    lines = decode(data, file, encoding).split("\n") if data.strip() else []
-    spans: dict[str, dict] = {}
-    where: dict[str, int] = {}
-    attributes, skipped, notes, problems = [], [], [], []
-    for number, line in enumerate(lines, start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        if line[0] == "T":
-            found = _TEXTBOUND.fullmatch(line)
-            if not found:
-                problems.append(InputError(file, number, "$.T", f"expected 'T1<TAB>TYPE START END<TAB>TEXT', found {line[:60]!r}"))
-                continue
-            ident, label, offsets, quoted = found.groups()
-            parts = [tuple(map(int, part.split())) for part in offsets.split(";")]
-            problem = _check(text, parts, quoted)
-            if problem:
-                problems.append(InputError(file, number, f"$.{ident}", problem))
-                continue
-            parts.sort()
-            start, end = parts[0][0], parts[-1][1]
-            spans[ident] = {"start": start, "end": end, "label": label, "text": text[start:end]}
-            where[ident] = number
-            if any(_BREAKS.sub("", text[a:b]) for (_, a), (b, _) in zip(parts, parts[1:], strict=False)):
-                notes.append(f"{file}:{number}: {ident} is discontinuous; imported as one span over [{start}, {end})")
-        elif line[0] == "#" and _NOTE.fullmatch(line):
-            target, note = _NOTE.fullmatch(line).groups()
-            if target in spans:
-                spans[target]["note"] = note
-        elif line[0] in "AM" and _ATTRIBUTE.fullmatch(line):
-            name, target, value = _ATTRIBUTE.fullmatch(line).groups()
-            if target in spans and name == "Annotator" and value:
-                spans[target]["annotator"] = value
-            elif target in spans:
-                attributes.append({"span": [spans[target]["start"], spans[target]["end"], spans[target]["label"]],
-                                   "name": name, "value": value if value is not None else True})
-        else:
-            skipped.append(line[0])
+    lines = [(number, line.rstrip("\r")) for number, line in enumerate(
+        decode(data, file, encoding).split("\n") if data.strip() else [], start=1) if line.strip()]
+    spans, notes, problems = _textbounds(text, lines, file)
     yield from problems
     if problems:
         return
+    attributes, skipped = _notes_and_attributes(spans, lines)
     if skipped:
-        kinds = {"R": "relations", "E": "events", "*": "equivalences", "N": "normalizations"}
-        counts = ", ".join(f"{skipped.count(k)} {kinds.get(k, repr(k) + ' lines')}" for k in sorted(set(skipped)))
-        notes.append(f"{file}: not imported: {counts} (only text-bound annotations become spans)")
-    record = {"id": txt.stem, "text": text, "source": txt.name, "spans": list(spans.values())}
+        counts = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
+        notes.append(f"{file}: not imported: {counts} (only text-bound annotations, their notes and attributes are read)")
+    name = name or ann.name
+    record = {"id": article_id(name), "text": text, "source": name[: -len(ann.suffix)] + txt.suffix,
+              "spans": list(spans.values())}
     if attributes:
         record["meta"] = {"brat": {"attributes": attributes}}
+        kinds = ", ".join(sorted({a["name"] for a in attributes}))
+        notes.append(f"{file}: {len(attributes)} attributes ({kinds}) kept in the article's meta (brat.attributes)")
     yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
+
+
+def _textbounds(text: str, lines: list[tuple[int, str]], file: str) -> tuple[dict[str, dict], list[str], list[InputError]]:
+    """The spans of the T lines by id, notes on discontinuous ones, and the problems of those that do not fit."""
+    spans: dict[str, dict] = {}
+    notes, problems = [], []
+    for number, line in lines:
+        if line[0] != "T":
+            continue
+        found = _TEXTBOUND.fullmatch(line)
+        if not found:
+            problems.append(InputError(file, number, "$.T", f"expected 'T1<TAB>TYPE START END<TAB>TEXT', found {line[:60]!r}",
+                                       record_line=None))
+            continue
+        ident, label, offsets, quoted = found.groups()
+        parts = [tuple(map(int, part.split())) for part in offsets.split(";")]
+        problem = _check(text, parts, quoted)
+        if problem:
+            problems.append(InputError(file, number, f"$.{ident}", problem, record_line=None))
+            continue
+        parts.sort()
+        start, end = parts[0][0], parts[-1][1]
+        spans[ident] = {"start": start, "end": end, "label": label, "text": text[start:end]}
+        if any(_BREAKS.sub("", text[a:b]) for (_, a), (b, _) in zip(parts, parts[1:], strict=False)):
+            notes.append(f"{file}:{number}: {ident} is discontinuous; imported as one span over [{start}, {end})")
+    return spans, notes, problems
+
+
+_KINDS = {"R": "relations", "E": "events", "*": "equivalences", "N": "normalizations", "A": "attributes of events",
+          "M": "attributes of events", "#": "notes on events or relations"}
+
+
+def _notes_and_attributes(spans: dict[str, dict], lines: list[tuple[int, str]]) -> tuple[list[dict], Counter]:
+    """Put notes and Annotator attributes on their spans; return the other attributes and what was not read."""
+    attributes: list[dict] = []
+    skipped: Counter = Counter()
+    for _, line in lines:
+        kind = line[0]
+        if kind == "T":
+            continue
+        note, attribute = _NOTE.fullmatch(line) if kind == "#" else None, _ATTRIBUTE.fullmatch(line) if kind in "AM" else None
+        target = (note or attribute).group(2 if attribute else 1) if note or attribute else None
+        if target is None or target not in spans:
+            skipped[_KINDS.get(kind, f"{kind!r} lines") if target is None else f"notes or attributes of missing {target}"] += 1
+        elif note:
+            span = spans[target]
+            span["note"] = f"{span['note']}\n{note.group(2)}" if span.get("note") else note.group(2)  # keep every note
+        elif attribute.group(1) == "Annotator" and attribute.group(3):
+            spans[target]["annotator"] = attribute.group(3)
+        else:
+            span = spans[target]
+            value = attribute.group(3)
+            attributes.append({"span": [span["start"], span["end"], span["label"]], "name": attribute.group(1),
+                               "value": value if value is not None else True})
+    return attributes, skipped
 
 
 def _check(text: str, parts: list[tuple[int, int]], quoted: str) -> str | None:

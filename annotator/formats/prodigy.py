@@ -19,6 +19,7 @@ from . import Incoming
 from .jsonl import read as read_lines
 
 SUFFIXES = (".jsonl",)
+READ_OPTIONS = ()
 
 
 class Writer:
@@ -73,7 +74,7 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
                 yield last
             last = found
     if isinstance(last, Incoming) and skipped:  # the count rides on the last record, once it is known
-        last.notes = (f"{path}: {skipped} rejected or ignored answers skipped",)
+        last.notes += (f"{path}: {skipped} rejected or ignored answers skipped",)
     if last is not None:
         yield last
 
@@ -115,4 +116,6 @@ def _task(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
         record["id"] = meta["id"]
     if isinstance(meta.get("source"), str) and meta["source"]:
         record["source"] = meta["source"]
-    yield Incoming(record, file, line)
+    relations = data.get("relations") or []
+    notes = (f"{file}:{line}: $.relations: {len(relations)} relations not imported (only spans are)",) if relations else ()
+    yield Incoming(record, file, line, notes=notes)

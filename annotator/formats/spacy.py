@@ -15,6 +15,7 @@ from ..errors import InputError, UserError
 from ..model import Article, Span
 from . import Incoming
 
+READ_OPTIONS = ()
 SUFFIXES = (".spacy",)
 SPANS_KEY = "sc"
 

@@ -16,6 +16,7 @@ from ..errors import InputError
 from ..model import Article, Span
 from . import Incoming, _json
 
+READ_OPTIONS = ("text_for",)
 SUFFIXES = (".jsonld", ".json")
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
