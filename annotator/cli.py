@@ -84,7 +84,7 @@ def cli(ctx):
         ctx.invoke(gui)
 
 
-@cli.command("import")
+@cli.command("import", short_help="Import articles and spans from files or folders.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--annotator", default=None, help="Name for spans that carry none (default: your user name).")
@@ -117,7 +117,7 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels, 
     click.echo(report.summary())
 
 
-@cli.command()
+@cli.command(short_help="Export articles and spans for training or another tool.")
 @db_option
 @click.option("--format", "fmt", default="jsonl", show_default=True,
               help="jsonl, spacy, hf, conll, brat, label-studio, doccano, prodigy or w3c.")
@@ -170,7 +170,7 @@ def _export_to_stdout(run, store, fmt: str, options: dict):
     return summary
 
 
-@cli.command()
+@cli.command(short_help="Counts of articles, spans per label, progress.")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def stats(db_path, as_json):
@@ -246,7 +246,7 @@ def _names(text: str | None) -> list[str] | None:
     return None if text is None else [name.strip() for name in text.split(",") if name.strip()]
 
 
-@cli.command()
+@cli.command(short_help="Merge annotators' databases into this one.")
 @click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 def merge(others, db_path):
@@ -265,7 +265,7 @@ def merge(others, db_path):
     click.echo(report.summary())
 
 
-@cli.command()
+@cli.command(short_help="Accept what annotators agree on; show what is left.")
 @db_option
 @click.option("--accept-agreed", is_flag=True, help="Accept, in every article, the spans enough annotators made identically.")
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
@@ -287,7 +287,7 @@ def review(db_path, accept_agreed, annotators, min_agree, reviewer):
     click.echo(", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items()) + " articles")
 
 
-@cli.command()
+@cli.command(short_help="Agreement between annotators: F1, kappa, alpha.")
 @db_option
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
 @click.option("--labels", "label_names", default=None, help="Comma-separated labels (default: the label set).")
@@ -303,7 +303,7 @@ def agreement(db_path, annotators, label_names, as_json):
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_table(result))
 
 
-@cli.command()
+@cli.command(short_help="Write an HTML report with charts.")
 @db_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for index.html and its charts (created if needed).")

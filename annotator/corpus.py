@@ -72,8 +72,9 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto", notes: list[str] | No
 
 def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:
     """The importable files in a folder; a folder we exported (manifest.json) is read in the format it names."""
+    exported = _exported_format(folder)
     if fmt == "auto":
-        fmt = _exported_format(folder) or fmt
+        fmt = exported or fmt
     suffixes = _suffixes(fmt)
     found = []
     for p in sorted(folder.rglob("*")):
@@ -84,6 +85,9 @@ def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:
             continue
         if _SIDECAR.fullmatch(p.name):
             notes.append(f"{p}: written by an export beside its data (not articles); not imported")
+            continue
+        if exported and p.stat().st_size == 0:
+            notes.append(f"{p}: an empty split of the export; nothing to import")
             continue
         found.append(Source(p, fmt, relative.as_posix()))
     if not found:

@@ -1,0 +1,202 @@
+"""Other tools' files in their own shapes (tests/data/peers, the brat corpus): every span, note and attribute is
+stored or named in the report."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.corpus import expand, import_files
+from annotator.errors import InputErrors
+from annotator.exporting import export
+
+PEERS = Path(__file__).parent / "data" / "peers"
+BRAT = Path("/work/shared/interop/brat-conll2002-esp")
+if not BRAT.is_dir():
+    BRAT = Path(__file__).parent / "data" / "brat-conll2002-esp"
+
+
+def spans_of(store, annotator=None):
+    return sorted((store.article(s.article_id).text[s.start:s.end], s.label, s.annotator)
+                  for article_id in store.article_ids() for s in store.spans(article_id, annotator))
+
+
+def test_doccano_labels_form_from_its_documented_import_example(store):
+    report = import_files(store, [PEERS / "doccano-labels.jsonl"], fmt="doccano", annotator="x", add_labels=True)
+    assert (report.new, report.spans) == (3, 7)
+    assert ("Tokyo", "LOC", "x") in spans_of(store)  # UTF-16 offsets past two flags
+    assert all(not store.article(a).meta for a in store.article_ids())  # not parked in meta.labels
+
+
+def test_doccano_1x_annotations_form_with_users(store):
+    report = import_files(store, [PEERS / "doccano-annotations.jsonl"], fmt="doccano", annotator="x")
+    assert report.spans == 3
+    assert spans_of(store) == [("Japan", "ACTOR", "user1"), ("Seoul", "LOCATION", "user2"),
+                               ("Tokyo", "LOCATION", "user1")]
+
+
+def test_doccano_label_ids_are_refused_not_dropped(store, tmp_path):
+    path = tmp_path / "ids.jsonl"
+    path.write_text('{"text": "Japan", "annotations": [{"label": 3, "start_offset": 0, "end_offset": 5}]}\n')
+    with pytest.raises(InputErrors, match=r"ids\.jsonl:1: \$\.annotations\[0\]: .*label id cannot be named"):
+        import_files(store, [path], fmt="doccano", annotator="x")
+
+
+def test_doccano_and_prodigy_relations_are_reported(store):
+    report = import_files(store, [PEERS / "doccano-relations.jsonl"], fmt="doccano", annotator="x", add_labels=True)
+    assert report.spans == 2
+    assert any("doccano-relations.jsonl:1: $.relations: 1 relations not imported" in n for n in report.notes)
+    report = import_files(store, [PEERS / "prodigy-relations.jsonl"], fmt="prodigy", annotator="x", add_labels=True)
+    assert report.spans == 2
+    assert any("prodigy-relations.jsonl:1: $.relations: 1 relations not imported" in n for n in report.notes)
+
+
+def test_label_studio_text_key_from_the_config_beside_the_export(store):
+    report = import_files(store, [PEERS / "ls-content" / "tasks.json"], fmt="label-studio", annotator="x")
+    assert report.added_labels == ["PER", "LOC"]
+    assert spans_of(store) == [("Obama", "PER", "user1"), ("Tokyo", "LOC", "user1")]
+
+
+def test_label_studio_text_key_option_and_its_hint(store, tmp_path):
+    shutil.copy(PEERS / "ls-content" / "tasks.json", tmp_path / "tasks.json")
+    with pytest.raises(InputErrors, match=r"tasks\.json:2: \$\[0\]\.data\.text: is required.*--text-key"):
+        import_files(store, [tmp_path / "tasks.json"], fmt="label-studio", annotator="x")
+    report = import_files(store, [tmp_path / "tasks.json"], fmt="label-studio", annotator="x", add_labels=True,
+                          reader_options={"text_key": "content"})
+    assert report.spans == 2
+
+
+def test_label_studio_json_min_export(store):
+    report = import_files(store, [PEERS / "ls-min.json"], fmt="label-studio", annotator="x", add_labels=True)
+    assert spans_of(store) == [("Abe", "PER", "user1"), ("Obama", "PER", "user1")]
+    assert report.new == 1
+
+
+def test_old_label_studio_utf16_offsets_are_read_as_one_reading_per_annotation(store):
+    """Both "ha"s of "🇯🇵 haha": the first fits the code-point reading by chance, the second only UTF-16."""
+    report = import_files(store, [PEERS / "ls-utf16.json"], fmt="label-studio", annotator="x", add_labels=True)
+    article = store.article_ids()[0]
+    assert [(s.start, s.end) for s in store.spans(article)] == [(3, 5), (5, 7)]
+    assert report.spans == 2 and report.spans_present == 0
+    assert any("2 spans read as UTF-16 offsets" in n for n in report.notes)
+
+
+def brat_copy(tmp_path, name="esp.train-doc-100"):
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    for suffix in (".txt", ".ann"):
+        shutil.copy(BRAT / f"{name}{suffix}", folder / f"{name}{suffix}")
+    shutil.copy(BRAT / "annotation.conf", folder / "annotation.conf")
+    return folder / f"{name}.ann"
+
+
+def test_brat_notes_and_attributes_before_their_t_line_and_several_notes(store, tmp_path):
+    ann = brat_copy(tmp_path)
+    lines = ann.read_text("utf-8").splitlines()
+    first = lines[0].split("\t")[0]
+    extra = [f"#1\tAnnotatorNotes {first}\tchecked by Ana", f"A1\tAnnotator {first} ana",
+             f"#2\tAnnotatorNotes {first}\tsecond opinion", f"A2\tNegation {first}"]
+    ann.write_text("\n".join(extra + lines[::-1]) + "\n", encoding="utf-8")
+    report = import_files(store, [ann], fmt="brat", annotator="conll")
+    assert report.spans == len(lines)
+    (span,) = store.spans(store.article_ids()[0], "ana")
+    assert span.note == "checked by Ana\nsecond opinion"
+    assert store.article(span.article_id).meta["brat"]["attributes"] == [
+        {"span": [span.start, span.end, span.label], "name": "Negation", "value": True}]
+    assert any("1 attributes (Negation) kept in the article's meta" in n for n in report.notes)
+
+
+def test_brat_notes_on_relations_and_missing_targets_are_reported(store, tmp_path):
+    ann = brat_copy(tmp_path)
+    ann.write_text(ann.read_text("utf-8") + "R1\tRel Arg1:T1 Arg2:T2\n#9\tAnnotatorNotes R1\tx\nA9\tNeg T999\n",
+                   encoding="utf-8")
+    report = import_files(store, [ann], fmt="brat", annotator="conll")
+    (note,) = [n for n in report.notes if "not imported" in n]
+    assert "1 relations" in note and "1 notes on events or relations" in note and "missing T999" in note
+
+
+def test_brat_text_with_a_byte_order_mark_keeps_every_offset(store, tmp_path):
+    """brat reads the .txt as UTF-8 and counts the mark as character 0, so its offsets are one further on."""
+    ann = brat_copy(tmp_path)
+    txt = ann.with_suffix(".txt")
+    txt.write_bytes(b"\xef\xbb\xbf" + txt.read_bytes())
+    shifted = []
+    for line in ann.read_text("utf-8").splitlines():
+        ident, middle, quoted = line.split("\t")
+        label, *offsets = middle.replace(";", " ; ").split(" ")
+        moved = " ".join(str(int(o) + 1) if o.isdigit() else o for o in offsets).replace(" ; ", ";")
+        shifted.append(f"{ident}\t{label} {moved}\t{quoted}")
+    ann.write_text("\n".join(shifted) + "\n", encoding="utf-8")
+    report = import_files(store, [ann], fmt="brat", annotator="conll")
+    text = store.article(store.article_ids()[0]).text
+    assert text[0] == "\ufeff" and report.spans == len(shifted)
+    assert all(text[s.start:s.end] == s.text for s in store.spans(store.article_ids()[0]))
+
+
+def test_same_file_names_in_different_folders_keep_their_paths(store, tmp_path):
+    for folder, text in (("2023", "Old news."), ("2024", "New news.")):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "doc.txt").write_text(text)
+    import_files(store, [tmp_path / "in"], annotator="x")
+    assert sorted((store.article(a).id, store.article(a).source) for a in store.article_ids()) == [
+        ("2023/doc", "2023/doc.txt"), ("2024/doc", "2024/doc.txt")]
+
+
+def test_brat_folders_keep_their_paths_too(store, tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        for suffix in (".txt", ".ann"):
+            shutil.copy(BRAT / f"esp.train-doc-{'100' if folder == 'a' else '1400'}{suffix}",
+                        tmp_path / "in" / folder / f"doc{suffix}")
+    import_files(store, [tmp_path / "in"], annotator="x", add_labels=True)
+    assert sorted(store.article(a).source for a in store.article_ids()) == ["a/doc.txt", "b/doc.txt"]
+
+
+@pytest.mark.parametrize("fmt", ["brat", "jsonl", "label-studio", "doccano", "conll"])
+def test_a_folder_we_exported_imports_as_it_is(store, tmp_path, fmt):
+    seed = tmp_path / "seed.jsonl"
+    seed.write_text(json.dumps({"text": "Japan and NATO. Also a CLAIM over Japan and NATO here.", "spans": [
+        {"start": 0, "end": 5, "label": "ACTOR", "annotator": "a"},
+        {"start": 0, "end": 14, "label": "CLAIM", "annotator": "a"}]}) + "\n")
+    import_files(store, [seed], annotator="a")
+    out = tmp_path / "out"
+    export(store, fmt, out, split="train=0.5,dev=0.5", annotator="a")
+    assert (out / "manifest.json").is_file()
+    notes: list[str] = []
+    sources = expand([out], notes=notes)
+    assert not any(s.path.name in ("manifest.json", "dropped.jsonl") for s in sources)
+    from annotator.store import open_store
+
+    again = open_store(tmp_path / "again.db")
+    assert import_files(again, [out], annotator="a").new == 1
+    again.close()
+
+
+def test_our_dropped_spans_file_is_recognised_in_a_jsonl_folder(store, tmp_path):
+    seed = tmp_path / "seed.jsonl"
+    seed.write_text(json.dumps({"text": "Japan and NATO met.", "spans": [
+        {"start": 0, "end": 5, "label": "ACTOR"}, {"start": 0, "end": 14, "label": "CLAIM"}]}) + "\n")
+    import_files(store, [seed], annotator="a")
+    export(store, "conll", tmp_path / "conll", split="all=1")
+    export(store, "doccano", tmp_path / "doccano", split="all=1")
+    shutil.copy(tmp_path / "conll" / "dropped.jsonl", tmp_path / "doccano" / "dropped.jsonl")
+    from annotator.store import open_store
+
+    again = open_store(tmp_path / "again.db")
+    report = import_files(again, [tmp_path / "doccano"], annotator="a")
+    assert report.new == 1 and report.spans == 2
+    assert any("dropped.jsonl: written by an export beside its data" in n for n in report.notes)
+    again.close()
+
+
+def test_duplicate_json_keys_are_an_error(store, tmp_path):
+    path = tmp_path / "dup.jsonl"
+    path.write_text('{"text": "A"}\n{"text": "A", "text": "B"}\n')
+    with pytest.raises(InputErrors, match=r'dup\.jsonl:2: key "text" appears twice'):
+        import_files(store, [path], annotator="x")
+    tasks = tmp_path / "dup.json"
+    tasks.write_text('[{"data": {"text": "A"}, "data": {"text": "B"}}]')
+    with pytest.raises(InputErrors, match=r'dup\.json: key "data" appears twice'):
+        import_files(store, [tasks], fmt="label-studio", annotator="x")
+    assert store.article_count() == 0
