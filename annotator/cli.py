@@ -13,7 +13,6 @@ from .errors import InputErrors, UserError
 from .paths import default_annotator, default_db
 from .wording import counted
 
-
 SHOWN_ERRORS = 20
 
 

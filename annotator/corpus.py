@@ -72,7 +72,7 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto", notes: list[str] | No
 
 def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:
     """The importable files in a folder; a folder we exported (manifest.json) is read in the format it names."""
-    exported = _exported_format(folder)
+    exported, empty = _exported(folder)
     if fmt == "auto":
         fmt = exported or fmt
     suffixes = _suffixes(fmt)
@@ -86,8 +86,8 @@ def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:
         if _SIDECAR.fullmatch(p.name):
             notes.append(f"{p}: written by an export beside its data (not articles); not imported")
             continue
-        if exported and p.stat().st_size == 0:
-            notes.append(f"{p}: an empty split of the export; nothing to import")
+        if relative.as_posix() in empty:
+            notes.append(f"{p}: a split of 0 articles (manifest.json); nothing to import")
             continue
         found.append(Source(p, fmt, relative.as_posix()))
     if not found:
@@ -99,17 +99,16 @@ def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:
 _SIDECAR = re.compile(r"manifest\.json|(?:.+\.)?(?:dropped\.jsonl|labels\.json)")
 
 
-def _exported_format(folder: Path) -> str | None:
-    """The format named by the manifest.json of a folder our export wrote, if there is one."""
+def _exported(folder: Path) -> tuple[str | None, set[str]]:
+    """The format named by the manifest.json of a folder our export wrote, and its split files of 0 articles."""
     manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        return None
     try:
-        data = json.loads(manifest.read_text("utf-8"))
+        data = json.loads(manifest.read_text("utf-8")) if manifest.is_file() else None
     except (OSError, ValueError):
-        return None
-    ours = isinstance(data, dict) and isinstance(data.get("tool"), dict) and data["tool"].get("name") == "annotator"
-    return data["format"] if ours and isinstance(data.get("format"), str) else None
+        data = None
+    if not (isinstance(data, dict) and schema.fast_check("manifest")(data) and data["tool"]["name"] == "annotator"):
+        return None, set()
+    return data["format"], {s["file"] for s in data["splits"].values() if s["articles"] == 0 and s["file"] != "."}
 
 
 def _suffixes(fmt: str) -> set[str] | None:
@@ -240,10 +239,18 @@ def check_record(item: Incoming) -> tuple[str, list[InputError]]:
         start, end, where = span["start"], span["end"], f"$.spans[{i}]"
         if type(start) is float or type(end) is float:  # the schema's integer: 5.0 is 5
             span["start"], span["end"] = start, end = int(start), int(end)
-        problem = span_problem(text, start, end, span.get("text"))
+        problem = span_problem(text, start, end, span.get("text")) or _attributes_problem(span.get("attributes"))
         if problem:
             problems.append(InputError(file, line, f"{where}.{problem[0]}", problem[1]))
     return sha, problems
+
+
+def _attributes_problem(attributes: dict | None) -> tuple[str, str] | None:
+    """Why a span's attributes cannot be stored (each needs a name and a string or true as value), or None."""
+    for name, value in (attributes or {}).items():
+        if not name or not (isinstance(value, str) or value is True):
+            return f"attributes.{name}", f"{json.dumps(value)[:40]}: an attribute's value is a string or true"
+    return None
 
 
 def span_problem(text: str, start: int, end: int, quoted: str | None = None) -> tuple[str, str] | None:
@@ -308,8 +315,9 @@ class _Importer:
                 self.report.spans_present += 1
                 continue
             existing.add(key)
+            attributes = json.dumps(span["attributes"], ensure_ascii=False) if span.get("attributes") else None
             self.span_rows.append((article_id, key[0], span["label"], span["start"], span["end"],
-                                   text[span["start"]:span["end"]], span.get("note"), origin, stamp))
+                                   text[span["start"]:span["end"]], span.get("note"), origin, stamp, attributes))
             self.report.spans += 1
         if len(self.article_rows) >= BATCH or len(self.span_rows) >= 10 * BATCH:
             self.flush()

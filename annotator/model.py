@@ -39,6 +39,7 @@ class Span:
     note: str | None = None
     id: int | None = None
     article_id: str | None = None
+    attributes: tuple[tuple[str, str | bool], ...] = ()  # (name, value) pairs, such as brat's ("Negation", True)
 
     @property
     def key(self) -> tuple[int, int, str]:
@@ -46,7 +47,7 @@ class Span:
         return (self.start, self.end, self.label)
 
     def to_record(self) -> dict:
-        return {
+        record = {
             "start": self.start,
             "end": self.end,
             "label": self.label,
@@ -54,6 +55,9 @@ class Span:
             "annotator": self.annotator,
             "note": self.note,
         }
+        if self.attributes:
+            record["attributes"] = dict(self.attributes)
+        return record
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import UserError
 from .labelset import label_name_problem
 from .model import GoldSpan, Span
-from .store import Store, now
+from .store import Store, attributes_json, now
 from .wording import counted
 
 Key = tuple[int, int, str]
@@ -375,7 +375,7 @@ def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> 
                 report.added_labels.append(span.label)
             existing.add(key)
             span_rows.append((local, span.annotator, span.label, span.start, span.end, span.text, span.note,
-                              origin, stamp))
+                              origin, stamp, attributes_json(span.attributes)))
             report.spans += 1
         if len(span_rows) > 20000:
             store.insert_article_rows(article_rows)

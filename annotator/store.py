@@ -91,7 +91,12 @@ def _v3(db: Database) -> None:
     db.execute("DROP TRIGGER IF EXISTS articles_ai")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
+def _v4(db: Database) -> None:
+    """A span's attributes (brat's `A` lines: {"Negation": true, "Certainty": "High"}), as JSON, NULL when none."""
+    db.execute("ALTER TABLE spans ADD COLUMN attributes TEXT")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -385,10 +390,10 @@ class Store:
             self._check_span_text(article_id, span)
             stamp = now()
             cursor = self.conn.execute(
-                "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated, "
+                "attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (span.id, article_id, span.annotator, span.label, span.start, span.end, span.text, span.note,
-                 stamp, stamp),
+                 stamp, stamp, attributes_json(span.attributes)),
             )
             self.conn.execute(
                 "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?) "
@@ -454,10 +459,11 @@ class Store:
             self._changed("articles")
 
     def insert_span_rows(self, rows: list[tuple]) -> None:
-        """Insert (article_id, annotator, label, start, end, text, note, origin, created) rows in a transaction."""
+        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows."""
+        attributes = "?10" if rows and len(rows[0]) == 10 else "NULL"
         self.conn.executemany(
-            "INSERT INTO spans (article_id, annotator, label, start, end, text, note, origin, created, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?9)",
+            "INSERT INTO spans (article_id, annotator, label, start, end, text, note, origin, created, updated, "
+            f"attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?9, {attributes})",
             rows,
         )
         if rows:
@@ -499,7 +505,7 @@ class Store:
         )
         span_where, span_params = _id_bounds([], [], "article_id", from_id, before_id)
         if gold:
-            span_sql = "SELECT id, article_id, coalesce(reviewer, ''), label, start, end, text, note FROM gold_spans "
+            span_sql = "SELECT id, article_id, coalesce(reviewer, ''), label, start, end, text, note, NULL FROM gold_spans "
             order = "ORDER BY article_id, start, end DESC, label, id"
         else:
             span_sql = f"SELECT {_SPAN_COLUMNS} FROM spans "
@@ -522,19 +528,19 @@ class Store:
         """
         where, params = _id_bounds(*_article_filter(annotator, status), "a.id", from_id, before_id)
         if gold:
-            spans = ("SELECT start, end, label, text, coalesce(reviewer, '') AS annotator, note FROM gold_spans g "
+            spans = ("SELECT start, end, label, text, coalesce(reviewer, '') AS annotator, note, NULL AS attributes "
+                     "FROM gold_spans g "
                      "WHERE g.article_id = a.id ORDER BY start, end DESC, label, id")
             span_params: list = []
         else:
-            spans = ("SELECT start, end, label, text, annotator, note FROM spans s WHERE s.article_id = a.id"
+            spans = ("SELECT start, end, label, text, annotator, note, attributes FROM spans s WHERE s.article_id = a.id"
                      + (" AND s.annotator = ?" if annotator else "") + " ORDER BY start, end DESC, label, annotator, id")
             span_params = [annotator] if annotator else []
         sql = (
             "SELECT a.id, json_object('id', a.id, 'text', a.text, 'text_sha256', a.text_sha256, "
             "'title', coalesce(a.title, ''), 'source', coalesce(a.source, ''), "
             "'meta', json(coalesce(nullif(a.meta, ''), '{}')), "
-            "'spans', (SELECT json_group_array(json_object('start', start, 'end', end, 'label', label, 'text', text, "
-            f"'annotator', annotator, 'note', note)) FROM ({spans}))) FROM articles a "
+            f"'spans', (SELECT json_group_array({_SPAN_JSON}) FROM ({spans}))) FROM articles a "
             + ("WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id"
         )
         return self.conn.execute(sql, span_params + params)
@@ -814,7 +820,11 @@ class Store:
         return True
 
 
-_SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note"
+_SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note, attributes"
+_SPAN_FIELDS = "'start', start, 'end', end, 'label', label, 'text', text, 'annotator', annotator, 'note', note"
+# a span's record names its attributes only when it has some, as Span.to_record does
+_SPAN_JSON = (f"CASE WHEN attributes IS NULL THEN json_object({_SPAN_FIELDS}) "
+              f"ELSE json_object({_SPAN_FIELDS}, 'attributes', json(attributes)) END")
 
 
 def _wanted_articles(names: list[str] | None, every: bool) -> tuple[str, list]:
@@ -865,8 +875,14 @@ def _with_spans(articles: Iterable[tuple], spans: Iterable[tuple], article_of) -
 
 
 def _span(row) -> Span:
-    id_, article_id, annotator, label, start, end, text, note = row
-    return Span(start, end, label, text, annotator, note, id_, article_id)
+    id_, article_id, annotator, label, start, end, text, note, attributes = row
+    return Span(start, end, label, text, annotator, note, id_, article_id,
+                tuple(json.loads(attributes).items()) if attributes else ())
+
+
+def attributes_json(attributes: tuple[tuple[str, str | bool], ...]) -> str | None:
+    """A span's attributes as the store keeps them: a JSON object, or NULL when there are none."""
+    return json.dumps(dict(attributes), ensure_ascii=False) if attributes else None
 
 
 def _article(row) -> Article:

@@ -96,15 +96,49 @@ def test_brat_notes_and_attributes_before_their_t_line_and_several_notes(store, 
     lines = ann.read_text("utf-8").splitlines()
     first = lines[0].split("\t")[0]
     extra = [f"#1\tAnnotatorNotes {first}\tchecked by Ana", f"A1\tAnnotator {first} ana",
-             f"#2\tAnnotatorNotes {first}\tsecond opinion", f"A2\tNegation {first}"]
+             f"#2\tAnnotatorNotes {first}\tsecond opinion", f"A2\tNegation {first}", f"A3\tCertainty {first} High"]
     ann.write_text("\n".join(extra + lines[::-1]) + "\n", encoding="utf-8")
     report = import_files(store, [ann], fmt="brat", annotator="conll")
-    assert report.spans == len(lines)
+    assert report.spans == len(lines) and not report.notes
     (span,) = store.spans(store.article_ids()[0], "ana")
     assert span.note == "checked by Ana\nsecond opinion"
-    assert store.article(span.article_id).meta["brat"]["attributes"] == [
-        {"span": [span.start, span.end, span.label], "name": "Negation", "value": True}]
-    assert any("1 attributes (Negation) kept in the article's meta" in n for n in report.notes)
+    assert span.attributes == (("Negation", True), ("Certainty", "High"))
+
+
+def test_brat_attributes_go_back_out_to_brat(store, tmp_path):
+    """Every attribute of the corpus read, written by the brat export, and read back the same."""
+    ann = brat_copy(tmp_path)
+    lines = ann.read_text("utf-8").splitlines()
+    targets = [line.split("\t")[0] for line in lines]
+    extra = [f"A{k}\t{'Negation' if k % 2 else 'Certainty'} {t}{'' if k % 2 else ' Low'}" for k, t in enumerate(targets, 1)]
+    ann.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    import_files(store, [ann], fmt="brat", annotator="conll")
+    before = {(s.start, s.end, s.label, s.attributes) for s in store.spans(store.article_ids()[0])}
+    assert sum(len(s[3]) for s in before) == len(targets)
+    summary = export(store, "brat", tmp_path / "out")
+    conf = (tmp_path / "out" / "annotation.conf").read_text("utf-8")
+    assert "Negation\tArg:<ENTITY>\n" in conf and "Certainty\tArg:<ENTITY>, Value:Low\n" in conf
+    assert summary.moved == {}
+    from annotator.store import open_store
+
+    again = open_store(tmp_path / "again.db")
+    import_files(again, [tmp_path / "out"], fmt="brat", annotator="x")
+    assert {(s.start, s.end, s.label, s.attributes) for s in again.spans(again.article_ids()[0])} == before
+    again.close()
+
+
+def test_attributes_travel_in_the_canonical_jsonl(store, tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": "Japan met.", "spans": [
+        {"start": 0, "end": 5, "label": "ACTOR", "attributes": {"Negation": True, "Source": "wire"}}]}) + "\n")
+    import_files(store, [path], annotator="x")
+    export(store, "jsonl", tmp_path / "out.jsonl")
+    (record,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert record["spans"][0]["attributes"] == {"Negation": True, "Source": "wire"}
+    path.write_text(json.dumps({"text": "Other.", "spans": [
+        {"start": 0, "end": 5, "label": "ACTOR", "attributes": {"Negation": 1}}]}) + "\n")
+    with pytest.raises(InputErrors, match=r"a\.jsonl:1: \$\.spans\[0\]\.attributes\.Negation: 1: an attribute's value"):
+        import_files(store, [path], annotator="x")
 
 
 def test_brat_notes_on_relations_and_missing_targets_are_reported(store, tmp_path):
@@ -200,3 +234,19 @@ def test_duplicate_json_keys_are_an_error(store, tmp_path):
     with pytest.raises(InputErrors, match=r'dup\.json: key "data" appears twice'):
         import_files(store, [tasks], fmt="label-studio", annotator="x")
     assert store.article_count() == 0
+
+
+def test_merge_keeps_span_attributes(store, tmp_path):
+    from annotator.store import open_store
+
+    other = open_store(tmp_path / "alice.db")
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": "Japan met.", "spans": [
+        {"start": 0, "end": 5, "label": "ACTOR", "attributes": {"Certainty": "High"}}]}) + "\n")
+    import_files(other, [path], annotator="alice")
+    other.close()
+    from annotator.review import merge
+
+    merge(store, [tmp_path / "alice.db"])
+    (span,) = store.spans(store.article_ids()[0])
+    assert span.attributes == (("Certainty", "High"),)

@@ -2,8 +2,9 @@
 
 Offsets are code points, as ours. A span crossing a line break is written as fragments (`T1<TAB>LOC 0 5;6 11`),
 which is how brat holds it; notes are `#` AnnotatorNotes lines; the annotator is an `Annotator` attribute.
-Reading keeps discontinuous spans as one span over their extent (and says so), notes as span notes, other
-attributes in the article's meta, and reports relations, events and normalizations as not imported.
+Attributes (`A1<TAB>Negation T1`, `A2<TAB>Certainty T1 High`) are the span's attributes both ways.
+Reading keeps discontinuous spans as one span over their extent (and says so), every note of a span (one a line),
+and reports relations, events, normalizations and notes or attributes of anything but a span as not imported.
 """
 
 from __future__ import annotations
@@ -63,11 +64,12 @@ class Writer:
         self.prefix = f"{self.folder}{os.sep}"
         self.names: set[str] = set()
         self.annotators: set[str] = set()
+        self.attributes: dict[str, set[str]] = {}  # attribute name -> its values (none: a binary attribute)
         self.spaced = {name for name in ctx.label_names if _has_space(name)}
 
     def add(self, article: Article, spans: list[Span]) -> None:
         text = article.text
-        lines, n = [], 0
+        lines, n, a = [], 0, 0
         for span in spans:
             start, end, label = span.start, span.end, span.label
             if text.find("\n", start, end) < 0 and text.find("\r", start, end) < 0 and label not in self.spaced:
@@ -87,8 +89,16 @@ class Writer:
             if span.note:
                 lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(span.note.splitlines())}\n")
             if span.annotator and _fits_attribute(span.annotator):
-                lines.append(f"A{n}\tAnnotator T{n} {span.annotator}\n")
+                a += 1
+                lines.append(f"A{a}\tAnnotator T{n} {span.annotator}\n")
                 self.annotators.add(span.annotator)
+            for name, value in span.attributes:
+                if name == "Annotator" or not _fits_attribute(name) or not (value is True or _fits_attribute(value)):
+                    self.ctx.moved(1, "written without an attribute brat cannot hold (whitespace, '|' or ',')")
+                    continue
+                a += 1
+                lines.append(f"A{a}\t{name} T{n}{'' if value is True else ' ' + value}\n")
+                self.attributes.setdefault(name, set()).update(() if value is True else (value,))
         path = self.prefix + self._name(article)
         _write_new(path + ".txt", text.encode())
         _write_new(path + ".ann", "".join(lines).encode())
@@ -99,10 +109,12 @@ class Writer:
 
     def handoff(self) -> dict:
         """What another process's writer needs to know to close the folder for both (see take)."""
-        return {"annotators": sorted(self.annotators)}
+        return {"annotators": sorted(self.annotators), "attributes": {k: sorted(v) for k, v in self.attributes.items()}}
 
     def take(self, state: dict) -> None:
         self.annotators.update(state["annotators"])
+        for name, values in state["attributes"].items():
+            self.attributes.setdefault(name, set()).update(values)
 
     def _name(self, article: Article) -> str:
         """A file name from the article id, unique in the folder (also on case-insensitive file systems)."""
@@ -116,6 +128,8 @@ class Writer:
         entities = "\n".join(self.ctx.label_names)
         values = "|".join(sorted(self.annotators))
         attributes = f"Annotator\tArg:<ENTITY>, Value:{values}\n" if values else ""
+        for name, kinds in sorted(self.attributes.items()):
+            attributes += f"{name}\tArg:<ENTITY>" + (f", Value:{'|'.join(sorted(kinds))}" if kinds else "") + "\n"
         (self.folder / "annotation.conf").write_text(
             f"[entities]\n{entities}\n\n[relations]\n\n[events]\n\n[attributes]\n{attributes}", encoding="utf-8"
         )
@@ -184,17 +198,13 @@ def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Ite
     yield from problems
     if problems:
         return
-    attributes, skipped = _notes_and_attributes(spans, lines)
+    skipped = _notes_and_attributes(spans, lines)
     if skipped:
         counts = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
         notes.append(f"{file}: not imported: {counts} (only text-bound annotations, their notes and attributes are read)")
     name = name or ann.name
     record = {"id": article_id(name), "text": text, "source": name[: -len(ann.suffix)] + txt.suffix,
               "spans": list(spans.values())}
-    if attributes:
-        record["meta"] = {"brat": {"attributes": attributes}}
-        kinds = ", ".join(sorted({a["name"] for a in attributes}))
-        notes.append(f"{file}: {len(attributes)} attributes ({kinds}) kept in the article's meta (brat.attributes)")
     yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
 
 
@@ -228,9 +238,8 @@ _KINDS = {"R": "relations", "E": "events", "*": "equivalences", "N": "normalizat
           "M": "attributes of events", "#": "notes on events or relations"}
 
 
-def _notes_and_attributes(spans: dict[str, dict], lines: list[tuple[int, str]]) -> tuple[list[dict], Counter]:
-    """Put notes and Annotator attributes on their spans; return the other attributes and what was not read."""
-    attributes: list[dict] = []
+def _notes_and_attributes(spans: dict[str, dict], lines: list[tuple[int, str]]) -> Counter:
+    """Put notes, attributes and the Annotator attribute on their spans; return what was not read."""
     skipped: Counter = Counter()
     for _, line in lines:
         kind = line[0]
@@ -246,11 +255,12 @@ def _notes_and_attributes(spans: dict[str, dict], lines: list[tuple[int, str]]) 
         elif attribute.group(1) == "Annotator" and attribute.group(3):
             spans[target]["annotator"] = attribute.group(3)
         else:
-            span = spans[target]
-            value = attribute.group(3)
-            attributes.append({"span": [span["start"], span["end"], span["label"]], "name": attribute.group(1),
-                               "value": value if value is not None else True})
-    return attributes, skipped
+            attributes = spans[target].setdefault("attributes", {})
+            if attribute.group(1) in attributes:
+                skipped[f"repeated attributes of {target}"] += 1
+            else:
+                attributes[attribute.group(1)] = attribute.group(3) if attribute.group(3) is not None else True
+    return skipped
 
 
 def _check(text: str, parts: list[tuple[int, int]], quoted: str) -> str | None:
