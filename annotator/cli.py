@@ -111,6 +111,8 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels, 
         )
     for error in report.skipped:
         click.echo(f"Skipped: {error}", err=True)
+    if report.skipped_problems > len(report.skipped):
+        click.echo(f"Skipped: … and {report.skipped_problems - len(report.skipped):,} more problems", err=True)
     for note in report.notes:
         click.echo(note, err=True)
     click.echo(report.summary())

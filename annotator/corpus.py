@@ -33,6 +33,7 @@ class ImportReport:
     added_labels: list[str] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
     skipped_records: int = 0
+    skipped_problems: int = 0  # all of them; `skipped` keeps the first _Problems.LIMIT
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -186,7 +187,7 @@ def import_files(
         if errors.total and not skip_invalid:
             raise InputErrors(errors.kept, total=errors.total, outcome="Nothing was imported.")
         importer.flush()
-    report.skipped, report.skipped_records = errors.kept, len(errors.records)
+    report.skipped, report.skipped_records, report.skipped_problems = errors.kept, len(errors.records), errors.total
     return report
 
 

@@ -206,3 +206,22 @@ def test_expand_pairs_brat_files_and_knows_format_suffixes(tmp_path):
         expand([tmp_path], "nope")
     with pytest.raises(UserError, match=r"no articles found \(\.json, \.jsonld files\)"):
         expand([tmp_path], "w3c")
+
+
+def test_readers_declare_the_options_they_take():
+    """corpus hands a reader only what its module's READ_OPTIONS names; the declaration must match read()."""
+    import importlib
+    import inspect
+
+    from annotator.cli import IMPORT_FORMATS
+
+    for name in IMPORT_FORMATS[1:]:
+        module = importlib.import_module(f"annotator.formats.{name.replace('-', '_')}")
+        keywords = {p.name for p in inspect.signature(module.read).parameters.values() if p.kind is p.KEYWORD_ONLY}
+        assert keywords - {"encoding"} == set(module.READ_OPTIONS), name
+
+
+def test_an_option_no_reader_takes_is_refused(tmp_path, store):
+    (tmp_path / "a.txt").write_text("Text.")
+    with pytest.raises(UserError, match="--text-key does not apply to these files"):
+        import_files(store, [tmp_path / "a.txt"], annotator="x", reader_options={"text_key": "content"})
