@@ -19,8 +19,8 @@ _LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")  # what str.s
 
 
 def title_of(text: str) -> str:
-    """The first non-empty line of a text, stripped, at most 200 characters."""
-    first = re.search(r"[^\s]", text)
+    """The first non-empty line of a text, stripped (of a byte-order mark too), at most 200 characters."""
+    first = re.search(r"[^\s\ufeff]", text)
     if first is None:
         return ""
     end = _LINE_BREAK.search(text, first.start())

@@ -6,10 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator.corpus import expand, import_files
 from annotator.errors import InputErrors
 from annotator.exporting import export
+from annotator.offsets import OffsetMap
+from tests.conftest import HARD_TEXTS
 
 PEERS = Path(__file__).parent / "data" / "peers"
 BRAT = Path("/work/shared/interop/brat-conll2002-esp")
@@ -250,3 +254,58 @@ def test_merge_keeps_span_attributes(store, tmp_path):
     merge(store, [tmp_path / "alice.db"])
     (span,) = store.spans(store.article_ids()[0])
     assert span.attributes == (("Certainty", "High"),)
+
+
+def test_brat_title_leaves_the_byte_order_mark_out(store, tmp_path):
+    (tmp_path / "d.txt").write_bytes("\ufeffTitle here\nBody".encode())
+    (tmp_path / "d.ann").write_text("T1\tLOC 1 6\tTitle\n")
+    import_files(store, [tmp_path / "d.ann"], annotator="x", add_labels=True)
+    assert store.article("d").title == "Title here"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_doccano_labels_form_in_utf16_units_lands_on_the_same_characters(tmp_path_factory, data):
+    text = data.draw(st.lists(st.sampled_from([*HARD_TEXTS, "ha", " "]), min_size=1, max_size=4).map("".join))
+    spans = set()
+    for _ in range(data.draw(st.integers(1, 4))):
+        start = data.draw(st.integers(0, len(text) - 1))
+        spans.add((start, data.draw(st.integers(start + 1, len(text)))))
+    units = OffsetMap(text)
+    folder = tmp_path_factory.mktemp("doccano")
+    (folder / "d.jsonl").write_text(json.dumps({"text": text, "labels": [
+        [units.to_units(a), units.to_units(b), "ACTOR"] for a, b in sorted(spans)]}) + "\n", encoding="utf-8")
+    from annotator.store import open_store
+
+    store = open_store(folder / "d.db")
+    import_files(store, [folder / "d.jsonl"], fmt="doccano", annotator="x")
+    assert {(s.start, s.end) for s in store.spans(store.article_ids()[0])} == spans
+    store.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_an_old_label_studio_file_is_read_in_utf16_units_throughout(tmp_path_factory, data):
+    """Once one task shows the file counts UTF-16 units, quotes that match by chance as code points move nothing."""
+    texts = data.draw(st.lists(st.lists(st.sampled_from([*HARD_TEXTS, "ha", "🇯🇵 haha"]), min_size=1, max_size=3)
+                               .map("".join), min_size=1, max_size=3, unique=True))
+    expected, tasks = {"😀 Tokyo": {(2, 7)}}, []  # "Tokyo" at UTF-16 [3, 8), past the end as code points
+    for text in [t for t in texts if t != "😀 Tokyo"]:
+        expected[text] = set()
+        for _ in range(data.draw(st.integers(1, 3))):
+            start = data.draw(st.integers(0, len(text) - 1))
+            expected[text].add((start, data.draw(st.integers(start + 1, len(text)))))
+    for text, spans in expected.items():
+        units = OffsetMap(text)
+        tasks.append({"data": {"text": text}, "annotations": [{"completed_by": 1, "result": [
+            {"type": "labels", "value": {"start": units.to_units(a), "end": units.to_units(b), "text": text[a:b],
+                                         "labels": ["ACTOR"]}} for a, b in sorted(spans)]}]})
+    folder = tmp_path_factory.mktemp("ls")
+    (folder / "old.json").write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    from annotator.store import open_store
+
+    store = open_store(folder / "d.db")
+    import_files(store, [folder / "old.json"], fmt="label-studio", annotator="x")
+    got = {store.article(a).text: {(s.start, s.end) for s in store.spans(a)} for a in store.article_ids()}
+    assert got == expected
+    store.close()
