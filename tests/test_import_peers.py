@@ -309,3 +309,16 @@ def test_an_old_label_studio_file_is_read_in_utf16_units_throughout(tmp_path_fac
     got = {store.article(a).text: {(s.start, s.end) for s in store.spans(a)} for a in store.article_ids()}
     assert got == expected
     store.close()
+
+
+def test_a_task_that_fits_both_readings_follows_the_rest_of_its_file(store, tmp_path):
+    """"ha" at UTF-16 [5, 7) of "🇯🇵 haha" also reads as code points [5, 7) = "ha": the other task settles it."""
+    def task(text, start, end, quote):
+        return {"data": {"text": text}, "annotations": [{"result": [
+            {"type": "labels", "value": {"start": start, "end": end, "text": quote, "labels": ["ACTOR"]}}]}]}
+
+    tasks = [task("😀 Tokyo", 3, 8, "Tokyo"), task("🇯🇵 haha", 5, 7, "ha")]
+    (tmp_path / "old.json").write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    import_files(store, [tmp_path / "old.json"], fmt="label-studio", annotator="x")
+    got = {store.article(a).text: [(s.start, s.end) for s in store.spans(a)] for a in store.article_ids()}
+    assert got == {"😀 Tokyo": [(2, 7)], "🇯🇵 haha": [(3, 5)]}
