@@ -25,8 +25,8 @@ SUFFIXES = (".ann",)
 READ_OPTIONS = ("name",)
 _BREAKS = re.compile(r"[\r\n]+")
 _TEXTBOUND = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
-_NOTE = re.compile(r"#\S*\t\S+ (T\S*)\t(.*)")
-_ATTRIBUTE = re.compile(r"[AM]\S*\t(\S+) (T\S*)(?: (.+))?")
+_NOTE = re.compile(r"#\S*\t\S+ (?P<target>T\S*)\t(?P<note>.*)")
+_ATTRIBUTE = re.compile(r"[AM]\S*\t(?P<name>\S+) (?P<target>T\S*)(?: (?P<value>.+))?")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 
 
@@ -245,21 +245,22 @@ def _notes_and_attributes(spans: dict[str, dict], lines: list[tuple[int, str]]) 
         kind = line[0]
         if kind == "T":
             continue
-        note, attribute = _NOTE.fullmatch(line) if kind == "#" else None, _ATTRIBUTE.fullmatch(line) if kind in "AM" else None
-        target = (note or attribute).group(2 if attribute else 1) if note or attribute else None
-        if target is None or target not in spans:
-            skipped[_KINDS.get(kind, f"{kind!r} lines") if target is None else f"notes or attributes of missing {target}"] += 1
-        elif note:
-            span = spans[target]
-            span["note"] = f"{span['note']}\n{note.group(2)}" if span.get("note") else note.group(2)  # keep every note
-        elif attribute.group(1) == "Annotator" and attribute.group(3):
-            spans[target]["annotator"] = attribute.group(3)
+        pattern = _NOTE if kind == "#" else _ATTRIBUTE if kind in "AM" else None
+        found = pattern.fullmatch(line) if pattern else None
+        if found is None:
+            skipped[_KINDS.get(kind, f"{kind!r} lines")] += 1
+            continue
+        span = spans.get(found["target"])
+        if span is None:
+            skipped[f"notes or attributes of missing {found['target']}"] += 1
+        elif kind == "#":
+            span["note"] = f"{span['note']}\n{found['note']}" if span.get("note") else found["note"]  # keep every note
+        elif found["name"] == "Annotator" and found["value"]:
+            span["annotator"] = found["value"]
+        elif found["name"] in span.setdefault("attributes", {}):
+            skipped[f"repeated attributes of {found['target']}"] += 1
         else:
-            attributes = spans[target].setdefault("attributes", {})
-            if attribute.group(1) in attributes:
-                skipped[f"repeated attributes of {target}"] += 1
-            else:
-                attributes[attribute.group(1)] = attribute.group(3) if attribute.group(3) is not None else True
+            span["attributes"][found["name"]] = found["value"] if found["value"] is not None else True
     return skipped
 
 
