@@ -53,8 +53,8 @@ def test_json_nested_100000_deep_is_one_line_everywhere(tmp_path):
     (tmp_path / "deep.json").write_text(DEEP)
     db = tmp_path / "a.db"
     refused(run("import", tmp_path / "deep.jsonl", "--db", db), r"deep\.jsonl:1: nested too deeply")
-    refused(run("import", tmp_path / "deep.json", "--format", "label-studio", "--db", db), r"deep\.json: nested too deeply")
-    refused(run("labels", "--set", tmp_path / "deep.json", "--db", db), r"deep\.json: nested too deeply")
+    refused(run("import", tmp_path / "deep.json", "--format", "label-studio", "--db", db), r"deep\.json:1: nested too deeply")
+    refused(run("labels", "--set", tmp_path / "deep.json", "--db", db), r"deep\.json:1: nested too deeply")
     refused(run("validate", tmp_path / "deep.jsonl"), r"deep\.jsonl:1: nested too deeply")
     assert articles(db) == 0
 

@@ -234,8 +234,8 @@ def test_duplicate_json_keys_are_an_error(store, tmp_path):
     with pytest.raises(InputErrors, match=r'dup\.jsonl:2: key "text" appears twice'):
         import_files(store, [path], annotator="x")
     tasks = tmp_path / "dup.json"
-    tasks.write_text('[{"data": {"text": "A"}, "data": {"text": "B"}}]')
-    with pytest.raises(InputErrors, match=r'dup\.json: key "data" appears twice'):
+    tasks.write_text('[\n  {"data": {"text": "A"}},\n  {"data": {"text": "A"}, "data": {"text": "B"}}\n]')
+    with pytest.raises(InputErrors, match=r'dup\.json:3: key "data" appears twice'):
         import_files(store, [tasks], fmt="label-studio", annotator="x")
     assert store.article_count() == 0
 
