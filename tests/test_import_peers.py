@@ -77,9 +77,10 @@ def test_label_studio_json_min_export(store):
     assert report.new == 1
 
 
-def test_old_label_studio_utf16_offsets_are_read_as_one_reading_per_annotation(store):
+@pytest.mark.parametrize("name", ["ls-utf16.json", "ls-min-utf16.json"])
+def test_old_label_studio_utf16_offsets_are_read_as_one_reading_per_annotation(store, name):
     """Both "ha"s of "🇯🇵 haha": the first fits the code-point reading by chance, the second only UTF-16."""
-    report = import_files(store, [PEERS / "ls-utf16.json"], fmt="label-studio", annotator="x", add_labels=True)
+    report = import_files(store, [PEERS / name], fmt="label-studio", annotator="x", add_labels=True)
     article = store.article_ids()[0]
     assert [(s.start, s.end) for s in store.spans(article)] == [(3, 5), (5, 7)]
     assert report.spans == 2 and report.spans_present == 0
