@@ -111,7 +111,7 @@ _MIN_FIELDS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "
 
 
 def _parts(task, where: str, key: str) -> tuple | str:
-    """(text, [(path, annotator, result)], task meta, where) of a task, or "path<TAB>why" when it has no text."""
+    """(text, [(path, annotator, result, annotation)], task meta, where) of a task, or "path<TAB>why" without text."""
     minimal = isinstance(task, dict) and not isinstance(task.get("data"), dict)  # JSON-MIN
     data = task if minimal else task["data"] if isinstance(task, dict) else None
     text = data.get(key) if isinstance(data, dict) else None
@@ -125,13 +125,13 @@ def _parts(task, where: str, key: str) -> tuple | str:
                 continue
             for k, value in enumerate(values):
                 if isinstance(value, dict) and "labels" in value:
-                    results.append((f"{where}.{name}[{k}]", who, {"type": "labels", "value": value}))
+                    results.append((f"{where}.{name}[{k}]", who, {"type": "labels", "value": value}, where))
     else:
         for kind in ("annotations", "predictions"):
             for j, annotation in enumerate(task.get(kind) or []):
                 if isinstance(annotation, dict) and not annotation.get("was_cancelled"):
                     who = _annotator(annotation, kind)
-                    results += [(f"{where}.{kind}[{j}].result[{k}]", who, result)
+                    results += [(f"{where}.{kind}[{j}].result[{k}]", who, result, f"{kind}[{j}]")
                                 for k, result in enumerate(annotation.get("result") or [])]
     meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
     return text, results, meta, where
@@ -148,7 +148,7 @@ def _has_offsets(value: dict) -> bool:
 
 def _needs_utf16(text: str, results: list) -> bool:
     """Whether a task's offsets fit its text only when read as UTF-16 units (older Label Studio)."""
-    values = [r["value"] for _, _, r in results if _is_label(r) and _has_offsets(r["value"])]
+    values = [r["value"] for _, _, r, _ in results if _is_label(r) and _has_offsets(r["value"])]
     return bool(values) and not all(isinstance(_place(text, v, False), tuple) for v in values) and all(
         isinstance(_place(text, v, True), tuple) for v in values)
 
@@ -156,24 +156,24 @@ def _needs_utf16(text: str, results: list) -> bool:
 def _task(text: str, results: list, meta: dict, where: str, file: str, line: int | None,
           declared: tuple[str, ...], utf16: bool) -> Iterator[Incoming | InputError]:
     """The task's record; its offsets are read as UTF-16 units when the file's are (`utf16`) or when only that fits."""
-    labelled = [(at, who, r) for at, who, r in results if _is_label(r)]
+    labelled = [result for result in results if _is_label(result[2])]
     problems = [InputError(file, line, f"{at}.value", "needs integer start and end and a labels list")
-                for at, _, r in labelled if not _has_offsets(r["value"])]
+                for at, _, r, _ in labelled if not _has_offsets(r["value"])]
     if problems:
         yield from problems
         return
     placed, as_utf16 = [], 0
     for group in _groups(labelled):  # one annotation (or prediction) was written by one version: one reading
-        found, utf16_used = _place_group(text, [r["value"] for _, _, r in group], utf16)
+        found, utf16_used = _place_group(text, [r["value"] for _, _, r, _ in group], utf16)
         placed += found
         as_utf16 += utf16_used
-    problems = [InputError(file, line, f"{at}.value.text", p) for (at, _, _), p in zip(labelled, placed, strict=True)
+    problems = [InputError(file, line, f"{at}.value.text", p) for (at, *_), p in zip(labelled, placed, strict=True)
                 if isinstance(p, str)]
     if problems:
         yield from problems
         return
     spans = []
-    for (_, who, result), (start, end) in zip(labelled, placed, strict=True):
+    for (_, who, result, _), (start, end) in zip(labelled, placed, strict=True):
         note = "\n".join((result.get("meta") or {}).get("text") or []) or None
         for label in result["value"]["labels"]:
             span = {"start": start, "end": end, "label": str(label), "text": text[start:end]}
@@ -191,10 +191,10 @@ def _task(text: str, results: list, meta: dict, where: str, file: str, line: int
 
 
 def _groups(labelled: list) -> list[list]:
-    """The results of each annotation or prediction together, in order."""
+    """The results of each annotation or prediction together, in order (each annotation's results are adjacent)."""
     groups: dict[str, list] = {}
     for item in labelled:
-        groups.setdefault(item[0].rsplit(".result[", 1)[0], []).append(item)
+        groups.setdefault(item[3], []).append(item)
     return list(groups.values())
 
 
@@ -214,8 +214,12 @@ def _place_group(text: str, values: list[dict], utf16: bool) -> tuple[list, int]
     placed, used = [], 0
     for v in values:
         first, second = (_place(text, v, reading) for reading in readings)
-        placed.append(first if isinstance(first, tuple) or not isinstance(second, tuple) else second)
-        used += isinstance(placed[-1], tuple) and placed[-1] is (first if readings[0] else second)
+        if isinstance(first, tuple) or not isinstance(second, tuple):
+            placed.append(first)
+            used += readings[0] and isinstance(first, tuple)
+        else:
+            placed.append(second)
+            used += readings[1]
     return placed, used
 
 
