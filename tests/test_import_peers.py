@@ -323,3 +323,13 @@ def test_a_task_that_fits_both_readings_follows_the_rest_of_its_file(store, tmp_
     import_files(store, [tmp_path / "old.json"], fmt="label-studio", annotator="x")
     got = {store.article(a).text: [(s.start, s.end) for s in store.spans(a)] for a in store.article_ids()}
     assert got == {"😀 Tokyo": [(2, 7)], "🇯🇵 haha": [(3, 5)]}
+
+
+def test_label_studio_annotators_named_in_the_task_meta(store, tmp_path):
+    """Our export leaves completed_by out (Label Studio refuses unknown users) and names them in meta.annotators."""
+    task = {"data": {"text": "Japan met Korea."}, "meta": {"annotators": ["Jane Doe", "bob"]}, "annotations": [
+        {"result": [{"type": "labels", "value": {"start": 0, "end": 5, "text": "Japan", "labels": ["ACTOR"]}}]},
+        {"completed_by": 3, "result": [{"type": "labels", "value": {"start": 10, "end": 15, "labels": ["ACTOR"]}}]}]}
+    (tmp_path / "t.json").write_text(json.dumps([task]))
+    import_files(store, [tmp_path / "t.json"], fmt="label-studio", annotator="x")
+    assert spans_of(store) == [("Japan", "ACTOR", "Jane Doe"), ("Korea", "ACTOR", "bob")]

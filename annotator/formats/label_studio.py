@@ -126,14 +126,15 @@ def _parts(task, where: str, key: str) -> tuple | str:
             for k, value in enumerate(values):
                 if isinstance(value, dict) and "labels" in value:
                     results.append((f"{where}.{name}[{k}]", who, {"type": "labels", "value": value}, where))
-    else:
-        for kind in ("annotations", "predictions"):
-            for j, annotation in enumerate(task.get(kind) or []):
-                if isinstance(annotation, dict) and not annotation.get("was_cancelled"):
-                    who = _annotator(annotation, kind)
-                    results += [(f"{where}.{kind}[{j}].result[{k}]", who, result, f"{kind}[{j}]")
-                                for k, result in enumerate(annotation.get("result") or [])]
     meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    names = meta.get("annotators") if isinstance(meta.get("annotators"), list) else []  # our export's, in order
+    for kind in () if minimal else ("annotations", "predictions"):
+        for j, annotation in enumerate(task.get(kind) or []):
+            if isinstance(annotation, dict) and not annotation.get("was_cancelled"):
+                named = kind == "annotations" and j < len(names) and isinstance(names[j], str) and names[j]
+                who = names[j] if named else _annotator(annotation, kind)
+                results += [(f"{where}.{kind}[{j}].result[{k}]", who, result, f"{kind}[{j}]")
+                            for k, result in enumerate(annotation.get("result") or [])]
     return text, results, meta, where
 
 
