@@ -15,6 +15,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import words
 from .errors import UserError
 from .model import REVIEW_STATUSES, STATUSES, Article, GoldSpan, Label, Span
 
@@ -92,11 +93,27 @@ def _v3(db: Database) -> None:
 
 
 def _v4(db: Database) -> None:
+    """Search finds any piece of Chinese, Japanese, Thai... text: unicode61 takes a whole run of such characters for
+    one word, so a second index holds those runs a code point a word, searched as phrases (see words.index_text)."""
+    db.execute("CREATE VIRTUAL TABLE articles_chars USING fts5(chars, "
+               "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\")")
+    db.execute("CREATE TRIGGER articles_chars_ad AFTER DELETE ON articles BEGIN "
+               "DELETE FROM articles_chars WHERE rowid = old.rowid; END")
+    rows = db.conn.execute("SELECT rowid, title, text FROM articles")
+    db.conn.executemany("INSERT INTO articles_chars (rowid, chars) VALUES (?, ?)",
+                        ((rowid, chars) for rowid, title, text in rows if (chars := _chars(title, text))))
+
+
+def _chars(title: str | None, text: str) -> str:
+    return words.index_text(f"{title or ''}\n{text}")
+
+
+def _v5(db: Database) -> None:
     """A span's attributes (brat's `A` lines: {"Negation": true, "Certainty": "High"}), as JSON, NULL when none."""
     db.execute("ALTER TABLE spans ADD COLUMN attributes TEXT")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -275,6 +292,11 @@ class Store:
         self.conn.execute(
             "INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles WHERE rowid > ?", (last,)
         )
+        chars = {row[0]: found for row in rows if (found := _chars(row[1], row[2]))}
+        if chars:
+            self.conn.executemany("INSERT INTO articles_chars (rowid, chars) VALUES (?, ?)", (
+                (rowid, chars[id_]) for rowid, id_ in self.conn.execute(
+                    "SELECT rowid, id FROM articles WHERE rowid > ?", (last,)).fetchall() if id_ in chars))
 
     def article(self, article_id: str) -> Article:
         row = self.conn.execute(
@@ -296,8 +318,9 @@ class Store:
         """(rowid, row) of the next `limit` articles after rowid `after`, with status and span count: lists that load as they scroll."""
         where, params = ["a.rowid > ?"], [annotator, annotator, after]
         if search:
-            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(fts_query(search))
+            clauses, args = _search_clauses(search)
+            where += clauses
+            params += args
         if status:
             where.append("coalesce(s.status, 'todo') = ?")
             params.append(status)
@@ -335,6 +358,10 @@ class Store:
 
         Not ranked: bm25 costs about 40 us a match, seconds when a common word matches 100,000 articles.
         """
+        if words.phrases(query):
+            clauses, args = _search_clauses(query)
+            sql = f"SELECT a.id, a.title FROM articles a WHERE {' AND '.join(clauses)} ORDER BY a.rowid LIMIT ?"
+            return list(self.conn.execute(sql, [*args, limit]))
         rows = self.conn.execute(
             "SELECT a.id, a.title FROM articles a WHERE a.rowid IN "
             "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid LIMIT ?) ORDER BY a.rowid",
@@ -815,6 +842,7 @@ class Store:
             return False
         try:
             self.conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+            self.conn.execute("INSERT INTO articles_chars (articles_chars, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError:
             return False
         return True
@@ -891,11 +919,26 @@ def _article(row) -> Article:
 
 
 def fts_query(text: str) -> str:
-    """A user's words as an FTS5 query: each word quoted, all required, the last one a prefix."""
-    words = re.findall(r"\w+", text)
-    if not words:
+    """A user's words (but runs of Chinese, Japanese, Thai...) as an FTS5 query: each word quoted, all required,
+    the last one a prefix."""
+    found = re.findall(r"\w+", words.without_runs(text))
+    if not found:
         return '""'
-    return " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+    return " ".join(f'"{w}"' for w in found[:-1]) + (" " if len(found) > 1 else "") + f'"{found[-1]}"*'
+
+
+def _search_clauses(query: str) -> tuple[list[str], list[str]]:
+    """WHERE clauses (on articles `a`) and parameters for the articles holding every word and every piece of an
+    unspaced run (as a phrase of its characters, found anywhere in a run) of `query`."""
+    clauses, params = [], []
+    spaced, phrases = fts_query(query), words.phrases(query)
+    if spaced != '""' or not phrases:
+        clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(spaced)
+    if phrases:
+        clauses.append("a.rowid IN (SELECT rowid FROM articles_chars WHERE articles_chars MATCH ?)")
+        params.append(" ".join(f'"{phrase}"' for phrase in phrases))
+    return clauses, params
 
 
 def default_labels() -> list[Label]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Span
-from .tokens import Token, sentence_tokens, tokenize
+from .tokens import Token, cut_at, sentence_tokens, tokenize
 
 ALIGNMENTS = ("expand", "contract", "strict")
 SCHEMES = ("iob2", "bioes")
@@ -74,8 +74,10 @@ def flatten(placed: Iterable[Placed], order: dict[str, int] | None = None) -> tu
 
 
 def tokenized(text: str, spans: list[Span], mode: str = "expand", order: dict[str, int] | None = None) -> Tokenized:
-    """Tokens, sentences (never splitting a kept span), placed spans and the flat layer of one article."""
-    tokens = tokenize(text)
+    """Tokens, sentences (never splitting a kept span), placed spans and the flat layer of one article.
+
+    A word of an unspaced script (Japanese, Thai...) is cut where a span starts or ends inside it."""
+    tokens = cut_at(text, tokenize(text), [edge for span in spans for edge in (span.start, span.end)])
     starts = [t.start for t in tokens]
     ends = [t.end for t in tokens]
     placed: list[Placed] = []

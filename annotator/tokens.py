@@ -3,48 +3,29 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .words import UNSPACED, extend, run_pattern, words
 
-def _ranges(codes: Iterable[int]) -> str:
-    """A regex character-class body for a sorted run of code points."""
-    out, first, last = [], None, None
-    for code in codes:
-        if last is not None and code == last + 1:
-            last = code
-            continue
-        if first is not None:
-            out.append(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else ""))
-        first = last = code
-    if first is not None:
-        out.append(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else ""))
-    return "".join(out)
-
-
-# Characters that extend the one before them (a grapheme cluster stays inside one token): every
-# combining mark (categories Mn, Mc, Me), ZWNJ, variation selectors, emoji skin tones and tag characters.
-_MARK_CODES = [c for c in range(0x300, 0x1F000) if unicodedata.category(chr(c)).startswith("M")]
-_EXTEND = _ranges(sorted({*_MARK_CODES, 0x200C, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
-                          *range(0xE0020, 0xE0080), *range(0xE0100, 0xE01F0)}))
-_CJK = (
-    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303c\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
-    "\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0003134f"
-)
-_X = f"[{_EXTEND}]*"  # trailing marks
-_WORD_CHAR = rf"(?:(?![{_CJK}])\w)"
+# Hangul stands a character a token, as Korean words carry their particles (서울 + 에서); every run of the
+# scripts written without spaces (words.UNSPACED) is cut into words by words.words.
+_HANGUL = "\u3130-\u318f\uac00-\ud7af"
+_X = f"[{extend()}]*"  # trailing marks
+_WORD_CHAR = rf"(?:(?![{UNSPACED}{_HANGUL}])\w)"
 _TOKEN = re.compile(
     rf"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}}'’”]"  # URLs stay whole
     rf"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?<!\.){_X}"  # e-mail addresses
     rf"|(?>\d+(?:[.,:]\d+)*%?{_X})(?!\w)"  # numbers: 3.5, 1,000, 14:37, 74%
-    rf"|[{_CJK}]{_X}"  # each CJK character is a token
+    rf"|(?P<run>{run_pattern()})"  # Chinese, Japanese, Thai...: cut into words by words.words
+    rf"|[{_HANGUL}]{_X}"  # each Hangul character is a token
     rf"|(?:[^\W\d_]{_X}\.){{2,}}{_X}"  # abbreviations: U.S., e.g.
     rf"|(?:{_WORD_CHAR}|\u00ad){_X}(?:(?:{_WORD_CHAR}|\u00ad|\u200d)+{_X}|['’\-](?={_WORD_CHAR}))*"  # words
     rf"|[\U0001f1e6-\U0001f1ff]{{2}}{_X}"  # flags: a pair of regional indicators
     rf"|[^\s\w]{_X}(?:\u200d[^\s\w]{_X})*"  # one symbol, ZWJ emoji sequences kept whole
 )
+_UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
 _LINE_BREAK = "\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
 _SENTENCE_END = re.compile(
     rf"""[.!?…]["'’”)\]»]*(?=\s|$)|[。！？][」』"'’”)\]]*|{_LINE_BREAK}"""
@@ -64,13 +45,36 @@ class Token:
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Tokens of text[start:end]: no token holds whitespace; CJK characters stand alone; URLs and numbers stay whole.
+    """Tokens of text[start:end]: no token holds whitespace; Chinese, Japanese, Thai... are cut into words (see
+    annotator.words), Hangul a character a token; URLs and numbers stay whole.
 
     Every character that is not whitespace lies in exactly one token, and a combining mark stays
     with the character it modifies.
     """
     end = len(text) if end is None else end
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        if m.lastgroup == "run":
+            out.extend(Token(text[s:e], s, e) for s, e in words(text, m.start(), m.end()))
+        else:
+            out.append(Token(m.group(), m.start(), m.end()))
+    return out
+
+
+def cut_at(text: str, tokens: list[Token], positions: Iterable[int]) -> list[Token]:
+    """`tokens` with each word of an unspaced script cut where one of `positions` falls inside it (not inside a
+    character's marks): a span that starts or ends inside such a word keeps its characters in token formats."""
+    cuts = sorted(set(positions))
+    out: list[Token] = []
+    for token in tokens:
+        inside = [p for p in cuts[bisect_right(cuts, token.start):bisect_left(cuts, token.end)]
+                  if _UNSPACED_CHAR.match(text, p)]
+        if not inside or not _UNSPACED_CHAR.match(text, token.start):
+            out.append(token)
+            continue
+        bounds = [token.start, *inside, token.end]
+        out.extend(Token(text[s:e], s, e) for s, e in zip(bounds, bounds[1:], strict=False))
+    return out
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ANNOTATOR_NAME", "tester")
@@ -38,3 +39,17 @@ def store(tmp_path):
     s = open_store(tmp_path / "test.db")
     yield s
     s.close()
+
+
+@pytest.fixture
+def without_icu(monkeypatch):
+    """icu4py made unimportable: words of unspaced scripts fall back to one character each."""
+    from annotator import words
+
+    monkeypatch.setitem(sys.modules, "icu4py", None)
+    monkeypatch.setitem(sys.modules, "icu4py.breakers", None)
+    words._word_breaker.cache_clear()
+    words.segment.cache_clear()
+    yield
+    words._word_breaker.cache_clear()
+    words.segment.cache_clear()

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Article, Span
 from ..tagging import place
-from ..tokens import tokenize
+from ..tokens import cut_at, tokenize
 from . import Incoming
 from .jsonl import read as read_lines
 
@@ -32,7 +32,7 @@ class Writer:
 
     def add(self, article: Article, spans: list[Span]) -> None:
         text = article.text
-        found = tokenize(text)
+        found = cut_at(text, tokenize(text), [edge for span in spans for edge in (span.start, span.end)])
         self.ctx.summary.tokens += len(found)
         starts, ends = [t.start for t in found], [t.end for t in found]
         tokens = [{"text": t.text, "start": t.start, "end": t.end, "id": i,

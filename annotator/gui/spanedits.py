@@ -1,10 +1,13 @@
-"""Word-wise edge moves and sentence extension of a [start, end) range, in code points (no Qt)."""
+"""Words under the mouse and the caret, word-wise edge moves and sentence extension, in code points (no Qt)."""
 
 from __future__ import annotations
+
+import re
 
 from ..tokens import sentence_at, tokenize
 
 REACH = 400  # how far to look for the neighbouring word
+_LINE_BREAK = re.compile("\r\n|[\n\r\u2029]")  # what Qt shows as the end of a paragraph
 
 
 def grow_start(text: str, start: int, end: int) -> tuple[int, int]:
@@ -38,3 +41,29 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     high = min(highs) if highs else len(text)
     s, e = sentence_at(text[low:high], start - low, end - low)
     return s + low, e + low
+
+
+def word_at(text: str, position: int) -> tuple[int, int] | None:
+    """The word (token) holding the character at `position`; None on whitespace."""
+    for token in tokenize(text, max(0, position - REACH), min(len(text), position + REACH)):
+        if token.start <= position < token.end:
+            return token.start, token.end
+    return None
+
+
+def next_word(text: str, position: int) -> int:
+    """Where Ctrl+Right goes: the next start of a word, end of a line or start of a line."""
+    end = min(len(text), position + REACH)
+    stops = [t.start for t in tokenize(text, position, end)]
+    for line_break in _LINE_BREAK.finditer(text, position, end):
+        stops += [line_break.start(), line_break.end()]
+    return min((stop for stop in stops if stop > position), default=end)
+
+
+def previous_word(text: str, position: int) -> int:
+    """Where Ctrl+Left goes: the start of the word before (or holding) `position`, or the line's end or start."""
+    low = max(0, position - REACH)
+    stops = [t.start for t in tokenize(text, low, position)]
+    for line_break in _LINE_BREAK.finditer(text, low, position):
+        stops += [line_break.start(), line_break.end()]
+    return max((stop for stop in stops if stop < position), default=low)

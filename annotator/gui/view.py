@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+import time
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextLine, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
+from PySide6.QtGui import QColor, QFont, QKeySequence, QTextCharFormat, QTextCursor, QTextLine, QTextOption
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip
 
 from ..model import Span
+from . import spanedits
 from .highlighter import SpanHighlighter, text_color_on
 from .session import Session
 from .spanindex import BlockIndex
@@ -40,6 +42,7 @@ class ArticleView(QPlainTextEdit):
         self._background.timeout.connect(self._highlight_some)
         self.find_hits: list[tuple[int, int]] = []  # view positions
         self._press = QPoint()
+        self._word_selected = (-1.0, QPoint())  # when and where a double-click selected a word: a click soon after
         session.opened.connect(self._show_article)
         session.spansReset.connect(self._rebuild)
         session.spanAdded.connect(self._added)
@@ -213,6 +216,15 @@ class ArticleView(QPlainTextEdit):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press = event.position().toPoint()
+        when, where = self._word_selected
+        soon = time.monotonic() - when < QApplication.doubleClickInterval() / 1000
+        if soon and (self._press - where).manhattanLength() < QApplication.startDragDistance():
+            self._word_selected = (-1.0, QPoint())  # a triple click: the whole line (Qt's own needs its double-click)
+            cursor = self.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
+            return
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
@@ -220,6 +232,34 @@ class ArticleView(QPlainTextEdit):
         moved = (event.position().toPoint() - self._press).manhattanLength()
         if event.button() == Qt.MouseButton.LeftButton and moved < 3 and not self.textCursor().hasSelection():
             self.clicked.emit(self.position_at(event.position().toPoint()))
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        """Select the word under the mouse as the label keys see words (Qt's own take a whole run of CJK or Thai)."""
+        if event.button() == Qt.MouseButton.LeftButton and self.session.article is not None:
+            position = self.to_cp(self.position_at(event.position().toPoint()))
+            word = spanedits.word_at(self.session.article.text, position)
+            if word is not None:
+                self.select(*word)
+                self._word_selected = (time.monotonic(), event.position().toPoint())
+                return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Ctrl(+Shift)+Left/Right step by the same words as double-click, snapping and the label keys."""
+        step = next((s for key, s in _WORD_KEYS.items() if event.matches(key)), None)
+        if step is None or self.session.article is None:
+            super().keyPressEvent(event)
+            return
+        forward, extend = step
+        cursor = self.textCursor()
+        if cursor.block().textDirection() == Qt.LayoutDirection.RightToLeft:
+            forward = not forward  # Right goes back in the text of a right-to-left paragraph
+        move = spanedits.next_word if forward else spanedits.previous_word
+        target = move(self.session.article.text, self.to_cp(cursor.position()))
+        mode = QTextCursor.MoveMode.KeepAnchor if extend else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(self.to_view(target), mode)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
 
     def set_colors(self, colors: dict[str, str]) -> None:
         """New label colours: redraw every span."""
@@ -232,6 +272,14 @@ class ArticleView(QPlainTextEdit):
             self.zoomIn(steps)
         elif steps < 0:
             self.zoomOut(-steps)
+
+
+_WORD_KEYS = {  # standard key -> (forward, extend the selection)
+    QKeySequence.StandardKey.MoveToNextWord: (True, False),
+    QKeySequence.StandardKey.MoveToPreviousWord: (False, False),
+    QKeySequence.StandardKey.SelectNextWord: (True, True),
+    QKeySequence.StandardKey.SelectPreviousWord: (False, True),
+}
 
 
 def _is_tab(event) -> bool:

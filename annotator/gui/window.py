@@ -30,6 +30,7 @@ from .. import __version__
 from ..errors import UserError
 from ..store import Store
 from ..wording import counted
+from ..words import segmenter
 from . import spanedits, transfer
 from .editor import Editor
 from .filedialogs import save_file_name
@@ -532,7 +533,8 @@ class MainWindow(QMainWindow):
         self.guidelines.scrollToAnchor("shortcuts")
 
     def about(self) -> None:
-        QMessageBox.about(self, "About annotator", f"annotator {__version__}\nLabel spans in news articles.\n\n{self.store.path}")
+        QMessageBox.about(self, "About annotator", f"annotator {__version__}\nLabel spans in news articles.\n"
+                          f"Words in Chinese, Japanese, Thai: {segmenter()}\n\n{self.store.path}")
 
     # -- settings -----------------------------------------------------------------------------
 
