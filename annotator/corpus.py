@@ -187,6 +187,7 @@ def import_files(
         if errors.total and not skip_invalid:
             raise InputErrors(errors.kept, total=errors.total, outcome="Nothing was imported.")
         importer.flush()
+    report.notes += importer.tally_notes()
     report.skipped, report.skipped_records, report.skipped_problems = errors.kept, len(errors.records), errors.total
     return report
 
@@ -274,6 +275,8 @@ class _Importer:
         self.declared: set[str] = set()  # labels the files' own configuration declares (added when used)
         self.ids_by_sha, self.shas_by_id = store.article_keys()
         self.names: dict[str, str] = {}  # file -> its name relative to the folder named
+        self.noted: set[str] = set(report.notes)
+        self.tallies: dict[tuple[str, str, str], int] = {}
         self.article_rows: list[tuple] = []
         self.span_rows: list[tuple] = []
         self.stamp = now()  # one creation time a batch
@@ -281,13 +284,13 @@ class _Importer:
     def add(self, item: Incoming, checked: tuple[str, list[InputError]] | None = None) -> list[InputError]:
         """Buffer one record's rows, or return its problems; `checked` is check_record(item) when done elsewhere."""
         record, file, line = item.record, item.file, item.line
-        self.report.notes += [n for n in item.notes if n not in self.report.notes]
         self.declared.update(item.labels)
         sha, problems = checked or check_record(item)
         if sha:  # the record fits the schema, so its spans can be read
             problems = problems + self.check_labels(record.get("spans", []), file, line)
         if problems:
             return problems
+        self.note(item)
         text, spans = record["text"], record.get("spans", [])
         article_id = self.ids_by_sha.get(sha)
         stamp = self.stamp
@@ -343,6 +346,19 @@ class _Importer:
                         f"unknown label {span['label']!r} (known: {', '.join(sorted(self.labels))}; --add-labels adds it)",
                     ))
         return problems
+
+    def note(self, item: Incoming) -> None:
+        """Keep what the reader wants the user told: its notes once each, its tallies summed per file."""
+        for text in item.notes:
+            if text not in self.noted:
+                self.noted.add(text)
+                self.report.notes.append(text)
+        for noun, what, count in item.tallies:
+            self.tallies[(item.file, noun, what)] = self.tallies.get((item.file, noun, what), 0) + count
+
+    def tally_notes(self) -> list[str]:
+        """One line per file and kind of thing counted: `doc.jsonl: 12 relations not imported (only spans are)`."""
+        return [f"{file}: {counted(count, noun)} {what}" for (file, noun, what), count in self.tallies.items()]
 
     def name_of(self, file: str) -> str:
         """A file's name as the source of its articles: relative to the folder named, else its own name."""

@@ -50,10 +50,10 @@ def test_doccano_label_ids_are_refused_not_dropped(store, tmp_path):
 def test_doccano_and_prodigy_relations_are_reported(store):
     report = import_files(store, [PEERS / "doccano-relations.jsonl"], fmt="doccano", annotator="x", add_labels=True)
     assert report.spans == 2
-    assert any("doccano-relations.jsonl:1: $.relations: 1 relations not imported" in n for n in report.notes)
+    assert any(n.endswith("doccano-relations.jsonl: 1 relation not imported (only spans are)") for n in report.notes)
     report = import_files(store, [PEERS / "prodigy-relations.jsonl"], fmt="prodigy", annotator="x", add_labels=True)
     assert report.spans == 2
-    assert any("prodigy-relations.jsonl:1: $.relations: 1 relations not imported" in n for n in report.notes)
+    assert any(n.endswith("prodigy-relations.jsonl: 1 relation not imported (only spans are)") for n in report.notes)
 
 
 def test_label_studio_text_key_from_the_config_beside_the_export(store):
@@ -333,3 +333,12 @@ def test_label_studio_annotators_named_in_the_task_meta(store, tmp_path):
     (tmp_path / "t.json").write_text(json.dumps([task]))
     import_files(store, [tmp_path / "t.json"], fmt="label-studio", annotator="x")
     assert spans_of(store) == [("Japan", "ACTOR", "Jane Doe"), ("Korea", "ACTOR", "bob")]
+
+
+def test_what_is_not_imported_is_counted_once_per_file(store, tmp_path):
+    """Lines that each hold relations make one line of the report, not one a line."""
+    line = (PEERS / "doccano-relations.jsonl").read_text("utf-8")
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(line.replace("Google", f"G{n:05d}") for n in range(3)), encoding="utf-8")
+    report = import_files(store, [path], fmt="doccano", annotator="x", add_labels=True)
+    assert [n for n in report.notes if "relation" in n] == [f"{path}: 3 relations not imported (only spans are)"]

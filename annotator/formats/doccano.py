@@ -53,11 +53,11 @@ def _line(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
         return
     text = data["text"]
     units = OffsetMap(text)
-    raw, notes = [], []
+    raw, tallies = [], []
     for key in ("label", "labels"):  # "labels": older doccano exports and its long-documented import example
         items = data.get(key) or []
         if items and isinstance(items, list) and all(isinstance(x, str) for x in items):
-            notes.append(f"{file}:{line}: $.{key}: {len(items)} document labels (text classification) not imported")
+            tallies.append(("document label", "(text classification) not imported", len(items)))
             continue
         for k, item in enumerate(items if isinstance(items, list) else [items]):
             if not (isinstance(item, list) and len(item) == 3 and all(type(x) is int for x in item[:2])
@@ -92,8 +92,8 @@ def _line(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
     if meta:
         record["meta"] = meta
     relations = len(data.get("relations") or [])
-    notes += [f"{file}:{line}: $.relations: {relations} relations not imported (only spans are)"] if relations else []
-    yield Incoming(record, file, line, notes=tuple(notes))
+    tallies += [("relation", "not imported (only spans are)", relations)] if relations else []
+    yield Incoming(record, file, line, tallies=tuple(tallies))
 
 
 _READ = ("label", "labels", "entities", "annotations", "relations")

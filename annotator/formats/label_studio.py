@@ -16,7 +16,6 @@ from xml.sax.saxutils import quoteattr
 from ..errors import InputError
 from ..model import Article, Span
 from ..offsets import OffsetMap
-from ..wording import counted
 from . import Incoming, _json
 
 SUFFIXES = (".json",)
@@ -186,9 +185,9 @@ def _task(text: str, results: list, meta: dict, where: str, file: str, line: int
         if meta.get(theirs) and isinstance(meta[theirs], dict if ours == "meta" else str):
             record[ours] = meta[theirs]
     other = len(results) - len(labelled)
-    notes = [f"{file}:{line}: {where}: {counted(as_utf16, 'span')} read as UTF-16 offsets (older Label Studio)"] if as_utf16 else []
-    notes += [f"{file}:{line}: {where}: {other} results that are not text labels not imported"] if other else []
-    yield Incoming(record, file, line, labels=declared, notes=tuple(notes))
+    tallies = [("span", "read as UTF-16 offsets (older Label Studio)", as_utf16)] if as_utf16 else []
+    tallies += [("result", "of another type than text labels, not imported", other)] if other else []
+    yield Incoming(record, file, line, labels=declared, tallies=tuple(tallies))
 
 
 def _groups(labelled: list) -> list[list]:
