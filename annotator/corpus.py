@@ -6,6 +6,7 @@ import hashlib
 import importlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,9 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto", notes: list[str] | No
             sources.append(Source(path, fmt, path.name))
         else:
             raise UserError(f"{path}: no such file or directory")
-    return sources
+    named = Counter(source.name for source in sources if "/" not in source.name)
+    return [Source(s.path, s.fmt, s.path.as_posix()) if named[s.name] > 1 and "/" not in s.name else s
+            for s in sources]  # files named alike, given from different folders, keep the folders they were given with
 
 
 def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:

@@ -182,6 +182,17 @@ def test_same_file_names_in_different_folders_keep_their_paths(store, tmp_path):
         ("2023/doc", "2023/doc.txt"), ("2024/doc", "2024/doc.txt")]
 
 
+def test_same_file_names_given_from_different_folders_keep_those_folders(store, tmp_path, monkeypatch):
+    for folder, text in (("2023", "Old news."), ("2024", "New news.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "doc.txt").write_text(text)
+    (tmp_path / "other.txt").write_text("Alone.")
+    monkeypatch.chdir(tmp_path)
+    import_files(store, ["2023/doc.txt", "2024/doc.txt", "other.txt"], annotator="x")
+    assert sorted((store.article(a).id, store.article(a).source) for a in store.article_ids()) == [
+        ("2023/doc", "2023/doc.txt"), ("2024/doc", "2024/doc.txt"), ("other", "other.txt")]
+
+
 def test_brat_folders_keep_their_paths_too(store, tmp_path):
     for folder in ("a", "b"):
         (tmp_path / "in" / folder).mkdir(parents=True)
