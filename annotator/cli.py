@@ -239,7 +239,11 @@ def gui(db_path, annotator, screenshot):
     from .gui.app import run
 
     store = open_db(db_path)
-    sys.exit(run(store, annotator=annotator, screenshot=screenshot))
+    try:
+        code = run(store, annotator=annotator, screenshot=screenshot)
+    finally:
+        store.close()  # the last connection closed: SQLite removes the -wal and -shm files
+    sys.exit(code)
 
 
 def _names(text: str | None) -> list[str] | None:

@@ -76,7 +76,6 @@ def take_screenshot(store: Store, annotator: str, path: Path, *, given: bool, si
     if first:
         window.open_article(first[0])
     window.show()
-    window.view.finish_highlighting()
     for _ in range(5):
         app.processEvents()
     ok = window.grab().save(str(path), "PNG")

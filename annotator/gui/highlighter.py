@@ -1,10 +1,10 @@
-"""Draws spans on the article view from the per-block index: the innermost span's tint, the outermost's underline."""
+"""Span colours (tint, contrast), and the review view's highlighter: the innermost span's tint, the outermost's underline."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from .spanindex import BlockIndex
+from .spanindex import BlockIndex, runs
 
 
 def tint(color: QColor, strength: float = 0.38) -> QColor:
@@ -81,10 +81,5 @@ class SpanHighlighter(QSyntaxHighlighter):
         if not marks:
             return
         length = block.length() - 1  # UTF-16 units; len(text) would count code points
-        edges = sorted({0, length, *(min(m.start, length) for m in marks), *(min(m.end, length) for m in marks)})
-        for a, b in zip(edges, edges[1:], strict=False):
-            covering = [m for m in marks if m.start <= a and m.end >= b]
-            if not covering:
-                continue
-            covering.sort(key=lambda m: (m.start - m.end, m.label))  # longest first
-            self.setFormat(a, b - a, self.char_format(covering[0].label, covering[-1].label))
+        for run in runs(marks, 0, length):
+            self.setFormat(run.start, run.end - run.start, self.char_format(run.outer, run.inner))

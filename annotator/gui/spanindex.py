@@ -1,9 +1,9 @@
-"""Which spans touch which block of the article view, in view positions, for the highlighter and hit tests."""
+"""Where spans lie in the article view, in view positions: runs to draw (a sweep line) and hit tests."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from ..model import Span
@@ -22,19 +22,114 @@ class Mark(NamedTuple):
     span_id: int
 
 
+# Characters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...) and the RLM/RLE/RLO/RLI marks.
+RTL_RUN = re.compile("[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefc"
+                     "\U00010800-\U00010fff\U0001e800-\U0001efff]+")
+
+
+class Run(NamedTuple):
+    """A stretch [start, end) covered by the same spans: the outermost's label (underline) and the innermost's (tint)."""
+
+    start: int
+    end: int
+    outer: str
+    inner: str
+
+
+def runs(marks, lo: int, hi: int) -> list[Run]:
+    """Sweep over the marks' sorted edges between `lo` and `hi`: one run per stretch covered by the same marks.
+
+    Outermost is the longest mark (ties: the first label), innermost the shortest (ties: the last label).
+    """
+    events = []
+    for i, mark in enumerate(marks):
+        start, end = max(mark.start, lo), min(mark.end, hi)
+        if start < end:
+            events.append((start, 1, i))
+            events.append((end, 0, i))
+    events.sort()
+    active: dict[int, Mark] = {}
+    found: list[Run] = []
+    position = lo
+    for edge, opening, i in events:
+        if edge > position and active:
+            ranked = sorted(active.values(), key=lambda m: (m.start - m.end, m.label))
+            found.append(Run(position, edge, ranked[0].label, ranked[-1].label))
+        position = edge
+        if opening:
+            active[i] = marks[i]
+        else:
+            del active[i]
+    return found
+
+
+class SpanIndex:
+    """Spans of one article as marks in view positions, sorted by start: only the marks near a range are looked at."""
+
+    def __init__(self, text: str, offsets: OffsetMap):
+        self.offsets = offsets
+        self.marks: list[Mark] = []
+        self.starts: list[int] = []
+        self.longest = 0  # no mark is longer: marks overlapping [lo, hi) start at lo - longest or after
+        found = () if text.isascii() else RTL_RUN.finditer(text)
+        rtl = [(offsets.to_units(m.start()), offsets.to_units(m.end())) for m in found]
+        self._rtl_starts, self._rtl_ends = [a for a, _ in rtl], [b for _, b in rtl]
+
+    def _mark(self, span: Span) -> Mark:
+        return Mark(self.offsets.to_units(span.start), self.offsets.to_units(span.end), span.label, span.id)
+
+    def add(self, span: Span) -> None:
+        mark = self._mark(span)
+        i = bisect_right(self.starts, mark.start)
+        self.starts.insert(i, mark.start)
+        self.marks.insert(i, mark)
+        self.longest = max(self.longest, mark.end - mark.start)
+
+    def reset(self, spans) -> None:
+        """File exactly these spans, dropping those filed before (opening an article, reloading)."""
+        if self.offsets.is_identity:  # no emoji, no CRLF: code points are view positions
+            new = [Mark(span.start, span.end, span.label, span.id) for span in spans]
+        else:
+            new = [self._mark(span) for span in spans]
+        self.marks = sorted(new, key=lambda m: m.start)
+        self.starts = [m.start for m in self.marks]
+        self.longest = max((m.end - m.start for m in self.marks), default=0)
+
+    def remove(self, span: Span) -> None:
+        mark = self._mark(span)
+        i = bisect_left(self.starts, mark.start)
+        while i < len(self.marks) and self.starts[i] == mark.start:
+            if self.marks[i].span_id == span.id:
+                del self.marks[i], self.starts[i]
+                return
+            i += 1
+
+    def overlapping(self, lo: int, hi: int) -> list[Mark]:
+        """The marks that cover some of [lo, hi)."""
+        first, last = bisect_left(self.starts, lo - self.longest), bisect_left(self.starts, hi)
+        return [m for m in self.marks[first:last] if m.end > lo]
+
+    def runs(self, lo: int, hi: int) -> list[Run]:
+        return runs(self.overlapping(lo, hi), lo, hi)
+
+    def span_ids_at(self, unit: int) -> list[int]:
+        """Ids of the spans covering view position `unit`, innermost (shortest) first."""
+        hits = sorted(self.overlapping(unit, unit + 1), key=lambda m: m.end - m.start)
+        return [m.span_id for m in hits]
+
+    def has_rtl(self, lo: int, hi: int) -> bool:
+        """Whether [lo, hi) holds a right-to-left character (its runs then need drawing glyph by glyph)."""
+        i = bisect_right(self._rtl_ends, lo)
+        return i < len(self._rtl_starts) and self._rtl_starts[i] < hi
+
+
 class BlockIndex:
-    """Spans of one article filed by the view blocks they touch."""
+    """Spans of one article filed by the view blocks they touch (the review view's highlighter)."""
 
     def __init__(self, text: str, offsets: OffsetMap):
         self.offsets = offsets
         self.block_starts = [0] + [offsets.to_units(m.end()) for m in BLOCK_BREAK.finditer(text)]
         self._blocks: dict[int, list[Mark]] = {}
-
-    def emptied(self) -> BlockIndex:
-        """A new, empty index over the same text (the block starts are not worked out again)."""
-        empty = BlockIndex("", self.offsets)
-        empty.block_starts = self.block_starts
-        return empty
 
     def block_of(self, unit: int) -> int:
         return bisect_right(self.block_starts, unit) - 1
@@ -53,43 +148,5 @@ class BlockIndex:
             self._blocks.setdefault(block, []).append(mark)
         return blocks
 
-    def add_all(self, spans) -> None:
-        """File many spans at once (opening an article): `add` without the per-call overhead."""
-        to_units, starts, blocks = self.offsets.to_units, self.block_starts, self._blocks
-        identity = self.offsets.is_identity
-        for span in spans:
-            start = span.start if identity else to_units(span.start)
-            end = span.end if identity else to_units(span.end)
-            first = bisect_right(starts, start) - 1
-            last = bisect_right(starts, max(start, end - 1)) - 1
-            for block in range(first, last + 1):
-                offset = starts[block]
-                mark = Mark(max(0, start - offset), end - offset, span.label, span.id)
-                if block in blocks:
-                    blocks[block].append(mark)
-                else:
-                    blocks[block] = [mark]
-
-    def marked_blocks(self) -> set[int]:
-        return set(self._blocks)
-
-    def remove(self, span: Span) -> range:
-        blocks = self.blocks_of(span)
-        for block in blocks:
-            marks = [m for m in self._blocks.get(block, ()) if m.span_id != span.id]
-            if marks:
-                self._blocks[block] = marks
-            else:
-                self._blocks.pop(block, None)
-        return blocks
-
     def marks(self, block: int) -> list[Mark]:
         return self._blocks.get(block, [])
-
-    def span_ids_at(self, unit: int) -> list[int]:
-        """Ids of the spans covering view position `unit`, innermost (shortest) first."""
-        block = self.block_of(unit)
-        local = unit - self.block_starts[block]
-        hits = [m for m in self.marks(block) if m.start <= local < m.end]
-        hits.sort(key=lambda m: m.end - m.start)
-        return [m.span_id for m in hits]

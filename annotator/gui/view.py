@@ -1,19 +1,32 @@
-"""The article view: read-only plain text, spans drawn by the highlighter, selections mapped to code points."""
+"""The article view: read-only plain text, spans painted under the visible lines, selections mapped to code points."""
 
 from __future__ import annotations
 
 import html
 import time
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QTextCharFormat, QTextCursor, QTextLine, QTextOption
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeySequence,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextLine,
+    QTextOption,
+)
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip
 
 from ..model import Span
 from . import spanedits
-from .highlighter import SpanHighlighter, text_color_on
+from .highlighter import text_color_on
 from .session import Session
-from .spanindex import BlockIndex
+from .spanindex import SpanIndex
+from .spanpainter import SpanPainter
+
+READING_CHARACTERS = 100  # a comfortable line length
 
 
 class ArticleView(QPlainTextEdit):
@@ -24,6 +37,7 @@ class ArticleView(QPlainTextEdit):
 
     def __init__(self, session: Session, colors: dict[str, str], parent=None):
         super().__init__(parent)
+        self.reading_width = True  # lines wrap at READING_CHARACTERS when the view is wider
         self.session = session
         self.colors = colors
         self.setReadOnly(True)
@@ -35,11 +49,10 @@ class ArticleView(QPlainTextEdit):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 10) * 1.15)
         self.setFont(font)
-        self.index = BlockIndex("", session.offsets)
-        self.highlighter = SpanHighlighter(self.document(), self.index, colors)
-        self._pending: set[int] = set()  # blocks whose formats are not yet drawn from the index
-        self._background = QTimer(self, interval=0)
-        self._background.timeout.connect(self._highlight_some)
+        self.index = SpanIndex("", session.offsets)
+        self.span_painter = SpanPainter(self)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
         self.find_hits: list[tuple[int, int]] = []  # view positions
         self._press = QPoint()
         self._word_selected = (-1.0, QPoint())  # when and where a double-click selected a word: a click soon after
@@ -55,66 +68,35 @@ class ArticleView(QPlainTextEdit):
     def _show_article(self) -> None:
         self.find_hits = []
         text = self.session.article.text if self.session.article else ""
-        self.index = self.highlighter.index = BlockIndex(text, self.session.offsets)  # empty: a fast first pass
-        self._pending = set()
+        self.index = SpanIndex(text, self.session.offsets)
+        self.span_painter.forget_blocks()
         self.setPlainText(text)
 
     def _rebuild(self) -> None:
-        """File every span, draw the visible blocks now and the others a few at a time when idle."""
-        before = self.index.marked_blocks()
-        self.index = self.highlighter.index = self.index.emptied()
-        self.index.add_all(self.session.spans.values())
-        self._pending |= before | self.index.marked_blocks()
-        self._highlight_visible()
-        if self._pending:
-            self._background.start()
+        """File every span again and repaint."""
+        self.index.reset(self.session.spans.values())
+        self.viewport().update()
         self._mark_extras()
-
-    def _highlight_visible(self) -> None:
-        block, offset = self.firstVisibleBlock(), self.contentOffset()
-        bottom = self.viewport().height()
-        while block.isValid() and self._pending:
-            if self.blockBoundingGeometry(block).translated(offset).top() > bottom:
-                break
-            if block.blockNumber() in self._pending:
-                self._pending.discard(block.blockNumber())
-                self.highlighter.rehighlightBlock(block)
-            block = block.next()
-
-    def _highlight_some(self, count: int = 60) -> None:
-        document = self.document()
-        for number in sorted(self._pending)[:count]:
-            self._pending.discard(number)
-            self.highlighter.rehighlightBlock(document.findBlockByNumber(number))
-        if not self._pending:
-            self._background.stop()
-
-    def finish_highlighting(self) -> None:
-        """Draw every block's spans now (tests, screenshots)."""
-        while self._pending:
-            self._highlight_some(len(self._pending))
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        if self._pending:
-            self._highlight_visible()  # scrolled ahead of the background pass
-        super().paintEvent(event)
-
-    def _repaint(self, blocks: range) -> None:
-        document = self.document()
-        for number in blocks:
-            self._pending.discard(number)
-            self.highlighter.rehighlightBlock(document.findBlockByNumber(number))
 
     def _added(self, span: Span) -> None:
-        self._repaint(self.index.add(span))
+        self.index.add(span)
+        self.viewport().update()  # spans are painted, not formats: no block is laid out again
 
     def _removed(self, span: Span) -> None:
-        self._repaint(self.index.remove(span))
+        self.index.remove(span)
+        self.viewport().update()
 
     def _updated(self, old: Span, new: Span) -> None:
-        self._repaint(self.index.remove(old))
-        self._repaint(self.index.add(new))
+        self.index.remove(old)
+        self.index.add(new)
+        self.viewport().update()
         self._mark_extras()
+
+    # -- drawing spans ---------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        self.span_painter.paint(event.rect())
+        super().paintEvent(event)  # the text over the tints
 
     def _current_changed(self, span_id) -> None:
         span = self.session.spans.get(span_id)
@@ -264,7 +246,7 @@ class ArticleView(QPlainTextEdit):
     def set_colors(self, colors: dict[str, str]) -> None:
         """New label colours: redraw every span."""
         self.colors = colors
-        self.highlighter.set_colors(colors)
+        self.span_painter.forget_colors()
         self._rebuild()
 
     def zoom(self, steps: int) -> None:
@@ -272,6 +254,31 @@ class ArticleView(QPlainTextEdit):
             self.zoomIn(steps)
         elif steps < 0:
             self.zoomOut(-steps)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)  # passes the new font on to the document
+        if event.type() == QEvent.Type.FontChange:  # zoom by keys or Ctrl+wheel: the column is counted in characters
+            self._fit_reading_width()
+
+    # -- reading width ---------------------------------------------------------------------------
+
+    def set_reading_width(self, on: bool) -> None:
+        """Wrap lines at about READING_CHARACTERS characters (a centred column) when the view is wider, or not."""
+        self.reading_width = on
+        self._fit_reading_width()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        self._fit_reading_width()
+        super().resizeEvent(event)
+
+    def _fit_reading_width(self) -> None:
+        column = QFontMetricsF(self.document().defaultFont()).averageCharWidth() * READING_CHARACTERS
+        column += 2 * self.document().documentMargin()
+        bar = self.verticalScrollBar().sizeHint().width()
+        spare = self.width() - 2 * self.frameWidth() - bar - column if self.reading_width else 0
+        left = max(0, int(spare // 2))
+        if self.viewportMargins().left() != left:
+            self.setViewportMargins(left, 0, max(0, int(spare) - left), 0)
 
 
 _WORD_KEYS = {  # standard key -> (forward, extend the selection)

@@ -219,6 +219,10 @@ class MainWindow(QMainWindow):
 
         a("zoom_in", "Zoom &in", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn, "Ctrl+=", menu="view")
         a("zoom_out", "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut, menu="view")
+        reading = a("reading_width", "Wrap at &reading width", self.set_reading_width, "Ctrl+Shift+R", menu="view",
+                    checkable=True)
+        reading.setChecked(not self.remember or self.settings.value("view/reading_width", "true") in (True, "true"))
+        self.view.set_reading_width(reading.isChecked())
         self.menus["view"].addSeparator()
         a("guidelines", "&Guidelines", self.toggle_guidelines, "F1", menu="view", labelling=False)
         self.menus["view"].addSeparator()
@@ -370,6 +374,11 @@ class MainWindow(QMainWindow):
         note, ok = ask_note(self, f"Note on {span.label} “{span.text[:60]}” (Ctrl+Enter saves):", span.note or "")
         if ok and (note.strip() or None) != span.note:
             self.editor.set_note(span, note.strip() or None)
+
+    def set_reading_width(self, on: bool) -> None:
+        self.view.set_reading_width(on)
+        if self.remember:
+            self.settings.setValue("view/reading_width", on)
 
     def set_snap(self, on: bool) -> None:
         self.editor.snap = on

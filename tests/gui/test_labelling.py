@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtGui import QTextCursor
 
-from annotator.gui.highlighter import tint
 from annotator.model import Article, Span
 from tests.conftest import HARD_TEXTS
 
@@ -203,21 +202,6 @@ def test_shift_arrows_over_emoji_and_crlf_select_whole_characters(store, make_wi
         qtbot.keyClick(window.view, Qt.Key.Key_Right, SHIFT)
     qtbot.keyClick(window.view, Qt.Key.Key_2)
     assert spans(store) == [(0, 6, "ACTOR", "a😀b\r\nc")]
-
-
-def test_nested_spans_are_both_drawn_on_the_block_layout(store, make_window):
-    add(store, TEXT)
-    window = make_window(store)
-    window.session.add(window.session.make_span(39, 85, "CLAIM"))
-    window.session.add(window.session.make_span(58, 63, "ACTOR"))  # "China" inside the claim
-    formats = window.view.document().firstBlock().layout().formats()
-    by_start = {(r.start, r.length): r.format for r in formats}
-    claim, actor = QColor("#0072B2"), QColor("#E69F00")
-    outside = by_start[(39, 58 - 39)]
-    inside = by_start[(58, 5)]
-    assert outside.background().color() == tint(claim) and outside.underlineColor() == claim
-    assert inside.background().color() == tint(actor) and inside.underlineColor() == claim
-    assert by_start[(63, 85 - 63)].background().color() == tint(claim)
 
 
 def test_html_looking_text_is_shown_literally(store, make_window):
