@@ -36,6 +36,14 @@ class Group(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)
+        except Exception as e:
+            from .store import explain_error
+
+            line = explain_error(e, ctx.meta.get("db", "the database"))  # busy, read-only, damaged, full
+            if line is None:
+                raise
+            click.echo(f"Error: {line}", err=True)
+            ctx.exit(1)
 
 
 IMPORT_FORMATS = ["auto", "txt", "jsonl", "brat", "conll", "spacy", "label-studio", "doccano", "prodigy", "w3c"]
@@ -47,16 +55,17 @@ db_option = click.option(
 )
 
 
-def open_db(db_path: Path | None):
-    """The named database (created empty if new), or the default one (created and seeded if new)."""
+def open_db(db_path: Path | None, *, create: bool = True):
+    """The named database (created empty if new, or refused with `create=False`), or the default one (created and
+    seeded if new); a write that finds another process writing says so on stderr while it waits."""
     from .corpus import seed
     from .store import open_store
 
-    if db_path is not None:
-        return open_store(db_path)
-    path = default_db()
-    fresh = not path.exists()
-    store = open_store(path)
+    path = default_db() if db_path is None else db_path
+    click.get_current_context().meta["db"] = path
+    fresh = db_path is None and not path.exists()
+    store = open_store(path, create=create or db_path is None)
+    store.on_wait = lambda message: click.echo(message, err=True)
     if fresh:
         seed(store)
     return store
@@ -147,7 +156,7 @@ def export(db_path, fmt, out, annotator, gold, status, label_names, split, seed,
 
     options = {"annotator": annotator, "gold": gold, "status": status, "labels": _names(label_names),
                "split": split, "seed": seed, "alignment": alignment, "scheme": scheme, "shard_size": shard_size}
-    store = open_db(db_path)
+    store = open_db(db_path, create=False)
     with _progress("Exporting") as progress:
         summary = _export_to_stdout(run, store, fmt, options) if out == "-" else run(
             store, fmt, Path(out), progress=progress, **options)
@@ -179,7 +188,7 @@ def stats(db_path, as_json):
 
     Example: annotator stats --json
     """
-    result = open_db(db_path).stats()
+    result = open_db(db_path, create=False).stats()
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -203,7 +212,7 @@ def labels(db_path, labels_file, encoding):
     """
     from .labelset import read_labelset
 
-    store = open_db(db_path)
+    store = open_db(db_path, create=bool(labels_file))
     if labels_file:
         store.set_labels(read_labelset(labels_file, encoding))
     for label in store.labels():
@@ -284,7 +293,7 @@ def review(db_path, accept_agreed, annotators, min_agree, reviewer):
     from .agreement import check_names
     from .review import accept_agreed as accept
 
-    store = open_db(db_path)
+    store = open_db(db_path, create=False)
     if accept_agreed:
         names = check_names(_names(annotators), store.annotators(), "annotator")
         click.echo(accept(store, names, min_agree, reviewer or default_annotator()).summary())
@@ -304,7 +313,7 @@ def agreement(db_path, annotators, label_names, as_json):
     """
     from .agreement import format_table, store_agreement
 
-    result = store_agreement(open_db(db_path), _names(annotators), _names(label_names))
+    result = store_agreement(open_db(db_path, create=False), _names(annotators), _names(label_names))
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_table(result))
 
 
@@ -320,7 +329,7 @@ def report(db_path, out_dir, annotators):
     """
     from .report import write_report
 
-    click.echo(f"Wrote {write_report(open_db(db_path), out_dir, _names(annotators))}")
+    click.echo(f"Wrote {write_report(open_db(db_path, create=False), out_dir, _names(annotators))}")
 
 
 class _progress:

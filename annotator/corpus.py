@@ -15,7 +15,7 @@ from . import schema
 from .errors import InputError, InputErrors, UserError
 from .formats import Incoming, check_regular_file
 from .labelset import label_name_problem
-from .model import title_of
+from .model import span_misfit, title_of
 from .store import Store, now
 from .wording import counted
 
@@ -244,7 +244,7 @@ def check_record(item: Incoming) -> tuple[str, list[InputError]]:
         start, end, where = span["start"], span["end"], f"$.spans[{i}]"
         if type(start) is float or type(end) is float:  # the schema's integer: 5.0 is 5
             span["start"], span["end"] = start, end = int(start), int(end)
-        problem = span_problem(text, start, end, span.get("text")) or _attributes_problem(span.get("attributes"))
+        problem = span_misfit(text, start, end, span.get("text")) or _attributes_problem(span.get("attributes"))
         if problem:
             problems.append(InputError(file, line, f"{where}.{problem[0]}", problem[1]))
     return sha, problems
@@ -255,17 +255,6 @@ def _attributes_problem(attributes: dict | None) -> tuple[str, str] | None:
     for name, value in (attributes or {}).items():
         if not name or not (isinstance(value, str) or value is True):
             return f"attributes.{name}", f"{json.dumps(value)[:40]}: an attribute's value is a string or true"
-    return None
-
-
-def span_problem(text: str, start: int, end: int, quoted: str | None = None) -> tuple[str, str] | None:
-    """(field, why) when [start, end) does not fit the text or does not hold the quoted text; else None."""
-    if end > len(text):
-        return "end", f"{end} is past the end of the text ({len(text)})"
-    if end <= start:
-        return "end", f"{end} is not after start {start}"
-    if quoted is not None and quoted != text[start:end]:
-        return "text", f"{_cut(quoted)} differs from the text at [{start}, {end}): {_cut(text[start:end])}"
     return None
 
 
@@ -382,8 +371,6 @@ class _Importer:
         self.article_rows, self.span_rows, self.stamp = [], [], now()
 
 
-def _cut(text: str, limit: int = 40) -> str:
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
 
 
 def seed(store: Store) -> ImportReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,26 @@ def title_of(text: str) -> str:
         return ""
     end = _LINE_BREAK.search(text, first.start())
     return text[first.start() : end.start() if end else len(text)].strip()[:200]
+
+
+def span_misfit(text: str, start: int, end: int, span_text: str | None = None) -> tuple[str, str] | None:
+    """(field, problem) when [start, end) with `span_text` does not fit `text`, None when it does.
+
+    The one check of import, store and review; Python's len() counts every code point, NUL included.
+    """
+    if start < 0:
+        return "start", f"{start} is before the start of the text"
+    if end > len(text):
+        return "end", f"{end} is past the end of the text ({len(text)})"
+    if end <= start:
+        return "end", f"{end} is not after start {start}"
+    if span_text is not None and text[start:end] != span_text:
+        return "text", f"{_quoted(span_text)} differs from the text at [{start}, {end}): {_quoted(text[start:end])}"
+    return None
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
 
 
 @dataclass(frozen=True)

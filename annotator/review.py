@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .labelset import label_name_problem
-from .model import GoldSpan, Span
+from .model import GoldSpan, Span, span_misfit
 from .store import Store, attributes_json, now
 from .wording import counted
 
@@ -112,7 +112,7 @@ class Decision:
 def apply(store: Store, d: Decision) -> None:
     with store.transaction():
         for gold in d.remove:
-            store.delete_gold_span(d.article_id, gold.key)
+            store.delete_gold_span(d.article_id, gold.key, gold_id=gold.id)
         for key in d.unreject:
             store.delete_rejection(d.article_id, key)
         for gold in d.add:
@@ -271,9 +271,9 @@ def _json(names: tuple[str, ...]) -> str:
 
 def _check(article, c: Candidate, labels: set[str]) -> None:
     """Refuse a candidate the gold layer could not hold, as Store.add_gold_span would."""
-    if article.text[c.start:c.end] != c.text or not 0 <= c.start < c.end <= len(article.text):
-        raise UserError(f"{article.id}: span text {c.text!r} differs from the article's "
-                        f"{article.text[c.start:c.end]!r}")
+    misfit = span_misfit(article.text, c.start, c.end, c.text)
+    if misfit:
+        raise UserError(f"{article.id}: span {misfit[1]}")
     if c.label not in labels:
         raise UserError(f"unknown label {c.label!r}")
 

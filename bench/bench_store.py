@@ -1,4 +1,4 @@
-"""Corpus store benchmark: import, export and search of 100,000 synthetic articles (issue 2's targets)."""
+"""Corpus store benchmark: import, export and search of 100,000 news-like synthetic articles (issues 2 and 11)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from corpus import OUT, make_corpus_jsonl  # noqa: E402
 IMPORT = """
 from annotator.corpus import import_files
 from annotator.store import open_store
-source, db = sys.argv[1], sys.argv[2]
+import annotator.store.sqlite as engine
+source, db, search_index = sys.argv[1], sys.argv[2], sys.argv[3] == "fts"
+if not search_index:  # only to show what the search index costs: such a database cannot be searched
+    engine.index_articles_after = lambda conn, rowid: None
 store = open_store(db)
 start = time.perf_counter()
 report = import_files(store, [source], annotator="bench")
@@ -62,7 +65,7 @@ SEARCH = """
 from annotator.store import open_store
 store = open_store(sys.argv[1])
 times = []
-for query in ["minister", "nato tokyo", "zürich", "café naïve", "secur", "government agreement talks", "nothing-like-this"]:
+for query in ["dai", "jer peal", "zürich", "東京", "stio", "a dai jer", "nothing-like-this"]:
     for _ in range(5):
         start = time.perf_counter()
         store.search(query, limit=50)
@@ -70,6 +73,14 @@ for query in ["minister", "nato tokyo", "zürich", "café naïve", "secur", "gov
 times.sort()
 RESULT = {"median_ms": times[len(times) // 2], "max_ms": times[-1]}
 """
+
+
+NOTE = (
+    "The search index (FTS5) is built once for the whole import, in one statement when its transaction commits: "
+    "built a batch at a time, FTS5 wrote a piece of index per batch and merged them over and over, so the cost grew "
+    "faster than the corpus. What remains is FTS5's own work on a news-sized vocabulary; the row without it shows "
+    "the rest of the import."
+)
 
 
 def fresh(path: Path) -> str:
@@ -88,30 +99,40 @@ def main() -> None:
     small_source = make_corpus_jsonl(OUT / f"corpus-{small}-10.jsonl", small, 10)
     db, small_db = OUT / f"store-{n}.db", OUT / f"store-{small}.db"
 
-    ours = run_child(IMPORT, str(source), fresh(db))
+    ours = run_child(IMPORT, str(source), fresh(db), "fts")
     plain = run_child(BASELINE, str(source), fresh(OUT / "baseline.db"))
-    run_child(IMPORT, str(small_source), fresh(small_db))
+    bare = run_child(IMPORT, str(source), fresh(OUT / "no-fts.db"), "none")
+    ours_small = run_child(IMPORT, str(small_source), fresh(small_db), "fts")
     exported = run_child(EXPORT, str(db))
     exported_small = run_child(EXPORT, str(small_db))
     search = run_child(SEARCH, str(db))
-    fresh(OUT / "baseline.db")
+    fresh(OUT / "baseline.db"), fresh(OUT / "no-fts.db")
 
     rows = [
         ("import (validation, offsets, FTS, one transaction)", f"{ours['seconds']:.1f} s",
-         f"{n / ours['seconds']:,.0f} articles/s", f"{ours['peak_mb']:.0f} MB", "< 20 s"),
-        ("baseline: plain sqlite3 executemany, no checks, no FTS", f"{plain['seconds']:.1f} s",
+         f"{n / ours['seconds']:,.0f} articles/s", f"{ours['peak_mb']:.0f} MB", ""),
+        ("baseline: plain sqlite3 executemany of the same rows, no checks, no FTS", f"{plain['seconds']:.1f} s",
          f"{n / plain['seconds']:,.0f} articles/s", f"{plain['peak_mb']:.0f} MB", ""),
-        ("import / baseline", f"{ours['seconds'] / plain['seconds']:.2f}x", "", "", "< 5x"),
+        ("**import / baseline**", f"**{ours['seconds'] / plain['seconds']:.2f}x**", "", "", "< 2.5x"),
+        ("the same import without the word index (FTS5 over title and text), to show its share", f"{bare['seconds']:.1f} s",
+         f"{bare['seconds'] / plain['seconds']:.2f}x baseline", f"{bare['peak_mb']:.0f} MB", ""),
+        (f"import of {small:,} articles (memory flatness)", f"{ours_small['seconds']:.1f} s",
+         f"{small / ours_small['seconds']:,.0f} articles/s", f"{ours_small['peak_mb']:.0f} MB", "same peak"),
         (f"`annotator export --format jsonl`, {n:,} articles", f"{exported['seconds']:.1f} s",
          f"{exported['spans'] / exported['seconds']:,.0f} spans/s", f"{exported['peak_mb']:.0f} MB", "≥ 300,000 spans/s, < 200 MB"),
         (f"export JSONL, {small:,} articles (memory flatness)", f"{exported_small['seconds']:.1f} s",
          f"{exported_small['spans'] / exported_small['seconds']:,.0f} spans/s", f"{exported_small['peak_mb']:.0f} MB", "same peak"),
-        ("FTS search, 50 best of 100,000", f"{search['median_ms']:.1f} ms median", f"{search['max_ms']:.1f} ms max",
+        (f"FTS search, 50 first of {n:,}", f"{search['median_ms']:.1f} ms median", f"{search['max_ms']:.1f} ms max",
          f"{search['peak_mb']:.0f} MB", "< 50 ms"),
     ]
     body = (
-        f"Synthetic corpus: {n:,} articles of about 3 KB, 10 spans each ({ours['spans']:,} spans), made by `bench/corpus.py`.\n\n"
+        f"News-like synthetic corpus made by `bench/corpus.py`: {n:,} articles of about 3.6 KB (every 1,000th about "
+        f"200 KB; every 10th one long line), 10 spans each ({ours['spans']:,} spans); words drawn by Zipf's law from "
+        "400,000 syllable-built words plus 60,000 names and a few words in other scripts (about 460,000 distinct "
+        "tokens). The machine was shared with other jobs (load about 10 on 2 cores): compare the ratios, not the "
+        "times.\n\n"
         + table(rows, ("what", "time", "rate", "peak memory", "target"))
+        + "\n\n" + NOTE
     )
     write_section("Corpus store: import, export, search", body)
     print(body)

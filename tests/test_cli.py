@@ -33,7 +33,7 @@ def test_first_use_creates_and_seeds_the_default_database(run):
 
 def test_named_new_database_is_created_empty_with_default_labels(run, tmp_path):
     db = tmp_path / "project.db"
-    result = run("labels", "--db", db)
+    result = run("labels", "--db", db, "--set", ROOT / "seeds" / "labels.json")
     assert result.exit_code == 0
     assert result.output.splitlines()[0].startswith("1  CLAIM")
     assert json.loads(run("stats", "--db", db, "--json").output)["articles"] == 0

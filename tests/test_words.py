@@ -128,7 +128,7 @@ def test_opening_an_older_database_indexes_its_unspaced_text(tmp_path):
     from annotator.store import SCHEMA_VERSION, Store, open_store
 
     old = Store(tmp_path / "old.db", migrate=False)
-    old.migrate(to=3)  # before the index of unspaced text (migration 4) and what came after it
+    old.migrate(to=3)  # the schema before the index of unspaced text (migration 4)
     old.conn.execute("INSERT INTO articles (id, title, text, text_sha256) VALUES ('ja', '', ?, 'x')", (JAPANESE,))
     old.conn.execute("INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles")
     old.close()

@@ -73,7 +73,7 @@ class Session(QObject):
     def remove(self, span_id: int) -> Span:
         self.writing = True
         try:
-            old = self.store.delete_span(span_id)
+            old = self.store.delete_span(span_id, annotator=self.annotator)
         finally:
             self.writing = False
         self.spans.pop(span_id, None)
@@ -89,7 +89,7 @@ class Session(QObject):
             changes["text"] = self.article.text[start:end]
         self.writing = True
         try:
-            old, new = self.store.span(span_id), self.store.update_span(span_id, **changes)
+            old, new = self.store.span(span_id), self.store.update_span(span_id, annotator=self.annotator, **changes)
         finally:
             self.writing = False
         self.spans[span_id] = new

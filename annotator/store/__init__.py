@@ -1,0 +1,49 @@
+"""The one package that speaks SQL: an annotator database, one part per concern, composed into `Store`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UserError
+from .articles import Articles
+from .bulk import Bulk
+from .connection import BUSY_WAIT_S, Connection, StoreBusy, StoreError, now
+from .export import Export
+from .gold import Gold
+from .labels import KEYS, PALETTE, Labels
+from .migrations import MIGRATIONS, SCHEMA_VERSION, default_labels
+from .rows import ArticleRow, attributes_json
+from .spans import Spans
+from .sqlite import CACHE_MIB, EngineError, fts_query
+from .stats import Stats
+
+__all__ = [
+    "BUSY_WAIT_S", "CACHE_MIB", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "attributes_json", "EngineError",
+    "Store", "StoreBusy", "StoreError", "default_labels", "explain_error", "fts_query", "now", "open_store",
+]
+
+
+class Store(Stats, Bulk, Gold, Export, Articles, Labels, Spans, Connection):
+    """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
+
+
+def open_store(path: str | Path, *, create: bool = True) -> Store:
+    """Open (and create, or upgrade) an annotator database; with `create=False` a missing one is refused."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory, not a database")
+    if path.exists() and not path.is_file():
+        raise UserError(f"{path}: not a regular file, so not a database")
+    if not path.exists():
+        if not create:
+            raise UserError(f"{path}: no such database (check --db; `annotator import` creates one)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return Store(path)
+
+
+def explain_error(error: BaseException, path: str | Path) -> str | None:
+    """One line for an engine error the user can act on (busy, read-only, damaged, full), or None for a bug."""
+    from .sqlite import explain
+
+    explained = explain(error)
+    return f"{path}: {explained}" if explained else None

@@ -1,0 +1,101 @@
+"""The gold layer and review decisions on one article: gold spans, rejected candidates and review statuses."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from ..errors import UserError
+from ..model import REVIEW_STATUSES, GoldSpan, Span
+from . import rows
+from .connection import now
+from .spans import Spans
+
+SET_REVIEW_STATUS = (
+    "INSERT INTO reviews (article_id, status, reviewer, updated) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, reviewer = excluded.reviewer, "
+    "updated = excluded.updated"
+)
+
+
+class Gold(Spans):
+    def gold_spans(self, article_id: str) -> list[GoldSpan]:
+        found = self.conn.execute(
+            f"SELECT {rows.GOLD_COLUMNS} FROM gold_spans WHERE article_id = ? ORDER BY start, end DESC, label, id",
+            (article_id,),
+        )
+        return [rows.gold_span(row) for row in found]
+
+    def add_gold_span(self, article_id: str, gold: GoldSpan) -> GoldSpan:
+        """Put a span in the gold layer and return it with its id (undo passes the id it had: ids are never reused).
+
+        When the gold layer already holds a span with the same start, end and label (another reviewer may have
+        put it there meanwhile), that one stays, untouched, and is returned.
+        """
+        with self.transaction():
+            self.check_span(article_id, Span(gold.start, gold.end, gold.label, gold.text))
+            there = self._gold_with_key(article_id, gold.key)
+            if there is not None:
+                return there
+            cursor = self.conn.execute(
+                "INSERT INTO gold_spans (id, article_id, label, start, end, text, note, reviewer, "
+                "annotators, decision, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (gold.id, article_id, gold.label, gold.start, gold.end, gold.text, gold.note, gold.reviewer,
+                 json.dumps(list(gold.annotators)), gold.decision, now()),
+            )
+            self._changed("gold", article_id)
+        return replace(gold, id=cursor.lastrowid, article_id=article_id)
+
+    def delete_gold_span(self, article_id: str, key: tuple[int, int, str], *, gold_id: int | None = None) -> GoldSpan | None:
+        """Remove the gold span with this (start, end, label) and return it as it was (None when there is none).
+        With `gold_id`, only that very span is removed: not one another reviewer put there since."""
+        with self.transaction():
+            old = self._gold_with_key(article_id, key)
+            if old is None or (gold_id is not None and old.id != gold_id):
+                return None
+            self.conn.execute("DELETE FROM gold_spans WHERE id = ?", (old.id,))
+            self._changed("gold", article_id)
+        return old
+
+    def _gold_with_key(self, article_id: str, key: tuple[int, int, str]) -> GoldSpan | None:
+        start, end, label = key
+        row = self.conn.execute(
+            f"SELECT {rows.GOLD_COLUMNS} FROM gold_spans WHERE article_id = ? AND start = ? AND end = ? AND label = ?",
+            (article_id, start, end, label),
+        ).fetchone()
+        return rows.gold_span(row) if row else None
+
+    def rejections(self, article_id: str) -> set[tuple[int, int, str]]:
+        """(start, end, label) of every candidate the reviewer rejected on an article."""
+        found = self.conn.execute("SELECT start, end, label FROM rejections WHERE article_id = ?", (article_id,))
+        return set(found)
+
+    def add_rejection(self, article_id: str, key: tuple[int, int, str], reviewer: str) -> None:
+        start, end, label = key
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO rejections (article_id, label, start, end, reviewer, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (article_id, label, start, end, reviewer, now()),
+            )
+            self._changed("gold", article_id)
+
+    def delete_rejection(self, article_id: str, key: tuple[int, int, str]) -> None:
+        start, end, label = key
+        with self.transaction():
+            self.conn.execute(
+                "DELETE FROM rejections WHERE article_id = ? AND start = ? AND end = ? AND label = ?",
+                (article_id, start, end, label),
+            )
+            self._changed("gold", article_id)
+
+    def review_status(self, article_id: str) -> str:
+        row = self.conn.execute("SELECT status FROM reviews WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else "unreviewed"
+
+    def set_review_status(self, article_id: str, status: str, reviewer: str = "") -> None:
+        if status not in REVIEW_STATUSES:
+            raise UserError(f"unknown review status {status!r} (one of {', '.join(REVIEW_STATUSES)})")
+        with self.transaction():
+            self.conn.execute(SET_REVIEW_STATUS, (article_id, status, reviewer, now()))
+            self._changed("review", article_id)

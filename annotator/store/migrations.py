@@ -1,0 +1,146 @@
+"""The SQLite schema, one migration a version (a new database runs them all), made with sqlite-utils."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..model import Label
+from .sqlite import chars_of
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+def sqlite_utils_database(conn) -> Database:
+    """sqlite-utils over `conn`, imported without pandas: it loads pandas when installed (+0.9 s, +87 MB) only to
+    convert pandas values, which the store never inserts."""
+    hidden = "pandas" not in sys.modules
+    if hidden:
+        sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail inside sqlite-utils
+    try:
+        import sqlite_utils
+    finally:
+        if hidden:
+            del sys.modules["pandas"]
+    return sqlite_utils.Database(conn)
+
+
+def _v1(db: Database) -> None:
+    db["articles"].create(
+        {"id": str, "title": str, "text": str, "text_sha256": str, "source": str, "meta": str, "created": str},
+        pk="id", not_null={"text", "text_sha256"},
+    )
+    db["articles"].create_index(["text_sha256"], unique=True)
+    # detail=column: a third less indexing time than full; queries are ANDed words, never phrases.
+    for statement in (
+        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content=articles, "
+        "tokenize='unicode61 remove_diacritics 2', detail=column)",
+        "CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN "
+        "INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text); END",
+        "CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN INSERT INTO articles_fts "
+        "(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); END",
+        "CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN INSERT INTO articles_fts "
+        "(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); "
+        "INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text); END",
+    ):
+        db.execute(statement)
+    db["labels"].create(
+        {"name": str, "description": str, "color": str, "key": str, "position": int}, pk="name"
+    )
+    db["spans"].create(
+        {"id": int, "article_id": str, "annotator": str, "label": str, "start": int, "end": int,
+         "text": str, "note": str, "origin": str, "created": str, "updated": str},
+        pk="id", not_null={"article_id", "annotator", "label", "start", "end", "text"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["spans"].create_index(["article_id", "annotator", "start"])
+    db["statuses"].create(
+        {"article_id": str, "annotator": str, "status": str, "updated": str},
+        pk=("article_id", "annotator"), foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+def _v2(db: Database) -> None:
+    db["gold_spans"].create(
+        {"id": int, "article_id": str, "label": str, "start": int, "end": int, "text": str, "note": str,
+         "reviewer": str, "annotators": str, "decision": str, "created": str},
+        pk="id", not_null={"article_id", "label", "start", "end", "text"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["gold_spans"].create_index(["article_id", "start", "end", "label"], unique=True)
+    db["rejections"].create(
+        {"article_id": str, "label": str, "start": int, "end": int, "reviewer": str, "created": str},
+        pk=("article_id", "label", "start", "end"), foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["reviews"].create(
+        {"article_id": str, "status": str, "reviewer": str, "updated": str},
+        pk="article_id", foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+def _v3(db: Database) -> None:
+    """Search indexing moves from a per-row trigger to the store, one statement a batch: the trigger took a third
+    of a bulk import (see sqlite.index_articles_after)."""
+    db.execute("DROP TRIGGER IF EXISTS articles_ai")
+
+
+def _v4(db: Database) -> None:
+    """Search finds any piece of Chinese, Japanese, Thai... text: unicode61 takes a whole run of such characters for
+    one word, so a second index holds those runs a code point a word, searched as phrases (see words.index_text)."""
+    db.execute("CREATE VIRTUAL TABLE articles_chars USING fts5(chars, "
+               "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\")")
+    db.execute("CREATE TRIGGER articles_chars_ad AFTER DELETE ON articles BEGIN "
+               "DELETE FROM articles_chars WHERE rowid = old.rowid; END")
+    rows = db.conn.execute("SELECT rowid, title, text FROM articles")
+    db.conn.executemany("INSERT INTO articles_chars (rowid, chars) VALUES (?, ?)",
+                        ((rowid, chars) for rowid, title, text in rows if (chars := chars_of(title, text))))
+
+
+def _v5(db: Database) -> None:
+    """Span and gold-span ids are never reused (AUTOINCREMENT), so an undo that puts a span back under its old id
+    can never meet, or later delete, a row another process made."""
+    for table in ("spans", "gold_spans"):
+        columns = db[table].columns_dict
+        indexes = [(index.name, index.columns, bool(index.unique)) for index in db[table].indexes]
+        not_null = {c.name for c in db[table].columns if c.notnull}
+        parts = ["[id] INTEGER PRIMARY KEY AUTOINCREMENT"] + [
+            f"[{name}] {'INTEGER' if kind is int else 'TEXT'}{' NOT NULL' if name in not_null else ''}"
+            + (" REFERENCES [articles]([id])" if name == "article_id" else "")
+            for name, kind in columns.items() if name != "id"
+        ]
+        names = ", ".join(f"[{name}]" for name in columns)
+        db.execute(f"CREATE TABLE [{table}_v5] ({', '.join(parts)})")
+        db.execute(f"INSERT INTO [{table}_v5] ({names}) SELECT {names} FROM [{table}]")
+        db.execute(f"DROP TABLE [{table}]")
+        db.execute(f"ALTER TABLE [{table}_v5] RENAME TO [{table}]")
+        for name, index_columns, unique in indexes:
+            db[table].create_index(index_columns, index_name=name, unique=unique)
+
+
+def _v6(db: Database) -> None:
+    """A span's attributes (brat's `A` lines: {"Negation": true, "Certainty": "High"}), as JSON, NULL when none."""
+    db.execute("ALTER TABLE spans ADD COLUMN attributes TEXT")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def write_labels(conn, labels: list[Label]) -> None:
+    """Replace the stored label set with `labels`, in the caller's transaction."""
+    conn.execute("DELETE FROM labels")
+    conn.executemany(
+        "INSERT INTO labels (name, description, color, key, position) VALUES (?, ?, ?, ?, ?)",
+        [(lb.name, lb.description, lb.color, lb.key, i) for i, lb in enumerate(labels)],
+    )
+
+
+def default_labels() -> list[Label]:
+    """The label set in seeds/labels.json."""
+    from ..paths import seeds_dir
+
+    data = json.loads((seeds_dir() / "labels.json").read_text("utf-8"))
+    return [Label(**item) for item in data["labels"]]

@@ -1,0 +1,102 @@
+"""One annotator's spans on one article: reading, adding, changing and deleting them one at a time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..errors import UserError
+from ..model import Span, span_misfit
+from . import rows
+from .connection import Connection, now
+
+
+class Spans(Connection):
+    def spans(self, article_id: str, annotator: str | None = None) -> list[Span]:
+        sql = f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE article_id = ?"
+        params: list = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        return [rows.span(row) for row in self.conn.execute(sql + " ORDER BY start, end DESC, label, id", params)]
+
+    def annotators(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT DISTINCT annotator FROM spans ORDER BY annotator")]
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no span {span_id}")
+        return rows.span(row)
+
+    def add_span(self, article_id: str, span: Span) -> Span:
+        """Store one span and return it with its id. Ids are never reused, so undo can put a span back under
+        the id it had (`span.id`) without meeting anyone else's."""
+        with self.transaction():
+            self.check_span(article_id, span)
+            stamp = now()
+            cursor = self.conn.execute(
+                "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated, "
+                "attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (span.id, article_id, span.annotator, span.label, span.start, span.end, span.text, span.note,
+                 stamp, stamp, rows.attributes_json(span.attributes)),
+            )
+            self.conn.execute(
+                "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?) "
+                "ON CONFLICT (article_id, annotator) DO UPDATE SET status = 'in_progress', updated = excluded.updated "
+                "WHERE status = 'todo'",
+                (article_id, span.annotator, stamp),
+            )
+            self._changed("spans", article_id)
+        return replace(span, id=cursor.lastrowid, article_id=article_id)
+
+    def update_span(self, span_id: int, *, annotator: str | None = None, **changes) -> Span:
+        """Change a span's label, note or boundaries (with their text); return the span as it is now.
+        With `annotator`, only a span of theirs is changed (UserError otherwise)."""
+        allowed = {"label", "note", "start", "end", "text"}
+        if not changes.keys() <= allowed:
+            raise ValueError(f"cannot change {sorted(changes.keys() - allowed)}")
+        with self.transaction():
+            old = self._own_span(span_id, annotator)
+            new = replace(old, **changes)
+            if {"start", "end", "text"} & changes.keys():
+                self.check_span(old.article_id, new)
+            self.conn.execute(
+                "UPDATE spans SET label = ?, note = ?, start = ?, end = ?, text = ?, updated = ? WHERE id = ?",
+                (new.label, new.note, new.start, new.end, new.text, now(), span_id),
+            )
+            self._changed("spans", old.article_id)
+        return new
+
+    def delete_span(self, span_id: int, *, annotator: str | None = None) -> Span:
+        """Remove a span and return it as it was, so that undo can put it back.
+        With `annotator`, only a span of theirs is removed (UserError otherwise)."""
+        with self.transaction():
+            old = self._own_span(span_id, annotator)
+            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._changed("spans", old.article_id)
+        return old
+
+    def _own_span(self, span_id: int, annotator: str | None) -> Span:
+        """The span `span_id`, refused when it is gone or (with `annotator`) belongs to someone else."""
+        try:
+            found = self.span(span_id)
+        except KeyError:
+            if annotator is None:
+                raise
+            raise UserError(f"span {span_id} is no longer in {self.path}; nothing was changed") from None
+        if annotator is not None and found.annotator != annotator:
+            raise UserError(f"span {span_id} belongs to {found.annotator!r}, not {annotator!r}; nothing was changed")
+        return found
+
+    def check_span(self, article_id: str, span: Span) -> None:
+        """Refuse a span that does not fit its article's text, or whose label is not in the label set."""
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise UserError(f"no article {article_id!r}")
+        misfit = span_misfit(row[0], span.start, span.end, span.text)
+        if misfit and misfit[0] == "text":
+            raise UserError(f"span text {misfit[1]}")
+        if misfit:
+            raise UserError(f"span [{span.start}, {span.end}) does not fit the text: {misfit[1]}")
+        if not self.conn.execute("SELECT 1 FROM labels WHERE name = ?", (span.label,)).fetchone():
+            raise UserError(f"unknown label {span.label!r}")
