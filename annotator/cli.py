@@ -305,15 +305,21 @@ def review(db_path, accept_agreed, annotators, min_agree, reviewer):
 @db_option
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
 @click.option("--labels", "label_names", default=None, help="Comma-separated labels (default: the label set).")
+@click.option("--min-shared", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Leave out pairs that share fewer articles.")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Resamples of the articles for 95% intervals (`*_ci`); 0: none.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-def agreement(db_path, annotators, label_names, as_json):
-    """Measure agreement: span F1s and token kappa per pair, Krippendorff's alpha, label confusion.
+def agreement(db_path, annotators, label_names, min_shared, bootstrap, as_json):
+    """Measure agreement: span F1s and token kappa per pair over the articles both labelled, Krippendorff's
+    alpha over the articles two or more labelled (the others' values missing), label confusion.
 
-    Example: annotator agreement --annotators alice,bob --labels CLAIM,ACTOR --json
+    Example: annotator agreement --annotators alice,bob,carol --min-shared 20 --bootstrap 200 --json
     """
     from .agreement import format_table, store_agreement
 
-    result = store_agreement(open_db(db_path, create=False), _names(annotators), _names(label_names))
+    result = store_agreement(open_db(db_path, create=False), _names(annotators), _names(label_names),
+                             min_shared=min_shared, bootstrap=bootstrap)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_table(result))
 
 
@@ -322,14 +328,20 @@ def agreement(db_path, annotators, label_names, as_json):
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for index.html and its charts (created if needed).")
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
-def report(db_path, out_dir, annotators):
-    """Write an HTML report with charts: progress, spans per label, agreement per label, label confusion.
+@click.option("--min-shared", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Leave out pairs that share fewer articles.")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=200, show_default=True,
+              help="Resamples of the articles for 95% intervals; 0: none.")
+def report(db_path, out_dir, annotators, min_shared, bootstrap):
+    """Write an HTML report with charts: progress, spans per label, agreement per label and per pair, confusion.
 
     Example: annotator report --out report/ && xdg-open report/index.html
     """
     from .report import write_report
 
-    click.echo(f"Wrote {write_report(open_db(db_path, create=False), out_dir, _names(annotators))}")
+    path = write_report(open_db(db_path, create=False), out_dir, _names(annotators), min_shared=min_shared,
+                        bootstrap=bootstrap)
+    click.echo(f"Wrote {path}")
 
 
 class _progress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -197,10 +198,32 @@ def plan_status(store: Store, article_id: str, status: str, reviewer: str) -> De
 def plan_accept_agreed(
     store: Store, article_id: str, found: list[Candidate], reviewer: str, min_agree: int
 ) -> Decision:
-    """Accept every undecided candidate at least `min_agree` annotators made identically."""
-    decided = {g.key for g in store.gold_spans(article_id)} | store.rejections(article_id)
-    easy = [_gold(c, reviewer) for c in found if len(c.annotators) >= min_agree and c.key not in decided]
+    """Accept every candidate `agreed` finds at `min_agree`."""
+    gold = {g.key for g in store.gold_spans(article_id)}
+    easy = [_gold(c, reviewer) for c in agreed(found, min_agree, gold, store.rejections(article_id))]
     return plan(store, article_id, reviewer, accept=easy)
+
+
+def agreed(found: list[Candidate], k: int, gold: set[Key], rejected: set[Key]) -> list[Candidate]:
+    """The undecided candidates k or more annotators made identically that no other version of the same mention
+    contests: no other version (see `_conflict`) that k made too, not all the same annotators (who then meant
+    both), and the reviewer has not rejected, or that is gold; no gold span of no candidate's (the reviewer's
+    own) in conflict with it."""
+    made = {c.key for c in found}
+    outside = [key for key in gold if key not in made]
+    contenders = sorted((c for c in found if c.key in gold or len(c.annotators) >= k and c.key not in rejected),
+                        key=lambda c: c.start)
+    starts = [c.start for c in contenders]
+
+    def contested(c: Candidate) -> bool:  # only versions that start before c ends can overlap it
+        return any(_conflict(c.key, d.key) and d.annotators != c.annotators
+                   for d in contenders[:bisect_left(starts, c.end)])
+
+    return [
+        c for c in found
+        if len(c.annotators) >= k and c.key not in gold and c.key not in rejected
+        and not contested(c) and not any(_conflict(c.key, key) for key in outside)
+    ]
 
 
 def article_candidates(store: Store, article_id: str, annotators: list[str]) -> list[Candidate]:
@@ -224,9 +247,11 @@ class AgreedReport:
 
 
 def accept_agreed(store: Store, annotators: list[str], min_agree: int | None, reviewer: str) -> AgreedReport:
-    """For every article, accept the spans at least `min_agree` (default: all) of the annotators made identically.
+    """For every article, accept the spans at least `min_agree` (default: all) of the annotators made identically
+    and no rival version contests (see `agreed`).
 
-    Articles left with nothing undecided are marked reviewed; the others, once touched, in review.
+    Articles left with nothing undecided by anyone (named or not) are marked reviewed; the others, once touched,
+    in review.
     """
     if len(annotators) < 1:
         raise UserError("no annotators to compare (name them with --annotators)")
@@ -240,16 +265,21 @@ def accept_agreed(store: Store, annotators: list[str], min_agree: int | None, re
     with store.transaction():  # read everything, work it out, write it in two statements
         decided = store.decided_keys()
         statuses = store.review_statuses()
-        for article, spans in store.articles_with_spans(annotators):
-            report.articles += 1
+        for article, spans in store.articles_with_spans(store.annotators()):
             found = candidates(spans, annotators)
+            if not found:
+                continue
+            report.articles += 1
             done = decided.get(article.id, set())
-            easy = [c for c in found if len(c.annotators) >= k and c.key not in done]
+            # Rejections matter only against rivals and the reviewer's own spans: read them only then.
+            contested = any(c.kind in ("label", "boundary") for c in found) or done - {c.key for c in found}
+            rejected = store.rejections(article.id) if done and contested else set()
+            easy = agreed(found, k, done - rejected, rejected)
             for c in easy:
                 _check(article, c, labels)
                 gold_rows.append((article.id, c.start, c.end, c.label, c.text, reviewer, _json(c.annotators), "accepted"))
             done = done | {c.key for c in easy}
-            left = sum(c.key not in done for c in found)
+            left = len({span.key for span in spans} - done)  # every annotator's, not only the named ones'
             report.accepted += len(easy)
             report.pending += left
             report.pending_articles += bool(left)

@@ -26,6 +26,7 @@ _TOKEN = re.compile(
     rf"|[^\s\w]{_X}(?:\u200d[^\s\w]{_X})*"  # one symbol, ZWJ emoji sequences kept whole
 )
 _UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
+_MARK = re.compile(f"[{extend()}]")
 _LINE_BREAK = "\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
 _SENTENCE_END = re.compile(
     rf"""[.!?…]["'’”)\]»]*(?=\s|$)|[。！？][」』"'’”)\]]*|{_LINE_BREAK}"""
@@ -52,12 +53,19 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     with the character it modifies.
     """
     end = len(text) if end is None else end
+    begin = start
+    while 0 < begin < len(text) and _MARK.match(text, begin):  # a window opening on a mark: from its character
+        begin -= 1
     out = []
-    for m in _TOKEN.finditer(text, start, end):
+    for m in _TOKEN.finditer(text, begin, end):
         if m.lastgroup == "run":
             out.extend(Token(text[s:e], s, e) for s, e in words(text, m.start(), m.end()))
         else:
             out.append(Token(m.group(), m.start(), m.end()))
+    if begin < start and out and out[0].start < start:
+        first = out.pop(0)
+        if first.end > start:
+            out.insert(0, Token(text[start:first.end], start, first.end))
     return out
 
 

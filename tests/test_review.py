@@ -127,8 +127,77 @@ def test_accept_agreed_is_idempotent_and_reports_what_is_left(store, article):
     assert all(g.annotators == ("alice", "bob") for g in store.gold_spans(article))
     again = review.accept_agreed(store, AB, None, "rita")
     assert again.accepted == 0 and len(store.gold_spans(article)) == 2
-    one = review.accept_agreed(store, AB, 1, "rita")  # everything anyone made
-    assert one.accepted == 5 and one.pending == 0 and store.review_status(article) == "reviewed"
+    one = review.accept_agreed(store, AB, 1, "rita")  # what anyone made, unless another made a rival version
+    assert one.accepted == 1 and one.pending == 4 and store.review_status(article) == "in_review"
+    assert "Brussels" in {g.text for g in store.gold_spans(article)}
+
+
+def test_accept_agreed_never_accepts_rival_versions(store, article):
+    """Issue 9.13: `--min-agree 1` with two annotators made NATO gold as both ACTOR and LOCATION."""
+    store.add_span(article, s("Monday", "ACTOR", "alice"))
+    store.add_span(article, s("Monday", "LOCATION", "bob"))
+    report = review.accept_agreed(store, AB, 1, "rita")
+    gold = {(g.text, g.label) for g in store.gold_spans(article)}
+    assert not {("Monday", "ACTOR"), ("Monday", "LOCATION"), ("Japan", "ACTOR"), ("Japan", "LOCATION")} & gold
+    assert not {("NATO", "ACTOR"), ("NATO will", "ACTOR")} & gold  # overlapping boundary variants
+    assert report.pending == 6 and "6 disagreements left" in report.summary()
+    assert store.review_status(article) == "in_review"
+
+
+def test_a_version_k_annotators_made_is_accepted_when_its_rival_falls_short(store):
+    store.add_article(Article("a2", TEXT))
+    for who in ("alice", "bob"):
+        store.add_span("a2", s("NATO", "ACTOR", who))
+        store.add_span("a2", s("Japan", "LOCATION", who))
+    store.add_span("a2", s("NATO", "LOCATION", "carol"))
+    store.add_span("a2", s("Japan", "LOCATION", "carol"))
+    store.add_span("a2", s("Japan", "ACTOR", "carol"))  # carol gives Japan both labels: not a rival of her own
+    report = review.accept_agreed(store, ["alice", "bob", "carol"], 2, "rita")
+    assert {(g.text, g.label) for g in store.gold_spans("a2")} == {("NATO", "ACTOR"), ("Japan", "LOCATION")}
+    assert report.pending == 2 and store.review_status("a2") == "in_review"
+
+
+def test_two_versions_that_both_reach_k_are_both_left_even_when_one_annotator_made_both(store):
+    """bob gives NATO both labels: alice's ACTOR and carol's LOCATION each reach 2, so neither is accepted."""
+    store.add_article(Article("a3", TEXT))
+    for who, label in (("alice", "ACTOR"), ("bob", "ACTOR"), ("bob", "LOCATION"), ("carol", "LOCATION")):
+        store.add_span("a3", s("NATO", label, who))
+    report = review.accept_agreed(store, ["alice", "bob", "carol"], 2, "rita")
+    assert store.gold_spans("a3") == [] and report.pending == 2
+    assert store.review_status("a3") == "unreviewed"
+
+
+def test_a_rejected_rival_no_longer_contests_but_a_gold_one_does(store, article):
+    found = review.article_candidates(store, article, AB)
+    japan_location = next(c for c in found if c.text == "Japan" and c.label == "LOCATION")
+    review.apply(store, review.plan_reject(store, article, japan_location, "rita"))
+    nato = next(c for c in found if c.text == "NATO")
+    review.apply(store, review.plan_fix(store, article, nato, nato.start, nato.end + 10, "ACTOR", "rita"))
+    review.accept_agreed(store, AB, 1, "rita")
+    gold = {(g.text, g.label) for g in store.gold_spans(article)}
+    assert ("Japan", "ACTOR") in gold  # its only rival was rejected
+    assert ("NATO will", "ACTOR") not in gold  # bob's version conflicts with the reviewer's fixed "NATO will meet"
+    assert [(g.text, g.decision) for g in store.gold_spans(article) if "NATO" in g.text and g.label == "ACTOR"] == [
+        ("NATO will meet", "fixed")]
+
+
+def test_an_article_is_reviewed_only_when_no_annotator_has_anything_pending(store):
+    store.add_article(Article("a2", TEXT))
+    for who in AB:
+        store.add_span("a2", s("NATO", "ACTOR", who))
+    store.add_span("a2", s("Brussels", "LOCATION", "carol"))  # carol is not among the compared annotators
+    report = review.accept_agreed(store, AB, None, "rita")
+    assert report.accepted == 1 and report.pending == 1 and report.reviewed == 0
+    assert store.review_status("a2") == "in_review"
+    review.apply(store, review.plan_reject(store, "a2", review.article_candidates(store, "a2", ["carol"])[0], "rita"))
+    assert review.accept_agreed(store, AB, None, "rita").reviewed == 1 and store.review_status("a2") == "reviewed"
+
+
+def test_the_window_accepts_agreed_spans_by_the_same_rule(store, article):
+    found = review.article_candidates(store, article, AB)
+    d = review.plan_accept_agreed(store, article, found, "rita", 1)
+    assert {(g.text, g.label) for g in d.add} == {("Nakatani said Japan and NATO will meet", "CLAIM"),
+                                                  ("Nakatani", "ACTOR"), ("Brussels", "LOCATION")}
 
 
 def test_accept_agreed_refuses_a_bad_threshold(store, article):

@@ -120,3 +120,57 @@ def test_export_gold_gives_exactly_the_accepted_spans(tmp_path):
     assert len(expected) == 26
     assert {(s["start"], s["end"], s["label"], s["text"]) for s in record["spans"]} == expected
     assert {s["annotator"] for s in record["spans"]} == {"rita"}
+
+
+def _seed_and_a_third_annotator(tmp_path):
+    """The demo seed (annotator-a and -b share its article) and annotator-c on seven other articles."""
+    db = demo_db(tmp_path)
+    store = open_store(db)
+    for number in range(7):
+        store.add_article(Article(f"x{number}", f"Japan and NATO met {number} times."))
+        store.add_span(f"x{number}", Span(0, 5, "ACTOR", "Japan", "annotator-c"))
+    store.close()
+    return db
+
+
+def test_agreement_compares_each_pair_over_what_it_shares(tmp_path):
+    from annotator import schema
+
+    db = _seed_and_a_third_annotator(tmp_path)
+    code, out = run("agreement", "--db", db)
+    assert code == 0 and "annotator-a / annotator-c          no shared article" in out
+    assert "annotator-a / annotator-b                1" in out and "0.812" in out
+    code, out = run("agreement", "--db", db, "--json", "--bootstrap", "20", "--min-shared", "1")
+    result = json.loads(out)
+    schema.validator("agreement").validate(result)
+    [pair] = result["pairs"]
+    assert (pair["a"], pair["b"], pair["shared_articles"], pair["exact_f1"]) == ("annotator-a", "annotator-b", 1, 0.8125)
+    assert pair["exact_f1_ci"] is None and result["bootstrap"]["resamples"] == 20  # one article: no interval
+    assert [h["b"] for h in result["hidden_pairs"]] == ["annotator-c", "annotator-c"]
+    code, out = run("agreement", "--db", db, "--annotators", "annotator-a,annotator-c", "--json")
+    assert code == 0 and json.loads(out)["pairs"][0]["shared_articles"] == 0 and json.loads(out)["articles"] == 0
+    code, out = run("agreement", "--db", db, "--bootstrap", "-1")
+    assert code == 2 and "-1" in out
+
+
+def test_report_names_the_articles_behind_each_figure_and_draws_the_pair_matrix(tmp_path):
+    db = _seed_and_a_third_annotator(tmp_path)
+    code, out = run("report", "--db", db, "--out", tmp_path / "report", "--bootstrap", "20")
+    assert code == 0, out
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert "no shared article" in page and "src='pairs.svg'" in page and "20 bootstrap resamples" in page
+    assert "<td>1</td><td>362</td><td>0.812" in page  # annotator-a / annotator-b: 1 article, 362 tokens
+    pairs = (tmp_path / "report" / "pairs.svg").read_text()
+    assert "0.81" in pairs and "1 art." in pairs and ">none<" in pairs
+    agreement = (tmp_path / "report" / "agreement.svg").read_text()
+    assert "alpha over 1 article labelled" in agreement and "mean of 1 pair sharing 1 article;" in agreement
+
+
+def test_accept_agreed_with_min_agree_1_leaves_rival_labels_to_the_reviewer(tmp_path):
+    alice = annotator_db(tmp_path / "alice.db", "alice", [("NATO", "ACTOR"), ("Brussels", "LOCATION")])
+    bob = annotator_db(tmp_path / "bob.db", "bob", [("NATO", "LOCATION")])
+    db = tmp_path / "review.db"
+    run("merge", alice, bob, "--db", db)
+    code, out = run("review", "--accept-agreed", "--min-agree", "1", "--db", db, "--reviewer", "rita")
+    assert code == 0 and "1 span accepted" in out and "2 disagreements left to review in 1 article" in out
+    assert [(g.text, g.label) for g in open_store(db).gold_spans("a1")] == [("Brussels", "LOCATION")]

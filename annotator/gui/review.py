@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import review
-from ..agreement import agreement
+from ..agreement import agreement_rows
 from ..model import REVIEW_STATUSES, Span
 from ..store import Store
 from ..wording import counted
@@ -249,15 +249,17 @@ class ReviewPanel(QWidget):
             self.score.setText("Choose two or more annotators to compare.")
             return
         article = self.store.article(self.article_id)
-        result = agreement([(article.text, spans)], self.annotators, list(self.colors))
-        mean = result["mean"]
-        pending = self.pending()
+        # As `annotator agreement`: each pair of those who labelled the article (spans on it or marked it done).
+        labelled = {s.annotator for s in spans} | {
+            name for name in self.annotators if self.store.status(self.article_id, name) == "done"}
+        rows = [(s.annotator, s.start, s.end, s.label) for s in spans]
+        result = agreement_rows([(article.text, rows, labelled)], self.annotators, list(self.colors))
+        mean, pairs = result["mean"], sum(1 for p in result["pairs"] if p["shared_articles"])
         status = self.store.review_status(self.article_id).replace("_", " ")
-        self.score.setText(
-            f"{article.title[:60]} — {status}. Agreement here: exact F1 {_num(mean['exact_f1'])} · "
-            f"overlap F1 {_num(mean['overlap_f1'])} · token kappa {_num(mean['kappa'])} · "
-            f"{counted(pending, 'disagreement')} pending"
-        )
+        score = (f"Agreement here ({counted(pairs, 'pair')} of annotators who both labelled it): exact F1 "
+                 f"{_num(mean['exact_f1'])} · overlap F1 {_num(mean['overlap_f1'])} · token kappa {_num(mean['kappa'])}"
+                 if pairs else "Fewer than two of the compared annotators labelled it")
+        self.score.setText(f"{article.title[:60]} — {status}. {score} · {counted(self.pending(), 'disagreement')} pending")
 
     # -- focus and moving ---------------------------------------------------------------------
 

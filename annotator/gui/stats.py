@@ -1,4 +1,4 @@
-"""The statistics view: the report's charts (progress, labels, agreement, confusion) drawn from their SVG."""
+"""The statistics view: the report's charts (progress, labels, agreement per label and per pair, confusion) drawn from their SVG."""
 
 from __future__ import annotations
 

@@ -123,14 +123,15 @@ class Bulk(Articles):
             yield rows.article(row), [rows.span(span) for span in found]
 
     def span_rows_by_article(
-        self, annotators: list[str], *, every: bool = False
+        self, annotators: list[str], *, every: bool = False, least: int = 0
     ) -> Iterator[tuple[str, str, list[tuple[str, int, int, str]]]]:
-        """(id, text, [(annotator, start, end, label), ...]) of the articles `articles_with_spans` picks, in id order.
+        """(id, text, [(annotator, start, end, label), ...]) of the articles `articles_with_spans` picks, in id order;
+        with `least`: those at least that many of the annotators have spans on or marked done.
 
         Plain tuples from two streaming queries, for statistics over many articles (agreement).
         """
         names = list(annotators)
-        wanted, params = _wanted_articles(names, every)
+        wanted, params = _wanted_articles(names, every, least)
         texts = self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({wanted}) ORDER BY id", params)
         span_where, span_params = where(one_of("annotator", names))
         spans = self.conn.execute(
@@ -140,17 +141,19 @@ class Bulk(Articles):
             yield article_id, text, [row[1:] for row in found]
 
 
-def _wanted_articles(names: list[str] | None, every: bool) -> tuple[str, list]:
+def _wanted_articles(names: list[str] | None, every: bool, least: int = 0) -> tuple[str, list]:
     """A query for the ids of the articles with spans of `names` (with `every`: those each of them has spans on
-    or marked done), and its parameters; no query ("") for every article when `names` is None."""
+    or marked done; with `least`: those that many of them), and its parameters; no query ("") for every article
+    when `names` is None."""
     if names is None:
         return "", []
     marks = ", ".join("?" * len(names))
-    if every and names:
+    need = len(names) if every else least
+    if need and names:
         return (
             f"SELECT article_id FROM (SELECT article_id, annotator FROM spans WHERE annotator IN ({marks}) "
             f"UNION SELECT article_id, annotator FROM statuses WHERE status = 'done' AND annotator IN ({marks})) "
-            "GROUP BY article_id HAVING count(DISTINCT annotator) = ?",
-            [*names, *names, len(names)],
+            "GROUP BY article_id HAVING count(DISTINCT annotator) >= ?",
+            [*names, *names, need],
         )
     return f"SELECT DISTINCT article_id FROM spans WHERE annotator IN ({marks})", list(names)

@@ -1,4 +1,4 @@
-"""The statistics view shows the report's four charts, and redraws when the store changes."""
+"""The statistics view shows the report's charts, and redraws when the store changes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_the_statistics_dock_draws_the_charts(make_window, tmp_path, qtbot):
     toggle.trigger()
     view = window.stats_view
     qtbot.waitUntil(lambda: bool(view.svgs))
-    assert set(view.svgs) == {"progress", "labels", "agreement", "confusion"}
+    assert set(view.svgs) == {"progress", "labels", "agreement", "pairs", "confusion"}
     assert all(w.renderer().isValid() for w in view.widgets.values())
     assert "annotator-a" in view.svgs["labels"] and "#0072B2" in view.svgs["labels"]
     store.set_review_status(store.article_ids()[0], "reviewed", "rita")
