@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint bench clean
+.PHONY: run test check lint bench interop clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,13 +16,17 @@ run: $(STAMP)
 	$(BIN)/annotator gui
 
 lint: $(STAMP)
-	$(BIN)/ruff check annotator tests bench
+	$(BIN)/ruff check annotator tests bench interop
 
 test: lint
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Our Label Studio export through a real Label Studio server (installed into .venv-label-studio); see docs/interop.md.
+interop: $(STAMP)
+	$(BIN)/python interop/label_studio.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

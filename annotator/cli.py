@@ -14,6 +14,7 @@ from .paths import default_annotator, default_db
 from .wording import counted
 
 SHOWN_ERRORS = 20
+EXPORT_FORMATS = ("jsonl", "spacy", "hf", "conll", "brat", "label-studio", "doccano", "prodigy", "w3c")
 
 
 class Group(click.Group):
@@ -129,12 +130,14 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels, 
 
 @cli.command(short_help="Export articles and spans for training or another tool.")
 @db_option
-@click.option("--format", "fmt", default="jsonl", show_default=True,
-              help="jsonl, spacy, hf, conll, brat, label-studio, doccano, prodigy or w3c.")
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="jsonl", show_default=True,
+              help="The format to write (see the README for what each carries).")
 @click.option("--out", "out", required=True,
-              help="Output file (- for standard output); a directory for brat and with --split.")
-@click.option("--annotator", default=None, help="Only this annotator's spans (default: everyone's).")
-@click.option("--gold", is_flag=True, help="The reviewed (gold) layer instead of the annotators' spans.")
+              help="Output file (- for standard output); a directory for brat, --split and --shard-size.")
+@click.option("--annotator", default=None,
+              help="Only this annotator's spans (default: everyone's; token formats need one when several "
+                   "annotated). Excludes --gold.")
+@click.option("--gold", is_flag=True, help="The reviewed (gold) layer instead of the annotators' spans. Excludes --annotator.")
 @click.option("--status", type=click.Choice(["any", "done", "reviewed"]), default="any", show_default=True,
               help="Only articles with this status.")
 @click.option("--labels", "label_names", default=None,
@@ -145,38 +148,46 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels, 
               help="Spans off token boundaries (token formats): widen to tokens, narrow to tokens, or drop.")
 @click.option("--scheme", type=click.Choice(["iob2", "bioes"]), default="iob2", show_default=True,
               help="Tag scheme of conll and hf.")
-@click.option("--shard-size", type=click.IntRange(min=0), default=0,
-              help="spacy: a folder of DocBin files of this many articles each, for flat memory (spacy train reads it).")
+@click.option("--shard-size", type=click.IntRange(min=0), default=0, show_default=True,
+              help="spacy: a folder of DocBin files of this many articles each, for flat memory (spacy train "
+                   "reads it); 0 writes one .spacy file.")
 def export(db_path, fmt, out, annotator, gold, status, label_names, split, seed, alignment, scheme, shard_size):
     """Export articles and spans for training or for another tool; every span left out is reported.
 
-    Example: annotator export --format conll --labels ACTOR,LOCATION --split train=0.8,dev=0.1,test=0.1 --out data/
+    Example: annotator export --format conll --annotator alice --split train=0.8,dev=0.1,test=0.1 --out data/
     """
+    from .exporting import ExportOptions
     from .exporting import export as run
 
-    options = {"annotator": annotator, "gold": gold, "status": status, "labels": _names(label_names),
-               "split": split, "seed": seed, "alignment": alignment, "scheme": scheme, "shard_size": shard_size}
+    options = ExportOptions(fmt, Path(out), annotator=annotator, gold=gold, status=status, labels=_names(label_names),
+                            split=split, seed=seed, alignment=alignment, scheme=scheme, shard_size=shard_size)
     store = open_db(db_path, create=False)
     with _progress("Exporting") as progress:
-        summary = _export_to_stdout(run, store, fmt, options) if out == "-" else run(
-            store, fmt, Path(out), progress=progress, **options)
+        summary = _export_to_stdout(run, store, options) if out == "-" else run(store, options, progress)
     click.echo(summary.summary(), err=True)
 
 
-def _export_to_stdout(run, store, fmt: str, options: dict):
+def _export_to_stdout(run, store, options):
     """Export to a temporary file and copy it to standard output (single-file formats only)."""
+    import dataclasses
     import shutil
     import tempfile
 
-    if options["split"] or options["shard_size"] or fmt == "brat":
+    from .exporting import FORMATS
+
+    if options.split or options.shard_size or FORMATS[options.format].directory:
         raise UserError("--out - needs a single-file format and no --split or --shard-size")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export"
-        summary = run(store, fmt, path, **options)
+        summary = run(store, dataclasses.replace(options, out=path))
         with open(path, "rb") as handle:
             sys.stdout.flush()
             shutil.copyfileobj(handle, sys.stdout.buffer)
             sys.stdout.buffer.flush()
+    summary.destination, summary.dropped_file = "standard output", None
+    left = [p.name.removeprefix("export.") for p in summary.files[1:] if p.name != "export.dropped.jsonl"]
+    if left:
+        click.echo(f"Not written with --out -: {', '.join(left)} (export to a file to get them)", err=True)
     return summary
 
 
@@ -342,6 +353,117 @@ def report(db_path, out_dir, annotators, min_shared, bootstrap):
     path = write_report(open_db(db_path, create=False), out_dir, _names(annotators), min_shared=min_shared,
                         bootstrap=bootstrap)
     click.echo(f"Wrote {path}")
+
+
+@cli.command(short_help="Store suggestions for an annotator, or accept them.")
+@db_option
+@click.option("--annotator", default=None, help="Whom the suggestions are for (default: your user name).")
+@click.option("--propagate", is_flag=True, help="Suggest every other occurrence of the texts the annotator labelled.")
+@click.option("--ignore-case", is_flag=True, help="Propagate regardless of upper and lower case.")
+@click.option("--patterns", "patterns_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A patterns file (spaCy EntityRuler/SpanRuler, Prodigy): each match is suggested.")
+@click.option("--model", default=None,
+              help="A model `annotator train` wrote (its folder), or an installed spaCy pipeline's name or folder.")
+@click.option("--map", "label_map", default=None, help="Rename the model's labels, e.g. ORG=ACTOR,GPE=LOCATION.")
+@click.option("--articles", "article_ids", default=None, help="Only these articles, comma-separated ids.")
+@click.option("--status", type=click.Choice(["todo", "in_progress", "done", "skipped"]), default=None,
+              help="Only the articles with this status for the annotator.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out (or with --accept, leave open) suggestions scoring less.")
+@click.option("--accept", is_flag=True, help="Make the annotator's open suggestions their spans.")
+def suggest(db_path, annotator, propagate, ignore_case, patterns_file, model, label_map, article_ids, status, min_score,
+            accept):
+    """Store suggestions for an annotator, or accept them in bulk; safe to rerun, rejected ones never come back.
+
+    Example: annotator suggest --propagate --patterns patterns.jsonl --status todo --annotator alice
+    """
+    from .suggesting import chosen_articles, per_label, sources
+    from .suggesting import suggest as run
+
+    store, annotator = open_db(db_path, create=False), annotator or default_annotator()
+    ids = chosen_articles(store, annotator, _names(article_ids), status)
+    if propagate or patterns_file or model or not accept:
+        from .training import parse_mapping
+
+        finders = sources(store, annotator, patterns=patterns_file, propagate=propagate, ignore_case=ignore_case,
+                          model=model, mapping=parse_mapping(label_map))
+        with _progress("Suggesting") as progress:
+            click.echo(run(store, annotator, ids, finders, min_score=min_score, progress=progress).summary())
+    if accept:
+        accepted = store.accept_suggestions(annotator, min_score, None if article_ids is None and status is None else ids)
+        click.echo(f"{counted(sum(accepted.values()), 'suggestion')} accepted as {annotator}'s spans{per_label(accepted)}")
+
+
+@cli.command(short_help="List or reject an annotator's open suggestions.")
+@db_option
+@click.option("--annotator", default=None, help="Whose suggestions (default: your user name).")
+@click.option("--articles", "article_ids", default=None, help="Only these articles, comma-separated ids.")
+@click.option("--reject", "reject_ids", default=None,
+              help="Reject these suggestions, comma-separated ids: they are never suggested to the annotator again.")
+def suggestions(db_path, annotator, article_ids, reject_ids):
+    """List an annotator's open suggestions (id, article, offsets, label, score, source, text), or reject some.
+
+    Example: annotator suggestions --annotator alice --articles a1 && annotator suggestions --reject 12,14
+    """
+    store, annotator = open_db(db_path, create=False), annotator or default_annotator()
+    if reject_ids:
+        rejected = [store.reject_suggestion(_number(i, "--reject")) for i in _names(reject_ids)]
+        click.echo(f"{counted(len(rejected), 'suggestion')} rejected")
+        return
+    for article_id in _names(article_ids) or store.article_ids():
+        for s in store.suggestions(article_id, annotator):
+            click.echo(f"{s.id}\t{article_id}\t{s.start}-{s.end}\t{s.label}\t{s.score:.2f}\t{s.source}\t{s.text!r}")
+
+
+def _number(text: str, option: str) -> int:
+    if not text.isdigit():
+        raise UserError(f"{option}: {text!r} is not a suggestion id")
+    return int(text)
+
+
+@cli.command(short_help="Train a span categorizer with spaCy.")
+@db_option
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the model (model-best), its config, corpus and metrics.json.")
+@click.option("--annotator", default=None, help="Train on this annotator's spans (default: your user name).")
+@click.option("--gold", is_flag=True, help="Train on the reviewed (gold) layer instead.")
+@click.option("--lang", default="en", show_default=True, help="spaCy language of the blank pipeline (xx: any).")
+@click.option("--eval-split", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2, show_default=True,
+              help="Share of the labelled articles held out to score the model.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split and of training.")
+@click.option("--max-steps", type=click.IntRange(min=1), default=2000, show_default=True, help="Training steps.")
+def train(db_path, out, annotator, gold, lang, eval_split, seed, max_steps):
+    """Train a span categorizer on the labels with spaCy's training loop; print P/R/F1 per label on held-out articles.
+
+    Example: annotator train --gold --out models/claims && annotator suggest --model models/claims --status todo
+    """
+    from .training import metrics_table
+    from .training import train as run
+
+    if annotator and gold:
+        raise UserError("give --annotator or --gold, not both")
+    store, layer = open_db(db_path, create=False), None if gold else annotator or default_annotator()
+    metrics = run(store, out, annotator=layer, gold=gold, lang=lang, eval_split=eval_split, seed=seed,
+                  max_steps=max_steps)
+    click.echo(metrics_table(metrics))
+
+
+@cli.command(short_help="Write a patterns file for spaCy's rulers.")
+@db_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The patterns file (JSONL).")
+@click.option("--annotator", default=None, help="Only this annotator's spans (default: everyone's).")
+@click.option("--gold", is_flag=True, help="The reviewed (gold) layer instead of the annotators' spans.")
+def patterns(db_path, out, annotator, gold):
+    """Write a patterns file (spaCy EntityRuler/SpanRuler, Prodigy) with each text labelled so far.
+
+    Example: annotator patterns --gold --out patterns.jsonl && annotator suggest --patterns patterns.jsonl
+    """
+    from .patterns import write_patterns
+
+    if annotator and gold:
+        raise UserError("give --annotator or --gold, not both")
+    written = write_patterns(open_db(db_path, create=False).labelled_terms(annotator, gold=gold), out)
+    click.echo(f"Wrote {counted(written, 'pattern')} to {out}")
 
 
 class _progress:

@@ -130,3 +130,22 @@ class GoldSpan:
     @property
     def key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.label)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A span proposed to one annotator by a source (propagation, patterns, a model), with its score in [0, 1]."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    source: str
+    score: float = 1.0
+    annotator: str = ""
+    id: int | None = None
+    article_id: str | None = None
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)

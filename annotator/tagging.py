@@ -37,7 +37,8 @@ class Tokenized:
     placed: list[Placed]  # every span that falls on at least one token (all layers, overlap allowed)
     flat: list[Placed]  # the non-overlapping layer that IOB tags can hold
     moved: list[Placed]  # spans whose characters the alignment changed
-    dropped: list[tuple[Span, str]]  # spans that could not be placed or kept, with the reason
+    dropped: list[tuple[Span, str]]  # spans that could not be placed on tokens, with the reason
+    overlapping: list[tuple[Span, str]]  # placed spans left out of the flat layer, with the span they overlap
 
 
 def place(tokens: list[Token], starts: list[int], ends: list[int], span: Span, mode: str) -> Placed | None:
@@ -94,7 +95,7 @@ def tokenized(text: str, spans: list[Span], mode: str = "expand", order: dict[st
             moved.append(p)
     flat, overlapping = flatten(placed, order)
     groups = list(sentence_tokens(text, [(p.start, p.end) for p in flat], tokens))
-    return Tokenized(tokens, groups, placed, flat, moved, dropped + overlapping)
+    return Tokenized(tokens, groups, placed, flat, moved, dropped, overlapping)
 
 
 def tags(count: int, flat: Iterable[Placed], scheme: str = "iob2") -> list[str]:

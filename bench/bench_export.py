@@ -4,27 +4,35 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import run_child, table, write_section  # noqa: E402
+from common import ROOT, run_child, table, write_section  # noqa: E402
 from corpus import OUT, make_corpus_db  # noqa: E402
 
 IN_MEMORY = {"spacy"}  # spaCy's DocBin holds every Doc until written: measured at a tenth of the corpus
 TARGETS = {"jsonl": ("spans", 300_000), "conll": ("tokens", 200_000), "hf": ("tokens", 200_000),
            "brat": ("spans", 100_000)}
 CHILD = """
-sys.path.insert(0, ".")
+import os, resource
+if sys.argv[5]:  # the baseline's own helper processes must find its code, not this tree's, in their cwd
+    os.chdir(sys.argv[5])
+sys.path.insert(0, sys.argv[5] or ".")
 from pathlib import Path
-from annotator.exporting import export
+from annotator import exporting
 from annotator.store import open_store
 store = open_store(sys.argv[1])
 started = time.perf_counter()
-summary = export(store, sys.argv[2], Path(sys.argv[3]), shard_size=int(sys.argv[4]))
+if hasattr(exporting, "ExportOptions"):
+    summary = exporting.export(store, exporting.ExportOptions(sys.argv[2], Path(sys.argv[3]), shard_size=int(sys.argv[4])))
+else:  # the code of --against before ExportOptions
+    summary = exporting.export(store, sys.argv[2], Path(sys.argv[3]), shard_size=int(sys.argv[4]))
 RESULT = {"seconds": time.perf_counter() - started, "articles": summary.articles, "spans": summary.spans,
-          "tokens": summary.tokens, "dropped": summary.dropped_total}
+          "tokens": summary.tokens, "dropped": summary.dropped_total,
+          "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 """
 
 
@@ -44,12 +52,13 @@ RESULT = {"seconds": time.perf_counter() - started}
 SHARDS = 5000  # articles per .spacy file in the sharded spaCy run
 
 
-def measure(db: Path, fmt: str, shard_size: int = 0, keep: bool = False) -> dict:
-    """One export in a fresh process; its output is removed unless `keep` (then it is result['out'])."""
+def measure(db: Path, fmt: str, shard_size: int = 0, keep: bool = False, source: str = "") -> dict:
+    """One export in a fresh process (with the code in `source`, else this tree's); its output is removed
+    unless `keep` (then it is result['out'])."""
     from annotator.exporting import FORMATS
 
     out = OUT / f"export-{fmt}{FORMATS[fmt].extension or '-dir'}"
-    result = run_child(CHILD, str(db), fmt, str(out), str(shard_size))
+    result = run_child(CHILD, str(db), fmt, str(out), str(shard_size), source)
     if keep:
         return {**result, "out": out}
     shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
@@ -78,6 +87,21 @@ def brat_against_plain_files(db: Path) -> tuple[dict, str]:
     return brat, note
 
 
+def baseline_source(ref: str) -> str:
+    """The annotator package of git `ref`, extracted under bench/out, to measure against in the same run."""
+    folder = OUT / f"baseline-{ref.replace('/', '_')}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", ref, "annotator", "schemas", "seeds"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return str(folder)
+
+
+def ratio(then: dict | None, now: dict) -> list[str]:
+    """The baseline's time, and as a multiple of this tree's (a cell; none without a baseline)."""
+    return [f"{then['seconds']:.1f} s, {then['seconds'] / now['seconds']:.2f}x"] if then else []
+
+
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from annotator.exporting import FORMATS
@@ -85,13 +109,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--against", default="", help="a git ref whose export to measure in the same run (e.g. main)")
     args = parser.parse_args()
+    source = baseline_source(args.against) if args.against else ""
     small = max(1, args.articles // 10)
     big_db = make_corpus_db(OUT / f"store-{args.articles}.db", args.articles)
     small_db = make_corpus_db(OUT / f"store-{small}.db", small)
     rows, notes = [], []
     tiny_db = make_corpus_db(OUT / f"store-{max(1, small // 10)}.db", max(1, small // 10))
-    for fmt in args.formats.split(","):
+    for fmt in args.formats.split(","):  # the baseline first: a run just after many files were deleted is slower
+        then = measure(small_db if fmt in IN_MEMORY else big_db, fmt, source=source) if source else None
         if fmt == "brat":
             big, note = brat_against_plain_files(big_db)
             little = measure(small_db, fmt)
@@ -106,22 +133,29 @@ def main() -> None:
         verdict = f"≥ {goal:,} {unit}/s: {'met' if rate >= goal else 'missed'}" if goal else ""
         name = f"{fmt} (at {big['articles']:,} and {little['articles']:,} articles)" if fmt in IN_MEMORY else fmt
         rows.append((name, f"{big['seconds']:.1f} s", f"{spans_rate:,.0f}", f"{tokens_rate:,.0f}" if tokens_rate else "",
-                     f"{big['peak_mb']:.0f} MB", f"{little['peak_mb']:.0f} MB", verdict))
+                     f"{big['peak_mb']:.0f} MB", f"{little['peak_mb']:.0f} MB", f"{big['children_peak_mb']:.0f} MB",
+                     verdict, *ratio(then, big)))
         print(rows[-1], flush=True)
         if fmt == "spacy":
+            then = measure(big_db, fmt, SHARDS, source=source) if source else None
             big, little = measure(big_db, fmt, SHARDS), measure(small_db, fmt, SHARDS)
             rows.append((f"spacy --shard-size {SHARDS:,}", f"{big['seconds']:.1f} s", f"{big['spans'] / big['seconds']:,.0f}",
-                         f"{big['tokens'] / big['seconds']:,.0f}", f"{big['peak_mb']:.0f} MB", f"{little['peak_mb']:.0f} MB", ""))
+                         f"{big['tokens'] / big['seconds']:,.0f}", f"{big['peak_mb']:.0f} MB", f"{little['peak_mb']:.0f} MB",
+                         f"{big['children_peak_mb']:.0f} MB", "", *ratio(then, big)))
             print(rows[-1], flush=True)
     body = (f"Export of the synthetic corpus (`bench/corpus.py`: {args.articles:,} articles of about 3 KB, "
             f"10 spans each) from its database with `annotator.exporting.export`, each run in a fresh process; "
             f"peak memory (VmHWM) at {args.articles:,} and at {small:,} articles "
             "(streaming: the two should be close). spaCy's DocBin holds every Doc in memory until it is written "
             "(about 90 KB an article here), so one file is measured at a tenth and a hundredth of the corpus, "
-            f"and `--shard-size {SHARDS:,}` (a folder of DocBin files) at full size. The jsonl, brat and doccano "
-            "exports above 20,000 articles, and conll, hf, prodigy and sharded spacy above 2,000, run a second process for the "
-            "second half; the peaks are the first one's.\n\n")
-    body += table(rows, ("format", "time", "spans/s", "tokens/s", f"peak, {args.articles:,}", f"peak, {small:,}", "target"))
+            f"and `--shard-size {SHARDS:,}` (a folder of DocBin files) at full size. Every export reads one snapshot "
+            "in one process; above 2,000 articles the token formats conll, hf, prodigy and spacy are formatted by "
+            "worker processes, one per core, and the other formats stay in that one process. The peaks are the exporting process's; the workers' column is "
+            "the largest worker's ru_maxrss (an upper bound: Linux carries it over from the process that started it)."
+            + (f" The last column is the same export with the code of `{args.against}` in the same run, and its time "
+               "as a multiple of this one's (above 1: now faster)." if source else "") + "\n\n")
+    body += table(rows, ("format", "time", "spans/s", "tokens/s", f"peak, {args.articles:,}", f"peak, {small:,}",
+                         "workers' peak", "target", *([f"{args.against}: time, ratio"] if source else [])))
     body += "".join(f"\n\n{note}" for note in notes)
     write_section("Export formats", body)
 

@@ -51,12 +51,12 @@ RESULT = {"seconds": time.perf_counter() - start}
 
 EXPORT = """
 from pathlib import Path
-from annotator.exporting import export
+from annotator.exporting import ExportOptions, export
 from annotator.store import open_store
 store = open_store(sys.argv[1])
 out = Path(sys.argv[1] + ".export.jsonl")
 start = time.perf_counter()
-summary = export(store, "jsonl", out)
+summary = export(store, ExportOptions("jsonl", out))
 RESULT = {"seconds": time.perf_counter() - start, "articles": summary.articles, "spans": summary.spans}
 out.unlink()
 """

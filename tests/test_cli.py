@@ -52,8 +52,9 @@ def test_import_then_export_jsonl(run, tmp_path):
     record = json.loads(out.read_text())
     assert record["spans"] == [{"start": 0, "end": 5, "label": "ACTOR", "text": "Japan", "annotator": "alice", "note": None}]
     assert len(record["text_sha256"]) == 64 and record["id"]
-    nobody = run("export", "--out", "-", "--db", db, "--annotator", "nobody").stdout
-    assert [json.loads(line)["spans"] for line in nobody.splitlines()] == [[]]
+    nobody = run("export", "--out", "-", "--db", db, "--annotator", "nobody")
+    assert nobody.exit_code == 1 and nobody.stdout == ""
+    assert nobody.stderr == "Error: --annotator 'nobody': no spans by that name (annotators: alice)\n"
     assert run("export", "--out", "-", "--db", db, "--status", "done").stdout == ""
 
 

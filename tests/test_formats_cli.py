@@ -49,7 +49,8 @@ def test_export_to_stdout_and_gold(run, db):
 
 def test_export_errors_are_one_line(run, db, tmp_path):
     for args, message in [
-        (["--format", "docx"], "Error: unknown format 'docx' (one of jsonl, spacy"),
+        (["--gold", "--annotator", "tester"], "Error: --gold and --annotator exclude each other"),
+        (["--annotator", "nobody"], "Error: --annotator 'nobody': no spans by that name (annotators: "),
         (["--labels", "NOPE"], "Error: --labels: unknown label 'NOPE'"),
         (["--split", "train=0.7"], "Error: --split 'train=0.7': the shares add up to 0.7, not 1"),
         (["--format", "brat", "--out", "-"], "Error: --out - needs a single-file format and no --split"),

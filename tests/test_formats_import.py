@@ -9,7 +9,7 @@ import pytest
 
 from annotator.corpus import expand, import_files
 from annotator.errors import InputErrors, UserError
-from annotator.exporting import export
+from annotator.exporting import ExportOptions, export
 from annotator.store import open_store
 from tests.formats_common import BRAT_DIR, make_store, span_set
 
@@ -40,7 +40,7 @@ def test_brat_corpus_imports_every_span_with_labels_from_its_annotation_conf(sto
 def test_brat_corpus_exports_back_to_the_same_spans(store, tmp_path):
     import_files(store, [BRAT_DIR], fmt="brat", annotator="conll2002")
     out = tmp_path / "brat-out"
-    summary = export(store, "brat", out)
+    summary = export(store, ExportOptions("brat", out))
     assert summary.spans == 540 and (out / "annotation.conf").is_file() and (out / "manifest.json").is_file()
     assert brat_spans(out) == brat_spans(BRAT_DIR)
     for txt in BRAT_DIR.glob("*.txt"):

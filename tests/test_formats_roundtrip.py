@@ -12,8 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.corpus import import_files
-from annotator.exporting import FORMATS, export
+from annotator.exporting import FORMATS, ExportOptions, export
+from annotator.model import Span
 from annotator.store import open_store
+from annotator.tagging import tokenized
 from annotator.tokens import tokenize
 from tests.conftest import HARD_TEXTS
 from tests.formats_common import make_store, span_set
@@ -21,6 +23,7 @@ from tests.formats_common import make_store, span_set
 PIECES = ["Japan", "NATO", " ", "  ", "\t", "\u00a0", "\r\n", "\n", "😀", "👨🏻\u200d🚒", "🇯🇵", "𠮷", "e\u0301",
           "قال", "<b>", "&amp;", ".", "3.5", "https://x.org/a", '"', "\\", "東京", "\u2028", "'"]
 LABELS = ["CLAIM", "ACTOR", "LOCATION"]
+BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines()' breaks, which brat's reading splits at
 KEEPS_ANNOTATOR = {"jsonl", "brat", "label-studio", "prodigy", "w3c", "spacy"}
 KEEPS_NOTE = {"jsonl", "brat", "label-studio", "prodigy", "w3c", "spacy"}
 
@@ -57,14 +60,15 @@ def corpora(draw, aligned: bool = False):
 
 
 def held(fmt: str, text: str, start: int, end: int) -> tuple[int, int] | None:
-    """What a format holds of a span: brat leaves line breaks out of its ends; Prodigy needs a token."""
+    """What a format holds of a span: brat leaves line breaks out of its ends; Prodigy widens it to whole tokens."""
     if fmt == "brat":
-        while start < end and text[start] in "\r\n":
+        while start < end and text[start] in BREAKS:
             start += 1
-        while end > start and text[end - 1] in "\r\n":
+        while end > start and text[end - 1] in BREAKS:
             end -= 1
-    if fmt == "prodigy" and not text[start:end].strip():
-        return None
+    if fmt == "prodigy":  # laid on tokens as every token format does (unspaced words cut at the span's edges)
+        placed = tokenized(text, [Span(start, end, "X", "")], "expand").placed
+        return (placed[0].start, placed[0].end) if placed else None
     return (start, end) if start < end else None
 
 
@@ -73,7 +77,7 @@ def round_trip(fmt: str, records: list[dict]) -> None:
         tmp = Path(folder)
         source = make_store(tmp, records)
         out = tmp / f"out{FORMATS[fmt].extension}"
-        summary = export(source, fmt, out)
+        summary = export(source, ExportOptions(fmt, out))
         target = open_store(tmp / "target.db")
         if fmt == "w3c":  # annotations attach to articles already there
             bare = tmp / "texts.jsonl"
@@ -86,6 +90,9 @@ def round_trip(fmt: str, records: list[dict]) -> None:
                     for sha, s, e, label, who, note in span_set(source, with_annotator=True, with_note=True)
                     if held(fmt, texts[sha], s, e)}
         got = span_set(target, with_annotator=True, with_note=True)
+        if fmt == "prodigy" or len({k[:-1] for k in expected}) < len(expected):
+            # two spans held alike (widened onto the same tokens, brat's line breaks left out) become one, the first one's note
+            got, expected = {k[:-1] for k in got}, {k[:-1] for k in expected}
         assert got == expected, summary.summary()
         assert {a.text for a, _ in target.iter_articles()} == set(texts.values())
         source.close()
@@ -114,6 +121,8 @@ def test_doccano_round_trip_keeps_every_span_through_utf16(records):
 @given(records=corpora(aligned=True))
 def test_spacy_round_trip_on_spans_aligned_to_tokens(records):
     pytest.importorskip("spacy")
+    for record in records:  # spaCy holds one layer: one annotator's spans
+        record["spans"] = [{**s, "annotator": "alice"} for s in record["spans"]]
     round_trip("spacy", records)
 
 

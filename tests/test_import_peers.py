@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from annotator.corpus import expand, import_files
 from annotator.errors import InputErrors
-from annotator.exporting import export
+from annotator.exporting import ExportOptions
+from annotator.exporting import export as run_export
 from annotator.offsets import OffsetMap
 from tests.conftest import HARD_TEXTS
 
@@ -120,7 +121,7 @@ def test_brat_attributes_go_back_out_to_brat(store, tmp_path):
     import_files(store, [ann], fmt="brat", annotator="conll")
     before = {(s.start, s.end, s.label, s.attributes) for s in store.spans(store.article_ids()[0])}
     assert sum(len(s[3]) for s in before) == len(targets)
-    summary = export(store, "brat", tmp_path / "out")
+    summary = run_export(store, ExportOptions("brat", tmp_path / "out"))
     conf = (tmp_path / "out" / "annotation.conf").read_text("utf-8")
     assert "Negation\tArg:<ENTITY>\n" in conf and "Certainty\tArg:<ENTITY>, Value:Low\n" in conf
     assert summary.moved == {}
@@ -137,7 +138,7 @@ def test_attributes_travel_in_the_canonical_jsonl(store, tmp_path):
     path.write_text(json.dumps({"text": "Japan met.", "spans": [
         {"start": 0, "end": 5, "label": "ACTOR", "attributes": {"Negation": True, "Source": "wire"}}]}) + "\n")
     import_files(store, [path], annotator="x")
-    export(store, "jsonl", tmp_path / "out.jsonl")
+    run_export(store, ExportOptions("jsonl", tmp_path / "out.jsonl"))
     (record,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
     assert record["spans"][0]["attributes"] == {"Negation": True, "Source": "wire"}
     path.write_text(json.dumps({"text": "Other.", "spans": [
@@ -211,7 +212,7 @@ def test_a_folder_we_exported_imports_as_it_is(store, tmp_path, fmt):
         {"start": 0, "end": 14, "label": "CLAIM", "annotator": "a"}]}) + "\n")
     import_files(store, [seed], annotator="a")
     out = tmp_path / "out"
-    export(store, fmt, out, split="train=0.5,dev=0.5", annotator="a")
+    run_export(store, ExportOptions(fmt, out, split="train=0.5,dev=0.5", annotator="a"))
     assert (out / "manifest.json").is_file()
     notes: list[str] = []
     sources = expand([out], notes=notes)
@@ -228,8 +229,8 @@ def test_our_dropped_spans_file_is_recognised_in_a_jsonl_folder(store, tmp_path)
     seed.write_text(json.dumps({"text": "Japan and NATO met.", "spans": [
         {"start": 0, "end": 5, "label": "ACTOR"}, {"start": 0, "end": 14, "label": "CLAIM"}]}) + "\n")
     import_files(store, [seed], annotator="a")
-    export(store, "conll", tmp_path / "conll", split="all=1")
-    export(store, "doccano", tmp_path / "doccano", split="all=1")
+    run_export(store, ExportOptions("conll", tmp_path / "conll", split="all=1"))
+    run_export(store, ExportOptions("doccano", tmp_path / "doccano", split="all=1"))
     shutil.copy(tmp_path / "conll" / "dropped.jsonl", tmp_path / "doccano" / "dropped.jsonl")
     from annotator.store import open_store
 

@@ -66,10 +66,10 @@ def test_large_jsonl_export_in_two_processes_equals_one(tmp_path, monkeypatch):
     store.set_status("id03", "a", "done")
     for options in ({}, {"annotator": "a", "status": "done"}):
         monkeypatch.setattr(exporting, "PARALLEL_FROM", 10**9)
-        one = exporting.export(store, "jsonl", tmp_path / "one.jsonl", **options)
+        one = exporting.export(store, exporting.ExportOptions("jsonl", tmp_path / "one.jsonl", **options))
         monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)
         seen = []
-        two = exporting.export(store, "jsonl", tmp_path / "two.jsonl", progress=lambda d, t, seen=seen: seen.append((d, t)), **options)
+        two = exporting.export(store, exporting.ExportOptions("jsonl", tmp_path / "two.jsonl", **options), lambda d, t, seen=seen: seen.append((d, t)))
         assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
         assert (two.articles, two.spans) == (one.articles, one.spans)
         assert seen[-1] == (one.articles, one.articles)

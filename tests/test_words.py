@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator import words
-from annotator.exporting import export
+from annotator.exporting import ExportOptions, export
 from annotator.tokens import tokenize
 from tests.formats_common import make_store
 
@@ -86,7 +86,7 @@ def test_a_conll_export_of_japanese_has_a_token_a_word(tmp_path):
         {"start": 5, "end": 7, "label": "LOCATION"},  # 東京 out of ICU's 東京都 (or 東京 + 都): a token either way
     ]}]
     store = make_store(tmp_path, records)
-    export(store, "conll", tmp_path / "out.conll")
+    export(store, ExportOptions("conll", tmp_path / "out.conll"))
     [sentence] = read_conll(tmp_path / "out.conll")
     tokens = [token for token, _ in sentence]
     assert tokens[:2] == ["田中", "さん"] and "東京" in tokens and len(tokens) > 6
@@ -98,7 +98,7 @@ def test_a_span_inside_a_word_cuts_that_word_in_token_formats(tmp_path):
     text = "中华人民共和国"
     records = [{"id": "zh", "text": text, "spans": [{"start": 4, "end": 5, "label": "ACTOR"}]}]  # 共 of 共和国
     store = make_store(tmp_path, records)
-    export(store, "conll", tmp_path / "out.conll")
+    export(store, ExportOptions("conll", tmp_path / "out.conll"))
     [sentence] = read_conll(tmp_path / "out.conll")
     assert ("共", "B-ACTOR") in sentence and "".join(t for t, _ in sentence) == text
     assert ("和国", "O") in sentence
@@ -143,7 +143,7 @@ def test_a_prodigy_export_of_chinese_has_a_token_boundary_at_each_span_edge(tmp_
     text = "中华人民共和国的首都"
     records = [{"id": "zh", "text": text, "spans": [{"start": 4, "end": 5, "label": "ACTOR"}]}]
     store = make_store(tmp_path, records)
-    export(store, "prodigy", tmp_path / "out.jsonl")
+    export(store, ExportOptions("prodigy", tmp_path / "out.jsonl"))
     task = json.loads((tmp_path / "out.jsonl").read_text("utf-8"))
     [span] = task["spans"]
     tokens = task["tokens"]

@@ -1,10 +1,12 @@
 """brat standoff: DOC.txt + DOC.ann per article and annotation.conf (with visual.conf) in the folder; read back too.
 
 Offsets are code points, as ours. A span crossing a line break is written as fragments (`T1<TAB>LOC 0 5;6 11`),
-which is how brat holds it; notes are `#` AnnotatorNotes lines; the annotator is an `Annotator` attribute.
-Attributes (`A1<TAB>Negation T1`, `A2<TAB>Certainty T1 High`) are the span's attributes both ways.
-Reading keeps discontinuous spans as one span over their extent (and says so), every note of a span (one a line),
-and reports relations, events, normalizations and notes or attributes of anything but a span as not imported.
+which is how brat holds it (also at U+2028, U+0085 and the other breaks of str.splitlines(), which brat's
+reading splits at); notes are `#` AnnotatorNotes lines; the annotator is an `Annotator` attribute (with
+whitespace, |, , and % written as %XX).
+Attributes (`A1<TAB>Negation T1`, `A2<TAB>Certainty T1 High`) are the span's attributes both ways (values as
+the annotator's). Reading keeps discontinuous spans as one span over their extent (and says so), every note of a
+span (one a line), and reports relations, events, normalizations and notes or attributes of anything but a span.
 """
 
 from __future__ import annotations
@@ -15,19 +17,22 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from ..errors import InputError
 from ..model import Article, Span
 from . import Incoming, check_regular_file, decode
-from .txt import article_id
+from .txt import article_id as name_to_id
+from .writing import Batch, FormatWriter, Report, Settings
 
 SUFFIXES = (".ann",)
 READ_OPTIONS = ("name",)
-_BREAKS = re.compile(r"[\r\n]+")
+_BREAKS = re.compile("[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # where str.splitlines() splits
 _TEXTBOUND = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _NOTE = re.compile(r"#\S*\t\S+ (?P<target>T\S*)\t(?P<note>.*)")
 _ATTRIBUTE = re.compile(r"[AM]\S*\t(?P<name>\S+) (?P<target>T\S*)(?: (?P<value>.+))?")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
+_UNSAFE_VALUE = re.compile(r"[\s|,%]")
 
 
 @cache
@@ -35,15 +40,9 @@ def _has_space(label: str) -> bool:
     return re.search(r"\s", label) is not None
 
 
-@cache
-def _fits_attribute(value: str) -> bool:
-    """brat attribute values cannot hold whitespace, | or ,."""
-    return re.search(r"[\s|,]", value) is None
-
-
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """[start, end) cut at line breaks into the pieces brat can show."""
-    if text.find("\n", start, end) < 0 and text.find("\r", start, end) < 0:
+    """[start, end) cut at line breaks (every one str.splitlines() knows) into the pieces brat can show."""
+    if not _BREAKS.search(text, start, end):
         return [(start, end)]
     out, position = [], start
     for match in _BREAKS.finditer(text, start, end):
@@ -55,77 +54,82 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-class Writer:
+class Writer(FormatWriter):
     """DOC.txt and DOC.ann for each article in one folder; annotation.conf and visual.conf on close."""
 
-    def __init__(self, path: Path, ctx):
-        self.folder, self.ctx = path, ctx
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.prefix = f"{self.folder}{os.sep}"
-        self.names: set[str] = set()
-        self.annotators: set[str] = set()
-        self.attributes: dict[str, set[str]] = {}  # attribute name -> its values (none: a binary attribute)
-        self.spaced = {name for name in ctx.label_names if _has_space(name)}
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self.spaced = {name for name in settings.label_names if _has_space(name)}
 
-    def add(self, article: Article, spans: list[Span]) -> None:
+    def format(self, batch: Batch, report: Report) -> list[tuple[str, str, bytes, bytes, set[str], dict]]:
+        """(id, text SHA-256, .txt bytes, .ann bytes, annotator values, {attribute: its values}) of each article."""
+        return [self._article(article, spans, report) for article, spans in batch]
+
+    def _article(self, article: Article, spans: list[Span], report: Report):
         text = article.text
-        lines, n, a = [], 0, 0
+        lines, n, a, annotators, attributes = [], 0, 0, set(), {}
         for span in spans:
             start, end, label = span.start, span.end, span.label
-            if text.find("\n", start, end) < 0 and text.find("\r", start, end) < 0 and label not in self.spaced:
+            if label not in self.spaced and not _BREAKS.search(text, start, end):
                 n += 1
                 lines.append(f"T{n}\t{label} {start} {end}\t{span.text}\n")
             else:
                 parts = fragments(text, start, end)
                 if not parts or label in self.spaced:
                     why = "only line breaks, which brat cannot hold" if not parts else "label holds whitespace, which brat types cannot"
-                    self.ctx.drop(article, span, why)
+                    report.drop(article, span, why)
                     continue
                 if (parts[0][0], parts[-1][1]) != (start, end):
-                    self.ctx.moved(1, "began or ended with a line break, which brat leaves out")
+                    report.move(1, "began or ended with a line break, which brat leaves out")
                 n += 1
                 offsets = ";".join(f"{a} {b}" for a, b in parts)
                 lines.append(f"T{n}\t{label} {offsets}\t{' '.join(text[a:b] for a, b in parts)}\n")
             if span.note:
                 lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(span.note.splitlines())}\n")
-            if span.annotator and _fits_attribute(span.annotator):
+            if span.annotator:
+                value = annotator_value(span.annotator)
                 a += 1
-                lines.append(f"A{a}\tAnnotator T{n} {span.annotator}\n")
-                self.annotators.add(span.annotator)
+                lines.append(f"A{a}\tAnnotator T{n} {value}\n")
+                annotators.add(value)
             for name, value in span.attributes:
-                if name == "Annotator" or not _fits_attribute(name) or not (value is True or _fits_attribute(value)):
-                    self.ctx.moved(1, "written without an attribute brat cannot hold (whitespace, '|' or ',')")
+                if name == "Annotator" or _UNSAFE_VALUE.search(name):
+                    report.move(1, "written without an attribute whose name brat cannot hold (whitespace, '|' or ',')")
                     continue
                 a += 1
-                lines.append(f"A{a}\t{name} T{n}{'' if value is True else ' ' + value}\n")
-                self.attributes.setdefault(name, set()).update(() if value is True else (value,))
-        path = self.prefix + self._name(article)
-        _write_new(path + ".txt", text.encode())
-        _write_new(path + ".ann", "".join(lines).encode())
+                value = None if value is True else annotator_value(value)
+                lines.append(f"A{a}\t{name} T{n}{'' if value is None else ' ' + value}\n")
+                attributes.setdefault(name, set()).update(() if value is None else (value,))
+        return article.id, article.text_sha256, text.encode(), "".join(lines).encode(), annotators, attributes
 
-    def reserve(self, article_id: str) -> None:
-        """Keep the file name of an article another process writes into this folder."""
-        self.names.add(_plain_name(article_id).lower())
+    def open(self, path: Path) -> None:
+        self.folder = path
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.prefix = f"{self.folder}{os.sep}"
+        self.names: set[str] = set()
+        self.annotators: set[str] = set()
+        self.attributes: dict[str, set[str]] = {}  # attribute name -> its values (none: a binary attribute)
 
-    def handoff(self) -> dict:
-        """What another process's writer needs to know to close the folder for both (see take)."""
-        return {"annotators": sorted(self.annotators), "attributes": {k: sorted(v) for k, v in self.attributes.items()}}
+    def write(self, piece) -> None:
+        for article_id, sha, txt, ann, annotators, attributes in piece:
+            path = self.prefix + self._name(article_id, sha)
+            _write_new(path + ".txt", txt)
+            _write_new(path + ".ann", ann)
+            self.annotators |= annotators
+            for name, values in attributes.items():
+                self.attributes.setdefault(name, set()).update(values)
 
-    def take(self, state: dict) -> None:
-        self.annotators.update(state["annotators"])
-        for name, values in state["attributes"].items():
-            self.attributes.setdefault(name, set()).update(values)
-
-    def _name(self, article: Article) -> str:
+    def _name(self, article_id: str, sha: str) -> str:
         """A file name from the article id, unique in the folder (also on case-insensitive file systems)."""
-        name = _plain_name(article.id)
+        name = _plain_name(article_id)
         if name.lower() in self.names:
-            name = f"{name}-{article.text_sha256[:12]}"
+            name = f"{name}-{sha[:12]}"
         self.names.add(name.lower())
         return name
 
     def close(self) -> None:
-        entities = "\n".join(self.ctx.label_names)
+        if not hasattr(self, "folder"):
+            return
+        entities = "\n".join(self.settings.label_names)
         values = "|".join(sorted(self.annotators))
         attributes = f"Annotator\tArg:<ENTITY>, Value:{values}\n" if values else ""
         for name, kinds in sorted(self.attributes.items()):
@@ -133,8 +137,19 @@ class Writer:
         (self.folder / "annotation.conf").write_text(
             f"[entities]\n{entities}\n\n[relations]\n\n[events]\n\n[attributes]\n{attributes}", encoding="utf-8"
         )
-        colors = "\n".join(f"{label.name}\tbgColor:{label.color}" for label in self.ctx.labels)
+        colors = "\n".join(f"{label.name}\tbgColor:{label.color}" for label in self.settings.labels)
         (self.folder / "visual.conf").write_text(f"[labels]\n\n[drawing]\n{colors}\n", encoding="utf-8")
+
+
+def annotator_value(name: str) -> str:
+    """An annotator's name as a brat attribute value, which cannot hold whitespace, | or ,: those (and %)
+    written as %XX, as in a URL, so that `annotator_name` gives the name back exactly."""
+    return _UNSAFE_VALUE.sub(lambda m: quote(m.group(), safe=""), name)
+
+
+def annotator_name(value: str) -> str:
+    """The annotator's name an `Annotator` attribute value holds (see annotator_value)."""
+    return unquote(value) if "%" in value else value
 
 
 def _plain_name(article_id: str) -> str:
@@ -203,7 +218,7 @@ def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Ite
         counts = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
         notes.append(f"{file}: not imported: {counts} (only text-bound annotations, their notes and attributes are read)")
     name = name or ann.name
-    record = {"id": article_id(name), "text": text, "source": name[: -len(ann.suffix)] + txt.suffix,
+    record = {"id": name_to_id(name), "text": text, "source": name[: -len(ann.suffix)] + txt.suffix,
               "spans": list(spans.values())}
     yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
 
@@ -256,11 +271,11 @@ def _notes_and_attributes(spans: dict[str, dict], lines: list[tuple[int, str]]) 
         elif kind == "#":
             span["note"] = f"{span['note']}\n{found['note']}" if span.get("note") else found["note"]  # keep every note
         elif found["name"] == "Annotator" and found["value"]:
-            span["annotator"] = found["value"]
+            span["annotator"] = annotator_name(found["value"])
         elif found["name"] in span.setdefault("attributes", {}):
             skipped[f"repeated attributes of {found['target']}"] += 1
         else:
-            span["attributes"][found["name"]] = found["value"] if found["value"] is not None else True
+            span["attributes"][found["name"]] = annotator_name(found["value"]) if found["value"] is not None else True
     return skipped
 
 

@@ -9,30 +9,24 @@ from ..errors import InputError
 from ..model import Article, Span
 from ..tagging import entities, tags
 from . import Incoming, check_text_file, decode
+from .writing import Report, TextWriter
 
 DOCSTART = "-DOCSTART-"
 READ_OPTIONS = ()
 SUFFIXES = (".conll", ".iob", ".bio", ".tsv")
 
 
-class Writer:
+class Writer(TextWriter):
     """One article after another; tags from the flat (non-overlapping) layer, overlaps reported as dropped."""
 
-    def __init__(self, path: Path, ctx):
-        self.ctx = ctx
-        self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
-
-    def add(self, article: Article, spans: list[Span]) -> None:
-        laid = self.ctx.tokenize(article, spans)
-        tagged = iter(tags(len(laid.tokens), laid.flat, self.ctx.scheme))
+    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
+        laid = report.tokenize(self.settings, article, spans)
+        tagged = iter(tags(len(laid.tokens), laid.flat, self.settings.scheme))
         lines = [f"{DOCSTART}\tO\n\n"]
         for sentence in laid.sentences:
             lines += [f"{token.text}\t{next(tagged)}\n" for token in sentence]
             lines.append("\n")
-        self.handle.write("".join(lines))
-
-    def close(self) -> None:
-        self.handle.close()
+        return ["".join(lines)]
 
 
 def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:

@@ -16,26 +16,22 @@ from ..model import Article, Span
 from ..offsets import OffsetMap
 from . import Incoming
 from .jsonl import read as read_lines
+from .writing import Report, TextWriter
 
 SUFFIXES = (".jsonl",)
 READ_OPTIONS = ()
 
 
-class Writer:
+class Writer(TextWriter):
     """One line per article; the spans of every annotator together, each (start, end, label) once."""
 
-    def __init__(self, path: Path, ctx):
-        self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
-        self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    dumps = staticmethod(json.JSONEncoder(ensure_ascii=False, check_circular=False).encode)
 
-    def add(self, article: Article, spans: list[Span]) -> None:
+    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
         units = OffsetMap(article.text)
         keys = sorted({(s.start, s.end, s.label) for s in spans})
         label = [[units.to_units(start), units.to_units(end), name] for start, end, name in keys]
-        self.handle.write(self.dumps({"id": article.id, "text": article.text, "label": label}) + "\n")
-
-    def close(self) -> None:
-        self.handle.close()
+        return [self.dumps({"id": article.id, "text": article.text, "label": label}) + "\n"]
 
 
 def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:

@@ -7,40 +7,36 @@ split directory) and in manifest.json; load with datasets.load_dataset("json", .
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..model import Article, Span
 from ..tagging import tags
+from .writing import Report, Settings, TextWriter
 
 
-class Writer:
+class Writer(TextWriter):
     """One record per sentence, ids "<article id>-<n>"; tags from the flat layer, overlaps reported as dropped."""
 
-    def __init__(self, path: Path, ctx):
-        self.ctx = ctx
-        self.index = {name: i for i, name in enumerate(ctx.tag_names)}
-        self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self.index = {name: i for i, name in enumerate(settings.tag_names)}
         self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
-    def add(self, article: Article, spans: list[Span]) -> None:
-        laid = self.ctx.tokenize(article, spans)
-        numbers = [self.index[tag] for tag in tags(len(laid.tokens), laid.flat, self.ctx.scheme)]
+    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
+        laid = report.tokenize(self.settings, article, spans)
+        numbers = [self.index[tag] for tag in tags(len(laid.tokens), laid.flat, self.settings.scheme)]
         lines, i = [], 0
         for n, sentence in enumerate(laid.sentences):
             record = {"id": f"{article.id}-{n}", "tokens": [t.text for t in sentence],
                       "ner_tags": numbers[i:i + len(sentence)]}
             i += len(sentence)
             lines.append(self.dumps(record) + "\n")
-        self.handle.write("".join(lines))
+        return lines
 
-    def close(self) -> None:
-        self.handle.close()
-
-
-def sidecars(ctx) -> dict[str, str]:
-    """labels.json: the tag names in ClassLabel order, and the scheme."""
-    return {"labels.json": json.dumps({"names": ctx.tag_names, "scheme": ctx.scheme.upper(),
-                                       "labels": ctx.label_names}, indent=2, ensure_ascii=False) + "\n"}
+    def sidecars(self) -> dict[str, str]:
+        """labels.json: the tag names in ClassLabel order, and the scheme."""
+        settings = self.settings
+        return {"labels.json": json.dumps({"names": settings.tag_names, "scheme": settings.scheme.upper(),
+                                           "labels": settings.label_names}, indent=2, ensure_ascii=False) + "\n"}
 
 
 def features(names: list[str]):

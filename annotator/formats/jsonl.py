@@ -11,6 +11,7 @@ from ..errors import InputError
 from ..model import Article, Span
 from . import Incoming, check_text_file, decode, is_wide, read_bytes
 from ._json import parse
+from .writing import Report, TextWriter
 
 READ_OPTIONS = ()
 
@@ -90,18 +91,12 @@ def write(items: Iterable[tuple[Article, list[Span]]], out: IO[str]) -> tuple[in
     return articles, spans
 
 
-class Writer:
-    """Canonical records, one a line, streamed into a file (the export API every format module offers)."""
+class Writer(TextWriter):
+    """Canonical records, one a line."""
 
-    def __init__(self, path: Path, ctx=None):
-        self.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
+    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
+        return [line(article, spans)]
 
-    def add(self, article: Article, spans: list[Span]) -> None:
-        self.handle.write(line(article, spans))
-
-    def add_json(self, text: str) -> None:
+    def write_json(self, text: str) -> None:
         """A record already written as JSON (by the store)."""
         self.handle.write(finish_line(text))
-
-    def close(self) -> None:
-        self.handle.close()

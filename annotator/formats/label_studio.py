@@ -17,21 +17,25 @@ from ..errors import InputError
 from ..model import Article, Span
 from ..offsets import OffsetMap
 from . import Incoming, _json
+from .writing import Report, TextWriter
 
 SUFFIXES = (".json",)
 READ_OPTIONS = ("text_key",)
 
 
-class Writer:
-    """A JSON array of tasks, one a line: the article in data.text, one annotation per annotator."""
+class Writer(TextWriter):
+    """A JSON array of tasks, one a line: the article in data.text, one annotation per annotator.
 
-    def __init__(self, path: Path, ctx):
-        self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
-        self.handle.write("[")
-        self.count = 0
-        self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    Label Studio refuses a whole import whose `completed_by` names none of its users, so annotations carry
+    no `completed_by` (Label Studio makes the importing user their author); the task's `meta.annotators`
+    names the annotator of each annotation, in order, which Label Studio keeps and exports again (it
+    drops an annotation's own `meta`).
+    """
 
-    def add(self, article: Article, spans: list[Span]) -> None:
+    header, separator, footer = "[\n", ",\n", "\n]\n"
+    dumps = staticmethod(json.JSONEncoder(ensure_ascii=False, check_circular=False).encode)
+
+    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
         by_annotator: dict[str, list[dict]] = {}
         for n, span in enumerate(spans):
             result = {"id": f"s{span.id if span.id is not None else n}", "from_name": "label", "to_name": "text",
@@ -40,26 +44,20 @@ class Writer:
             if span.note:
                 result["meta"] = {"text": [span.note]}
             by_annotator.setdefault(span.annotator, []).append(result)
-        self.count += 1
         task = {
-            "id": self.count, "data": {"text": article.text},
+            "data": {"text": article.text},
             "meta": {"article_id": article.id, "title": article.title, "source": article.source,
-                     "text_sha256": article.text_sha256, "meta": article.meta},
-            "annotations": [{"id": k, "completed_by": {"email": name}, "result": results, "was_cancelled": False}
-                            for k, (name, results) in enumerate(by_annotator.items(), start=1)],
+                     "text_sha256": article.text_sha256, "meta": article.meta, "annotators": list(by_annotator)},
+            "annotations": [{"result": results, "was_cancelled": False} for results in by_annotator.values()],
         }
-        self.handle.write(("\n" if self.count == 1 else ",\n") + self.dumps(task))
+        return [self.dumps(task)]
 
-    def close(self) -> None:
-        self.handle.write("\n]\n")
-        self.handle.close()
-
-
-def sidecars(ctx) -> dict[str, str]:
-    """config.xml: the labeling config that matches the export's labels and colours."""
-    labels = "\n".join(f"    <Label value={quoteattr(lb.name)} background={quoteattr(lb.color)}/>" for lb in ctx.labels)
-    return {"config.xml": f'<View>\n  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n'
-                          f'  <Text name="text" value="$text"/>\n</View>\n'}
+    def sidecars(self) -> dict[str, str]:
+        """config.xml: the labeling config that matches the export's labels and colours."""
+        labels = "\n".join(f"    <Label value={quoteattr(lb.name)} background={quoteattr(lb.color)}/>"
+                           for lb in self.settings.labels)
+        return {"config.xml": f'<View>\n  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n'
+                              f'  <Text name="text" value="$text"/>\n</View>\n'}
 
 
 def read_config(path: Path) -> tuple[tuple[str, ...], str | None]:

@@ -1,8 +1,8 @@
 """Prodigy JSONL: text, tokens and spans (character offsets plus token_start and inclusive token_end), answer.
 
-One line per article and annotator (`_annotator_id`, as Prodigy's multi-user sessions write it). Span
-characters are kept exactly, so the file reads back unchanged; token_start/token_end name the tokens
-a span touches. Reading takes accepted answers (and lines without one); rejected and ignored are skipped.
+One line per article and annotator (`_annotator_id`, as Prodigy's multi-user sessions write it). Spans
+are laid on whole tokens under --alignment (widened by default, and reported); token_start/token_end
+name their tokens, and the tokens rebuild the text exactly (text + " " where ws). Reading takes accepted answers (and lines without one); rejected and ignored are skipped.
 """
 
 from __future__ import annotations
@@ -13,50 +13,61 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article, Span
-from ..tagging import place
-from ..tokens import cut_at, tokenize
+from ..tokens import Token
 from . import Incoming
 from .jsonl import read as read_lines
+from .writing import Report, TextWriter
 
 SUFFIXES = (".jsonl",)
 READ_OPTIONS = ()
 
 
-class Writer:
-    """A task per article and annotator, tokens from our tokenizer."""
+class Writer(TextWriter):
+    """A task per article and annotator; tokens from our tokenizer, whitespace other than one space as tokens.
 
-    def __init__(self, path: Path, ctx):
-        self.ctx = ctx
-        self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
-        self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    Spans are laid on tokens under --alignment as for the other token formats (moved and dropped ones
+    reported), so each span's characters are whole tokens and the tokens rebuild the text exactly.
+    """
 
-    def add(self, article: Article, spans: list[Span]) -> None:
+    dumps = staticmethod(json.JSONEncoder(ensure_ascii=False, check_circular=False).encode)
+
+    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
         text = article.text
-        found = cut_at(text, tokenize(text), [edge for span in spans for edge in (span.start, span.end)])
-        self.ctx.summary.tokens += len(found)
-        starts, ends = [t.start for t in found], [t.end for t in found]
-        tokens = [{"text": t.text, "start": t.start, "end": t.end, "id": i,
-                   "ws": t.end < len(text) and text[t.end].isspace()} for i, t in enumerate(found)]
-        by_annotator: dict[str | None, list[dict]] = {} if spans else {None: []}
-        for span in spans:
-            laid = place(found, starts, ends, span, "expand")
-            if laid is None:
-                self.ctx.drop(article, span, "covers no token")
-                continue
-            item = {"start": span.start, "end": span.end, "token_start": laid.first, "token_end": laid.last - 1,
-                    "label": span.label, "text": span.text}
-            item.update({"note": span.note} if span.note else {})
-            by_annotator.setdefault(span.annotator, []).append(item)
-        if not by_annotator:  # every span dropped: the article still goes out
-            by_annotator[None] = []
+        laid = report.tokenize(self.settings, article, spans, overlap="keep")
+        tokens, index = prodigy_tokens(text, laid.tokens)
+        by_annotator: dict[str | None, list[dict]] = {} if laid.placed else {None: []}
+        for p in laid.placed:
+            item = {"start": p.start, "end": p.end, "token_start": index[p.first], "token_end": index[p.last - 1],
+                    "label": p.label, "text": text[p.start:p.end]}
+            item.update({"note": p.span.note} if p.span.note else {})
+            by_annotator.setdefault(p.span.annotator, []).append(item)
         meta = {"id": article.id, "source": article.source}
+        lines = []
         for annotator, items in by_annotator.items():
             task = {"text": text, "meta": meta, "tokens": tokens, "spans": items, "answer": "accept"}
             task.update({"_annotator_id": annotator} if annotator else {})
-            self.handle.write(self.dumps(task) + "\n")
+            lines.append(self.dumps(task) + "\n")
+        return lines
 
-    def close(self) -> None:
-        self.handle.close()
+
+def prodigy_tokens(text: str, found: list[Token]) -> tuple[list[dict], list[int]]:
+    """Tokens that rebuild `text` as Prodigy and spaCy do (each token's text, plus one space where `ws`),
+    and the index among them of each of `found`: whitespace other than one space is a token of its own."""
+    tokens: list[dict] = []
+    index: list[int] = []
+    position = 0
+    for token in [*found, None]:
+        next_start = token.start if token else len(text)
+        gap = text[position:next_start]
+        if gap[:1] == " " and tokens and not tokens[-1]["ws"]:
+            tokens[-1]["ws"], gap = True, gap[1:]
+        if gap:
+            tokens.append({"text": gap, "start": next_start - len(gap), "end": next_start, "id": len(tokens), "ws": False})
+        if token:
+            index.append(len(tokens))
+            tokens.append({"text": token.text, "start": token.start, "end": token.end, "id": len(tokens), "ws": False})
+            position = token.end
+    return tokens, index
 
 
 def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import InputError, UserError
 from ..model import Article, Span
 from . import Incoming
+from .writing import Batch, FormatWriter, Report, Settings
 
 READ_OPTIONS = ()
 SUFFIXES = (".spacy",)
@@ -46,33 +47,33 @@ def _register_msgpack_plugins_once() -> None:
         pass
 
 
-class Writer:
-    """Collects Docs in a DocBin, which spaCy holds in memory, and writes it on close.
+class Writer(FormatWriter):
+    """Docs collected in a DocBin, which spaCy holds in memory, written on close.
 
-    With `ctx.shard_size` N, `path` is a folder of DocBin files of N articles each (`spacy train`
+    With a shard size N, the output is a folder of DocBin files of N articles each (`spacy train`
     reads such a folder), so memory stays flat however large the corpus.
     """
 
-    def __init__(self, path: Path, ctx):
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
         self.Doc, self.DocBin, Vocab = _spacy()
-        self.path, self.ctx = path, ctx
-        self.shard_size = getattr(ctx, "shard_size", 0)
-        self.shards = self.reserved = 0
-        if self.shard_size:
-            path.mkdir(parents=True, exist_ok=True)
         self.vocab = Vocab()
-        self.docbin = self._new_docbin()
+        size = settings.shard_size
+        # batches never straddle two shards: the largest divisor of the shard size up to 500
+        self.batch_size = max(d for d in range(1, min(size, 500) + 1) if size % d == 0) if size else 200
 
     def _new_docbin(self):
         return self.DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
 
-    def _flush(self) -> None:
-        self.shards += 1
-        self.docbin.to_disk(self.path / f"part-{self.shards:05d}.spacy")
-        self.docbin = self._new_docbin()
+    def format(self, batch: Batch, report: Report) -> bytes:
+        """The batch's Docs as a serialized DocBin (a DocBin pickles without its user data)."""
+        docbin = self._new_docbin()
+        for article, spans in batch:
+            docbin.add(self._article(article, spans, report))
+        return docbin.to_bytes()
 
-    def add(self, article: Article, spans: list[Span]) -> None:
-        laid = self.ctx.tokenize(article, spans, keep_overlap=True)
+    def _article(self, article: Article, spans: list[Span], report: Report):
+        laid = report.tokenize(self.settings, article, spans, overlap="ents")
         doc = self._doc(article.text, laid.tokens)
         group = [doc.char_span(p.start, p.end, label=p.label) for p in laid.placed]
         doc.spans[SPANS_KEY] = group
@@ -83,9 +84,7 @@ class Writer:
             "id": article.id, "title": article.title, "source": article.source, "meta": article.meta,
             "spans": [[p.span.annotator, p.span.note] for p in laid.placed],
         }
-        self.docbin.add(doc)
-        if self.shard_size and len(self.docbin) >= self.shard_size:
-            self._flush()
+        return doc
 
     def _doc(self, text: str, tokens):
         """A Doc whose text is `text` exactly: our tokens, and the whitespace between them as spaCy holds it."""
@@ -105,24 +104,30 @@ class Writer:
                 position = token.end
         return self.Doc(self.vocab, words=words, spaces=spaces)
 
-    def reserve(self, article_id: str) -> None:
-        """An article another process writes into this folder first: its shards come before this one's."""
-        self.reserved += 1
-        self.shards = self.reserved // self.shard_size
+    def open(self, path: Path) -> None:
+        self.path, self.shards = path, 0
+        if self.settings.shard_size:
+            path.mkdir(parents=True, exist_ok=True)
+        self.docbin = self._new_docbin()
 
-    def handoff(self) -> dict:
-        """This process's last shard written; the other process's writer needs nothing from it."""
-        self.close()
-        return {}
+    def write(self, piece: bytes) -> None:
+        self.docbin.merge(self._new_docbin().from_bytes(piece))
+        if self.settings.shard_size and len(self.docbin) >= self.settings.shard_size:
+            self._flush()
 
-    def take(self, state: dict) -> None:
-        pass
+    def _flush(self) -> None:
+        self.shards += 1
+        self.docbin.to_disk(self.path / f"part-{self.shards:05d}.spacy")
+        self.docbin = self._new_docbin()
 
     def close(self) -> None:
-        if not self.shard_size:
+        if not hasattr(self, "docbin"):
+            return
+        if not self.settings.shard_size:
             self.docbin.to_disk(self.path)
         elif len(self.docbin) or not self.shards:
             self._flush()
+        del self.docbin
 
 
 def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Article, Span
 from . import Incoming, _json
+from .writing import Report, TextWriter
 
 READ_OPTIONS = ("text_for",)
 SUFFIXES = (".jsonld", ".json")
@@ -22,16 +23,15 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
 
 
-class Writer:
+class Writer(TextWriter):
     """An AnnotationPage streamed one annotation a line."""
 
-    def __init__(self, path: Path, ctx):
-        self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
-        self.handle.write(f'{{"@context": "{CONTEXT}", "type": "AnnotationPage", "items": [')
-        self.first = True
-        self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    header = f'{{"@context": "{CONTEXT}", "type": "AnnotationPage", "items": [\n'
+    separator = ",\n"
+    footer = "\n]}\n"
+    dumps = staticmethod(json.JSONEncoder(ensure_ascii=False, check_circular=False).encode)
 
-    def add(self, article: Article, spans: list[Span]) -> None:
+    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
         source = f"urn:sha256:{article.text_sha256}"
         lines = []
         for span in spans:
@@ -51,13 +51,8 @@ class Writer:
             }
             if span.annotator:
                 annotation["creator"] = {"type": "Person", "name": span.annotator}
-            lines.append(("\n" if self.first else ",\n") + self.dumps(annotation))
-            self.first = False
-        self.handle.write("".join(lines))
-
-    def close(self) -> None:
-        self.handle.write("\n]}\n")
-        self.handle.close()
+            lines.append(self.dumps(annotation))
+        return lines
 
 
 def read(path: Path, *, encoding: str = "utf-8", text_for: Callable[[str], str | None] | None = None

@@ -22,7 +22,7 @@ from .filedialogs import existing_directory, save_file_name
 
 
 class ExportDialog(QDialog):
-    """Collects format, output path and filters; `options()` gives the keyword arguments of `export`."""
+    """Collects format, output path and filters; `options()` gives them as `ExportOptions`."""
 
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None):
         from ..exporting import FORMATS
@@ -98,17 +98,19 @@ class ExportDialog(QDialog):
         if path:
             self.out.setText(path)
 
-    def options(self) -> dict:
-        return {
-            "fmt": self.format.currentData(),
-            "out": Path(self.out.text()).expanduser(),
-            "annotator": None if self.gold.isChecked() else self.who.currentData(),
-            "gold": self.gold.isChecked(),
-            "status": self.status.currentText(),
-            "labels": [name for name, box in self.labels.items() if box.isChecked()],
-            "split": self.split.text().strip() or None,
-            "seed": self.seed.value(),
-            "alignment": self.alignment.currentText(),
-            "scheme": self.scheme.currentText(),
-            "shard_size": self.shard_size.value() if self.format.currentData() == "spacy" else 0,
-        }
+    def options(self):
+        """The chosen `ExportOptions`."""
+        from ..exporting import ExportOptions
+
+        return ExportOptions(
+            self.format.currentData(), Path(self.out.text()).expanduser(),
+            annotator=None if self.gold.isChecked() else self.who.currentData(),
+            gold=self.gold.isChecked(),
+            status=self.status.currentText(),
+            labels=[name for name, box in self.labels.items() if box.isChecked()],
+            split=self.split.text().strip() or None,
+            seed=self.seed.value(),
+            alignment=self.alignment.currentText(),
+            scheme=self.scheme.currentText(),
+            shard_size=self.shard_size.value() if self.format.currentData() == "spacy" else 0,
+        )

@@ -69,11 +69,11 @@ def choose_export(window) -> None:
 
     dialog = ExportDialog(window.store, window.annotator, window)
     if dialog.exec():
-        run_export(window, **dialog.options())
+        run_export(window, dialog.options())
 
 
-def run_export(window, **options) -> Task:
-    """Export in a worker thread with a progress dialog; `options` are `annotator.exporting.export`'s."""
+def run_export(window, options) -> Task:
+    """Export in a worker thread with a progress dialog; `options` are `annotator.exporting.ExportOptions`."""
     from .. import exporting
 
     db = window.store.path
@@ -81,7 +81,7 @@ def run_export(window, **options) -> Task:
     def work(progress):
         store = Store(db)
         try:
-            return exporting.export(store, progress=progress, **options)
+            return exporting.export(store, options, progress)
         finally:
             store.close()
 

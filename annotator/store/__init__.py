@@ -16,6 +16,7 @@ from .rows import ArticleRow, attributes_json
 from .spans import Spans
 from .sqlite import CACHE_MIB, EngineError, fts_query
 from .stats import Stats
+from .suggestions import Suggestions
 
 __all__ = [
     "BUSY_WAIT_S", "CACHE_MIB", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "attributes_json", "EngineError",
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 
-class Store(Stats, Bulk, Gold, Export, Articles, Labels, Spans, Connection):
+class Store(Suggestions, Stats, Bulk, Gold, Export, Articles, Labels, Spans, Connection):
     """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
 

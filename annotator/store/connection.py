@@ -189,6 +189,19 @@ class Connection:
             for listener in self._listeners:
                 listener(kind, article_id)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the database as it was when it began, while
+        other connections go on writing (WAL); an export reads all it writes inside one."""
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot is taken at the first read
+            yield
+        except BaseException:
+            self._rollback()
+            raise
+        self.conn.execute("COMMIT")
+
     def _rollback(self) -> None:
         if self.conn.in_transaction:  # SQLite rolls back by itself after some errors (a full disk)
             self.conn.execute("ROLLBACK")

@@ -121,11 +121,28 @@ def _v5(db: Database) -> None:
 
 
 def _v6(db: Database) -> None:
+    """Suggestions (propagation, patterns, a model) in a table of their own, never mixed with anyone's spans: one
+    row per annotator it is for and (start, end, label), so a rerun adds nothing twice; what an annotator rejected
+    is remembered, so it is not suggested to them again."""
+    db.execute(
+        "CREATE TABLE suggestions ([id] INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "[article_id] TEXT NOT NULL REFERENCES [articles]([id]), [annotator] TEXT NOT NULL, [label] TEXT NOT NULL, "
+        "[start] INTEGER NOT NULL, [end] INTEGER NOT NULL, [text] TEXT NOT NULL, [source] TEXT NOT NULL, "
+        "[score] REAL NOT NULL, [created] TEXT)"
+    )
+    db["suggestions"].create_index(["annotator", "article_id", "start", "end", "label"], unique=True)
+    db["suggestion_rejections"].create(
+        {"annotator": str, "article_id": str, "start": int, "end": int, "label": str, "source": str, "created": str},
+        pk=("annotator", "article_id", "start", "end", "label"), foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+def _v7(db: Database) -> None:
     """A span's attributes (brat's `A` lines: {"Negation": true, "Certainty": "High"}), as JSON, NULL when none."""
     db.execute("ALTER TABLE spans ADD COLUMN attributes TEXT")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

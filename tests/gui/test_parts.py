@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel
 
+from annotator.exporting import ExportOptions
 from annotator.gui import transfer
 from annotator.gui.articlelist import ArticleListModel
 from annotator.gui.storeevents import StoreEvents
@@ -102,15 +103,15 @@ def test_export_runs_in_a_thread(store, make_window, qtbot, tmp_path, monkeypatc
         store.add_span(article_id, Span(0, 5, "ACTOR", "Japan", "tester"))
     window = make_window(store)
     out = tmp_path / "out.jsonl"
-    transfer.run_export(window, fmt="jsonl", out=out, annotator="tester")
+    transfer.run_export(window, ExportOptions("jsonl", out, annotator="tester"))
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported"), timeout=10000)
     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert record["spans"][0]["text"] == "Japan"
     assert window.statusBar().currentMessage() == f"Exported 2 articles, 2 spans to {out} (jsonl)"
     assert _message_box(window) is None
-    monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)  # a second process, started from the worker thread
+    monkeypatch.setattr(exporting, "PARALLEL_FROM", 1)  # worker processes, started from the worker thread
     window.statusBar().clearMessage()
-    transfer.run_export(window, fmt="brat", out=tmp_path / "brat")
+    transfer.run_export(window, ExportOptions("brat", tmp_path / "brat"))
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported"), timeout=10000)
     assert sorted(p.name for p in (tmp_path / "brat").glob("*.ann")) == ["a.ann", "b.ann"]
 
@@ -125,12 +126,12 @@ def test_the_export_dialog_offers_every_format(store, qtbot):
     assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == list(FORMATS)
     dialog.format.setCurrentIndex(list(FORMATS).index("conll"))
     options = dialog.options()
-    assert options["fmt"] == "conll" and options["out"].suffix == ".conll" and options["annotator"] == "tester"
-    assert not dialog.shard_size.isEnabled() and options["shard_size"] == 0
+    assert options.format == "conll" and options.out.suffix == ".conll" and options.annotator == "tester"
+    assert not dialog.shard_size.isEnabled() and options.shard_size == 0
     dialog.format.setCurrentIndex(list(FORMATS).index("spacy"))
     assert dialog.shard_size.isEnabled()
     dialog.shard_size.setValue(5000)
-    assert dialog.options()["shard_size"] == 5000
+    assert dialog.options().shard_size == 5000
 
 
 def test_other_modes_and_panels_plug_in(store, make_window, qtbot):
@@ -173,7 +174,7 @@ def test_an_export_that_leaves_spans_out_says_so_in_a_box(store, make_window, qt
     store.add_span("a", Span(0, 5, "ACTOR", "Japan", "tester"))
     store.add_span("a", Span(0, 15, "CLAIM", "Japan and China", "tester"))
     window = make_window(store)
-    transfer.run_export(window, fmt="conll", out=tmp_path / "ner.conll")
+    transfer.run_export(window, ExportOptions("conll", tmp_path / "ner.conll"))
     qtbot.waitUntil(lambda: _message_box(window) is not None, timeout=10000)
     text = _message_box(window).text()
     assert text.startswith("Exported 1 article, 1 span, 3 tokens") and "1 span left out: 1 overlap" in text

@@ -1,0 +1,101 @@
+"""annotator train on labels the test makes, then suggest --model: spaCy's own training loop, end to end."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.model import Article, Span
+from annotator.store import open_store
+
+pytest.importorskip("spacy")
+ACTORS = ["NATO", "Japan", "Reuters", "Obama", "Merkel"]
+PLACES = ["Brussels", "Paris", "Tokyo", "Kyiv", "Lima"]
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def labelled(tmp_path):
+    """30 articles alice labelled (ACTOR, LOCATION, and a CLAIM around the ACTOR), and one she has not."""
+    rng, path = random.Random(1), tmp_path / "project.db"
+    store = open_store(path)
+    for n in range(30):
+        actor, place = rng.choice(ACTORS), rng.choice(PLACES)
+        text = f"Yesterday {actor} met officials in {place}. The talks went on ({n})."
+        store.add_article(Article(f"a{n}", text))
+        at = text.index(place)
+        for start, end, label in ((10, 10 + len(actor), "ACTOR"), (at, at + len(place), "LOCATION")):
+            store.add_span(f"a{n}", Span(start, end, label, text[start:end], "alice"))
+    store.add_article(Article("new", "Yesterday Obama met officials in Lima. The talks went on (new)."))
+    store.close()
+    return path
+
+
+def test_train_prints_scores_per_label_and_its_model_suggests(labelled, tmp_path):
+    out = tmp_path / "model"
+    code, output = run("train", "--annotator", "alice", "--out", out, "--max-steps", "60", "--seed", "1",
+                       "--db", labelled)
+    assert code == 0, output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["labels"]) == {"ACTOR", "LOCATION"} and metrics["f1"] > 0.8
+    assert (metrics["train_articles"], metrics["eval_articles"], metrics["spans"]) == (24, 6, 60)
+    assert "ACTOR" in output.split("label")[-1] and "on 6 held-out articles, trained on 24" in output
+    code, output = run("suggest", "--model", out, "--articles", "new", "--annotator", "bob", "--db", labelled)
+    assert code == 0 and "(2 new): ACTOR 1, LOCATION 1" in output
+    store = open_store(labelled)
+    assert {(s.text, s.label, s.source) for s in store.suggestions("new", "bob")} == {
+        ("Obama", "ACTOR", "model:model"), ("Lima", "LOCATION", "model:model")}
+    store.close()
+
+
+def test_spacy_alone_loads_the_model(labelled, tmp_path):
+    """The saved pipeline names our tokenizer, which an installed annotator registers with spaCy by entry point."""
+    out = tmp_path / "model"
+    assert run("train", "--annotator", "alice", "--out", out, "--max-steps", "2", "--db", labelled)[0] == 0
+    code = "import spacy, sys; nlp = spacy.load(sys.argv[1]); print([t.text for t in nlp('a😀b 東京')])"
+    done = subprocess.run([sys.executable, "-c", code, str(out / "model-best")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "'a'" in done.stdout and "'😀'" in done.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--annotator", "nobody"], "0 labelled articles: training needs at least 2"),
+    (["--annotator", "alice", "--gold"], "--annotator or --gold, not both"),
+    (["--annotator", "alice", "--lang", "qq"], "spaCy has no language 'qq'"),
+])
+def test_bad_requests_are_one_line(labelled, tmp_path, args, message):
+    code, output = run("train", *args, "--out", tmp_path / "m", "--db", labelled)
+    assert code == 1 and message in output and "Traceback" not in output
+
+
+def test_any_spacy_pipeline_with_its_labels_mapped(tmp_path):
+    """A pipeline with other label names (here an entity ruler saved by spaCy): --map renames them, the rest are
+    counted and left out."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "NATO"}, {"label": "GPE", "pattern": "Lima"},
+                                               {"label": "DATE", "pattern": "Monday"}])
+    nlp.to_disk(tmp_path / "other")
+    db = tmp_path / "p.db"
+    store = open_store(db)
+    store.add_article(Article("a1", "On Monday NATO met in Lima."))
+    store.close()
+    code, out = run("suggest", "--model", tmp_path / "other", "--map", "ORG=ACTOR,GPE=LOCATION", "--db", db)
+    assert code == 0, out
+    assert "Left out, their labels not in the label set (rename them with --map, e.g. ORG=ACTOR): 1 DATE" in out
+    assert "2 open suggestions for tester in 1 article (2 new): ACTOR 1, LOCATION 1" in out
+    code, out = run("suggest", "--model", "no_such_pipeline", "--db", db)
+    assert code == 1 and "no such folder, nor an installed spaCy pipeline" in out
+    code, out = run("suggest", "--model", tmp_path / "other", "--map", "ORG", "--db", db)
+    assert code == 1 and "--map: 'ORG' is not OLD=NEW" in out
