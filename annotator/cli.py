@@ -24,12 +24,13 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except InputErrors as e:
-            for error in e.errors[:SHOWN_ERRORS]:
-                click.echo(f"Error: {error}", err=True)
+            lines = [str(error) for error in e.errors[:SHOWN_ERRORS]]
             if e.total > SHOWN_ERRORS:
-                click.echo(f"Error: … and {e.total - SHOWN_ERRORS:,} more problems", err=True)
+                lines.append(f"… and {e.total - SHOWN_ERRORS:,} more problems")
             if e.outcome:
-                click.echo(e.outcome, err=True)
+                lines[-1] += f"; {e.outcome}"  # one error stays one line
+            for line in lines:
+                click.echo(f"Error: {line}", err=True)
             ctx.exit(1)
         except UserError as e:
             click.echo(f"Error: {e}", err=True)

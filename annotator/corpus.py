@@ -70,8 +70,8 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto", notes: list[str] | No
         else:
             raise UserError(f"{path}: no such file or directory")
     named = Counter(source.name for source in sources if "/" not in source.name)
-    return [Source(s.path, s.fmt, s.path.as_posix()) if named[s.name] > 1 and "/" not in s.name else s
-            for s in sources]  # files named alike, given from different folders, keep the folders they were given with
+    return [Source(s.path, s.fmt, f"{s.path.parent.name}/{s.name}") if named[s.name] > 1 and "/" not in s.name else s
+            for s in sources]  # files named alike, given from different folders, keep their folder's name
 
 
 def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:
@@ -188,7 +188,7 @@ def import_files(
             if progress:
                 progress(done_bytes, total)
         if errors.total and not skip_invalid:
-            raise InputErrors(errors.kept, total=errors.total, outcome="Nothing was imported.")
+            raise InputErrors(errors.kept, total=errors.total, outcome="nothing was imported")
         importer.flush()
     report.notes += importer.tally_notes()
     report.skipped, report.skipped_records, report.skipped_problems = errors.kept, len(errors.records), errors.total

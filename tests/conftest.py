@@ -10,7 +10,7 @@ os.environ.setdefault("ANNOTATOR_NAME", "tester")
 
 import pytest  # noqa: E402
 
-# Texts every offset path must survive (DESIGN.md, Offsets).
+# Texts every offset path must survive (docs/design.md, Offsets).
 HARD_TEXTS = [
     "Flags 🇯🇵 and 🇺🇦 wave.",
     "A firefighter 👨🏻‍🚒 arrived.",
@@ -53,3 +53,46 @@ def without_icu(monkeypatch):
     yield
     words._word_breaker.cache_clear()
     words.segment.cache_clear()
+
+
+# -- skips: one summary line; in CI (CI=true) a skip for a missing module is a failure ------------------
+
+pytest_plugins = ("pytester",)
+MISSING_MODULE = "could not import"  # how pytest.importorskip words its skip
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def _reason(report) -> str:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def _fail_missing_module_in_ci(report) -> None:
+    if report.skipped and _in_ci() and MISSING_MODULE in str(report.longrepr):
+        report.outcome, report.longrepr = "failed", f"CI=true and a dependency is missing: {_reason(report)}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    _fail_missing_module_in_ci(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    report = yield
+    _fail_missing_module_in_ci(report)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line: how many tests were skipped, and why."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reasons[_reason(report)] = reasons.get(_reason(report), 0) + 1
+    why = "; ".join(f"{reason} ({count})" for reason, count in sorted(reasons.items()))
+    terminalreporter.write_line(f"skipped: {sum(reasons.values())}" + (f": {why}" if why else ""))

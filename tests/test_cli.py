@@ -58,13 +58,48 @@ def test_import_then_export_jsonl(run, tmp_path):
     assert run("export", "--out", "-", "--db", db, "--status", "done").stdout == ""
 
 
-def test_user_errors_are_one_line_with_status_1(run, tmp_path):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "x"}\n{"text": \n')
-    result = run("import", bad, "--db", tmp_path / "p.db")
+def _user_error(case: str, tmp: Path) -> tuple[list, str]:
+    """(arguments, the one line expected) for a user error of each kind the command line reports."""
+    db = tmp / "p.db"
+    if case == "malformed-json":
+        bad = tmp / "bad.jsonl"
+        bad.write_text('{"text": "x"}\n{"text": \n')
+        return ["import", bad, "--db", db], f"{bad}:2: malformed JSON at column 10: Expecting value"
+    if case == "missing-file":
+        return ["import", tmp / "nowhere.jsonl", "--db", db], f"{tmp / 'nowhere.jsonl'}: no such file or directory"
+    if case == "unknown-type":
+        (tmp / "notes.xyz").write_text("hello")
+        return ["import", tmp / "notes.xyz", "--db", db], f"{tmp / 'notes.xyz'}: unknown file type '.xyz'; name one with --format"
+    if case == "label-key-clash":
+        clash = tmp / "clash.json"
+        clash.write_text(json.dumps({"labels": [{"name": "PER", "key": "1"}, {"name": "ORG", "key": "1"}]}))
+        return ["labels", "--db", db, "--set", clash], f"{clash}: $.labels[1].key: key '1' is already used by PER"
+    if case == "newer-database":
+        open_store(db).close()
+        sqlite3.connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        return ["stats", "--db", db], f"{db}: written by a newer annotator"
+    if case == "not-a-database":
+        db.write_bytes(b"not a database at all" * 200)
+        return ["stats", "--db", db], f"{db}: not an annotator database"
+    if case == "stdout-brat":
+        open_store(db).close()
+        return ["export", "--format", "brat", "--out", "-", "--db", db], "--out - needs a single-file format"
+    if case == "merge-missing":
+        return ["merge", tmp / "alice.db", "--db", db], f"{tmp / 'alice.db'}: no such database file"
+    assert case == "unknown-annotator"
+    open_store(db).close()
+    return ["agreement", "--annotators", "alice,bob", "--db", db], "unknown annotator 'alice', 'bob' (known: none)"
+
+
+@pytest.mark.parametrize("case", ["malformed-json", "missing-file", "unknown-type", "label-key-clash", "newer-database",
+                                  "not-a-database", "stdout-brat", "merge-missing", "unknown-annotator"])
+def test_user_errors_are_one_line_with_status_1(run, tmp_path, case):
+    args, message = _user_error(case, tmp_path)
+    result = run(*args)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == f"Error: {bad}:2: malformed JSON at column 10: Expecting value"
     assert "Traceback" not in result.output
+    assert len(result.output.splitlines()) == 1 and result.output.endswith("\n"), result.output
+    assert result.output.startswith(f"Error: {message}"), result.output
 
 
 def test_labels_set_replaces_and_refuses_two_labels_on_one_key(run, tmp_path):
@@ -112,6 +147,7 @@ def test_python_dash_m_runs_the_command_line(tmp_path):
     assert result.stdout.startswith("annotator, version")
 
 
+@pytest.mark.slow
 def test_core_imports_with_pyside6_unimportable(tmp_path):
     """Everything outside annotator/gui/ works with Qt gone, as napari's headless job checks."""
     script = f"""

@@ -98,6 +98,7 @@ def test_alignment_modes_are_counted(tmp_path):
     assert contract.dropped == {"covers no whole token": 1}
 
 
+@pytest.mark.slow
 def test_hf_loads_with_datasets_and_tags_decode_to_the_labels(tmp_path):
     datasets = pytest.importorskip("datasets")
     from annotator.formats.hf import features
@@ -246,6 +247,7 @@ def test_every_format_exports_and_reports_progress(tmp_path):
     assert len(NEWS) == 3
 
 
+@pytest.mark.slow
 def test_spacy_export_looks_up_srsly_plugins_once_not_for_every_doc(tmp_path, monkeypatch):
     import spacy.tokens  # noqa: F401 (importing spaCy packs on its own account: not counted)
     import srsly

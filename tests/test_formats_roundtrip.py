@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -72,7 +72,8 @@ def held(fmt: str, text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def round_trip(fmt: str, records: list[dict]) -> None:
+def round_trip(fmt: str, records: list[dict]) -> set:
+    """Export `records` in `fmt`, import the file into a new database, and check every span held came back."""
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         source = make_store(tmp, records)
@@ -93,10 +94,14 @@ def round_trip(fmt: str, records: list[dict]) -> None:
         if fmt == "prodigy" or len({k[:-1] for k in expected}) < len(expected):
             # two spans held alike (widened onto the same tokens, brat's line breaks left out) become one, the first one's note
             got, expected = {k[:-1] for k in got}, {k[:-1] for k in expected}
-        assert got == expected, summary.summary()
+        assert {s[:5] for s in got} == {s[:5] for s in expected}, summary.summary()
+        # spans the format holds alike (brat trims line breaks) come back as one, with one of their notes
+        alike = {key for key, n in Counter(s[:5] for s in expected).items() if n > 1}
+        assert {s for s in got if s[:5] not in alike} == {s for s in expected if s[:5] not in alike}
         assert {a.text for a, _ in target.iter_articles()} == set(texts.values())
         source.close()
         target.close()
+        return got
 
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -132,5 +137,6 @@ def test_hard_texts_round_trip_in_every_reading_format():
         {"start": len(text) // 3, "end": len(text) // 3 + 2, "label": "ACTOR", "annotator": "bob"}]}
         for n, text in enumerate(HARD_TEXTS)]
     for fmt in ["jsonl", "brat", "label-studio", "prodigy", "w3c"]:
-        round_trip(fmt, records)
-    assert re.search("x", "x")
+        got = round_trip(fmt, records)
+        whole = {span[0] for span in got if span[3:5] == ("CLAIM", "alice")}  # brat trims its line breaks
+        assert len(whole) == len(HARD_TEXTS), fmt

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,7 @@ def articles(draw):
     return text, draw(odd), draw(meta), spans
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(articles(), min_size=1, max_size=3))
 def test_sql_records_equal_python_records(tmp_path_factory, batch):

@@ -37,6 +37,7 @@ def test_hard_texts_keep_their_offsets(text):
         assert not any(c.isspace() for c in token.text)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_tokens_cover_every_visible_character_once_and_hold_no_whitespace(text):

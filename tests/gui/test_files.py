@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractItemView, QMessageBox
+from PySide6.QtWidgets import QFileSystemModel, QMessageBox
 
 from annotator.gui import transfer
 from annotator.gui.filedialogs import make_dialog
@@ -22,10 +22,13 @@ def test_a_listed_database_keeps_its_write_ahead_log(tmp_path, qtbot):
     store.add_article(Article("a", "Written before the dialog."))
     dialog = make_dialog(None, "Import", str(tmp_path))
     qtbot.addWidget(dialog)
-    dialog.show()
-    listing = dialog.findChild(QAbstractItemView, "treeView")
-    qtbot.waitUntil(lambda: listing.model().rowCount(listing.rootIndex()) >= 3, timeout=5000)
-    qtbot.wait(1000)  # icons and types are gathered on Qt's own thread
+    listing = dialog.findChild(QFileSystemModel)
+    # Types and icons are named as the listing's updates arrive, all before the folder counts as loaded.
+    with qtbot.waitSignal(listing.directoryLoaded, timeout=30000, check_params_cb=lambda p: Path(p) == tmp_path):
+        dialog.show()
+    folder = listing.index(str(tmp_path))
+    listed = {listing.index(row, 0, folder).data() for row in range(listing.rowCount(folder))}
+    assert {"work.db", "work.db-wal"} <= listed  # the files whose reading would drop our locks
     dialog.close()
     other = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM articles').fetchall(); c.close()"
     subprocess.run([sys.executable, "-c", other, str(tmp_path / "work.db")], check=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QInputDialog, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
+from annotator.gui.notedialog import NoteDialog
+from tests.gui.modal import answering
 from tests.gui.test_labelling import CTRL, SHIFT, TEXT, add, spans
 
 
@@ -46,31 +48,22 @@ def test_the_selected_span_is_drawn_with_readable_text(store, make_window):
         window.undo.undo()
 
 
-def _answer_note(qtbot, keys: list[tuple]) -> None:
-    """Type into the note dialog once it is shown."""
-
-    def answer():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
-            QTimer.singleShot(20, answer)
-            return
-        edit = dialog.findChild(QPlainTextEdit)
-        for key, text, modifier in keys:
-            qtbot.keyClick(edit, key, modifier) if key else qtbot.keyClicks(edit, text)
-        QTimer.singleShot(200, dialog, dialog.reject)  # never hang the suite (dropped once the dialog is gone)
-
-    QTimer.singleShot(0, answer)
-
-
 def test_ctrl_enter_saves_a_note_and_enter_starts_a_new_line(store, make_window, qtbot):
     add(store, TEXT)
     window = make_window(store)
     window.view.select(0, 5)
     qtbot.keyClick(window.view, Qt.Key.Key_2)
-    none = Qt.KeyboardModifier.NoModifier
-    _answer_note(qtbot, [(None, "check", none), (Qt.Key.Key_Return, "", none), (None, "the quote", none),
-                         (Qt.Key.Key_Return, "", CTRL)])
-    qtbot.keyClick(window.view, Qt.Key.Key_N)
+
+    def type_note(dialog):
+        edit = dialog.findChild(QPlainTextEdit)
+        qtbot.keyClicks(edit, "check")
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+        qtbot.keyClicks(edit, "the quote")
+        qtbot.keyClick(edit, Qt.Key.Key_Return, CTRL)
+
+    with answering(NoteDialog, type_note) as shown:
+        qtbot.keyClick(window.view, Qt.Key.Key_N)
+    assert len(shown) == 1
     [span] = store.spans("a000", "tester")
     assert span.note == "check\nthe quote"
     assert window.focusWidget() is window.view

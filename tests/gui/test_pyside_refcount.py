@@ -1,4 +1,4 @@
-"""PySide6 6.12.0 on Python 3.11 leaks a reference to None per void Qt call until Python aborts (DESIGN.md)."""
+"""PySide6 6.12.0 on Python 3.11 leaks a reference to None per void Qt call until Python aborts (docs/design.md, Qt)."""
 
 from __future__ import annotations
 
