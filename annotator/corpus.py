@@ -336,6 +336,7 @@ class _Importer:
                     problems.append(InputError(
                         file, line, f"$.spans[{i}].label",
                         f"unknown label {span['label']!r} (known: {', '.join(sorted(self.labels))}; --add-labels adds it)",
+                        kind="unknown_label", value=span["label"],
                     ))
         return problems
 

@@ -11,6 +11,7 @@ from . import schema
 from .errors import InputError, InputErrors
 from .formats import _json
 from .model import Label
+from .windowkeys import label_key_problems
 
 
 @cache
@@ -44,18 +45,13 @@ def read_labelset(path: Path, encoding: str = "utf-8") -> list[Label]:
     problems = check("labelset", data, str(path), None)
     if not problems:
         seen_names: dict[str, int] = {}
-        seen_keys: dict[str, int] = {}
         for i, item in enumerate(data["labels"]):
-            name, key = item["name"], item.get("key", "")
+            name = item["name"]
             if name in seen_names:
                 problems.append(InputError(str(path), None, f"$.labels[{i}].name", f"{name!r} is already label {seen_names[name]}"))
-            if key and key in seen_keys:
-                problems.append(InputError(
-                    str(path), None, f"$.labels[{i}].key",
-                    f"key {key!r} is already used by {data['labels'][seen_keys[key]]['name']}",
-                ))
             seen_names.setdefault(name, i)
-            seen_keys.setdefault(key, i)
+        keys = [(item["name"], item.get("key", "")) for item in data["labels"]]
+        problems += [InputError(str(path), None, f"$.labels[{i}].key", why) for i, why in label_key_problems(keys)]
     if problems:
         raise InputErrors(problems)
     from .store import PALETTE

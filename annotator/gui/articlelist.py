@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from ..store import ArticleRow, Store
+from .palette import plain_tooltip
 from .tablemodel import ROOT, ListTableModel
 
 STATUS_NAMES = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
@@ -95,7 +96,7 @@ class ArticleListModel(ListTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title or row.id, STATUS_NAMES.get(row.status, row.status), row.spans)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return row.id  # an id, never markup
+            return plain_tooltip(row.id)  # an id, shown as typed even if it looks like markup
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

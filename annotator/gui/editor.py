@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoStack
 
 from ..tokens import snap_to_words, trim
 from . import spanedits
-from .commands import AddSpan, DeleteSpan, UpdateSpan
+from .commands import AddSpan, DeleteSpan, StoreCommand, UpdateSpan, push
 from .session import Session
 from .view import ArticleView
 
@@ -18,6 +18,7 @@ class Editor(QObject):
     """Turns the user's selection and the current span into undoable edits."""
 
     message = Signal(str)  # a short note for the status bar
+    failed = Signal(str)  # a write that did not happen: what, why, and what to do
 
     def __init__(self, session: Session, view: ArticleView, undo: QUndoStack, parent=None):
         super().__init__(parent)
@@ -28,6 +29,9 @@ class Editor(QObject):
         self._last_click: tuple[int, int] | None = None  # (position, span id) to cycle through nested spans
         view.clicked.connect(self.click)
         view.tabbed.connect(self.step_span)
+
+    def _push(self, command: StoreCommand) -> bool:
+        return push(self.undo, command)
 
     def current(self):
         return self.session.spans.get(self.session.current)
@@ -46,21 +50,29 @@ class Editor(QObject):
             if start >= end:
                 self.message.emit("Nothing but spaces selected.")
                 return
-            self.view.clear_selection()
-            self.undo.push(AddSpan(self.session, self.session.make_span(start, end, name)))
-            self.view.move_caret(_next_word(text, end))  # Ctrl+Shift+Right selects the word after the new span
+            if self.snap and not any(c.isalnum() for c in text[start:end]):
+                self.message.emit("No word in the selection (only punctuation); W turns snapping off to label it.")
+                return
+            if any((s.start, s.end, s.label) == (start, end, name) for s in self.session.spans.values()):
+                self.message.emit(f"Already labelled {name} there.")
+                return
+            if self._push(AddSpan(self.session, self.session.make_span(start, end, name), self.failed.emit)):
+                self.view.clear_selection()
+                self.view.move_caret(_next_word(text, end))  # Ctrl+Shift+Right selects the word after the new span
         elif (span := self.current()) is not None:
-            if span.label != name:
-                self.undo.push(UpdateSpan(self.session, span, f"Label {span.label} → {name}", label=name))
+            if any((s.start, s.end, s.label) == (span.start, span.end, name) for s in self.session.spans.values()):
+                self.message.emit(f"Already labelled {name} there.")
+            elif span.label != name:
+                self._push(UpdateSpan(self.session, span, f"Label {span.label} → {name}", self.failed.emit, label=name))
         else:
             self.message.emit("Select some text first (drag, double-click, or Shift+arrows).")
 
     def delete(self) -> None:
         if (span := self.current()) is not None:
-            self.undo.push(DeleteSpan(self.session, span))
+            self._push(DeleteSpan(self.session, span, self.failed.emit))
 
     def set_note(self, span, note: str | None) -> None:
-        self.undo.push(UpdateSpan(self.session, span, "Edit note", note=note))
+        self._push(UpdateSpan(self.session, span, "Edit note", self.failed.emit, note=note))
 
     def move_edge(self, move: Callable[[str, int, int], tuple[int, int]]) -> None:
         """Apply one of spanedits' word moves to the current span (or to the selection)."""
@@ -68,11 +80,23 @@ class Editor(QObject):
         if (span := self.current()) is not None:
             start, end = move(text, span.start, span.end)
             if (start, end) != (span.start, span.end):
-                self.undo.push(UpdateSpan(self.session, span, "Resize span", start=start, end=end))
+                self._push(UpdateSpan(self.session, span, "Resize span", self.failed.emit, start=start, end=end))
         else:
             start, end = self.view.selection()
             if start < end:
                 self.view.select(*move(text, start, end))
+
+    def grow_start(self) -> None:
+        self.move_edge(spanedits.grow_start)
+
+    def grow_end(self) -> None:
+        self.move_edge(spanedits.grow_end)
+
+    def shrink_start(self) -> None:
+        self.move_edge(spanedits.shrink_start)
+
+    def shrink_end(self) -> None:
+        self.move_edge(spanedits.shrink_end)
 
     def sentence(self) -> None:
         """Select the whole sentence around the selection, the current span or the cursor."""
@@ -96,6 +120,12 @@ class Editor(QObject):
             chosen = ids[(ids.index(self._last_click[1]) + 1) % len(ids)]
         self._last_click = (position, chosen)
         self.session.set_current(chosen)
+
+    def next_span(self) -> None:
+        self.step_span(True)
+
+    def previous_span(self) -> None:
+        self.step_span(False)
 
     def step_span(self, forward: bool) -> None:
         """Make the next (or previous) span current, in text order."""

@@ -18,7 +18,10 @@ class Guidelines(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
 
-    def show_for(self, labels: list[Label], actions: list[QAction]) -> None:
+    def show_for(self, labels: list[Label], sections: list[tuple[str, list[QAction]]]) -> None:
+        """The labels, then each section's actions with every key they answer to."""
+        from .actions import shortcut_texts
+
         parts = ["<h3>Labels</h3><table cellspacing=4>"]
         for label in labels:
             parts.append(
@@ -27,11 +30,14 @@ class Guidelines(QTextBrowser):
                 f"<b>{html.escape(label.key)}</b></td><td><b>{html.escape(label.name)}</b></td>"
                 f"<td>{html.escape(label.description)}</td></tr>"
             )
-        parts.append("</table><h3 id='shortcuts'>Shortcuts</h3><table cellspacing=4>")
-        for action in actions:
-            keys = ", ".join(s.toString() for s in action.shortcuts())
-            if keys:
-                parts.append(f"<tr><td><b>{html.escape(keys)}</b></td><td>{html.escape(action.text().replace('&', ''))}</td></tr>")
-        parts.append("</table><p>Tab / Shift+Tab: next / previous span. Click a span to select it; "
-                     "click again to pick the one nested under it.</p>")
+        parts.append("</table><h3 id='shortcuts'>Shortcuts</h3>")
+        for title, actions in sections:
+            parts.append(f"<h4>{html.escape(title)}</h4><table cellspacing=4>")
+            for action in actions:
+                keys = shortcut_texts(action)
+                if keys:
+                    text = (action.statusTip() or action.text()).split("\t")[0].replace("&", "")
+                    parts.append(f"<tr><td><b>{html.escape(keys)}</b></td><td>{html.escape(text)}</td></tr>")
+            parts.append("</table>")
+        parts.append("<p>Click a span to select it; click again to pick the one nested under it.</p>")
         self.setHtml("".join(parts))

@@ -98,6 +98,10 @@ class ArticleListPanel(QWidget):
         self.progress.setFormat(f"{counts['done']} / {total} done")
         return counts
 
+    def status_filter_text(self) -> str | None:
+        """The status filter's name ("done"), or None when every status is shown."""
+        return self.status.currentText() if self.status.currentData() else None
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QDialog, QInputDialog, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QPlainTextEdit, QWidget
 
 
 class NoteDialog(QInputDialog):
@@ -12,6 +12,8 @@ class NoteDialog(QInputDialog):
         self.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
         self.setWindowTitle("Note")
         self.setLabelText(prompt)
+        for label in self.findChildren(QLabel):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # the prompt quotes the span's text: never markup
         self.setTextValue(note)
         self.findChild(QPlainTextEdit).installEventFilter(self)  # the editor would take Ctrl+Enter as a line break
 

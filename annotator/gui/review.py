@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,7 +21,10 @@ from ..agreement import agreement_rows
 from ..model import REVIEW_STATUSES, Span
 from ..store import Store
 from ..wording import counted
+from .commands import StoreCommand, push
 from .highlighter import readable_on
+from .messages import ask
+from .palette import plain_tooltip
 from .review_view import ReviewView, Row, short_names
 
 STATE_MARK = {"accepted": "✔", "rejected": "✘", "pending": "·"}
@@ -38,21 +41,23 @@ KEYS = (  # (name, text, shortcut): the review panel's actions, shown in its men
     ("add", "Add the selection as a gold span", "G"),
     ("unaccept", "Take back from the gold layer", "U"),
     ("reviewed", "Mark article reviewed", "M"),
+    ("gold_only", "Show the gold layer alone / every candidate", "O"),
 )
+TITLE = Qt.ItemDataRole.UserRole + 1  # an article item's title, kept apart from the status mark shown before it
 
 
-class Decide(QUndoCommand):
-    """One review decision on the window's undo stack; redo and undo write the store at once."""
+class Decide(StoreCommand):
+    """One review decision on the window's undo stack; redo and undo write the store at once (or say why not)."""
 
     def __init__(self, panel: ReviewPanel, decision: review.Decision, text: str):
-        super().__init__(text)
+        super().__init__(text, panel.failed.emit)
         self.panel, self.decision = panel, decision
 
-    def redo(self) -> None:
+    def forward(self) -> None:
         review.apply(self.panel.store, self.decision)
         self.panel.show_article(self.decision.article_id)
 
-    def undo(self) -> None:
+    def backward(self) -> None:
         review.revert(self.panel.store, self.decision)
         self.panel.show_article(self.decision.article_id)
 
@@ -61,6 +66,7 @@ class ReviewPanel(QWidget):
     """Articles to review, annotators to compare, the text with every candidate, and the candidate list."""
 
     message = Signal(str)
+    failed = Signal(str)  # a decision that could not be written: what, why, what to do
     statusChanged = Signal()  # the status bar's texts (see status_texts) changed
 
     def __init__(self, store: Store, undo, colors: dict[str, str], reviewer: str, parent=None):
@@ -71,6 +77,7 @@ class ReviewPanel(QWidget):
         self.rows: list[Row] = []
         self.candidates: list[review.Candidate] = []
         self.statuses: dict[str, str] = {}  # article id -> review status, for the articles in the list
+        self.showing_gold = False  # the gold layer alone (O)
 
         self.articles = QListWidget()
         self.articles.currentItemChanged.connect(self._article_chosen)
@@ -88,54 +95,16 @@ class ReviewPanel(QWidget):
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.PlainText)
         self.legend.setWordWrap(True)
-        self._lay_out()
+        _lay_out(self)
         self.actions: dict[str, QAction] = {}
         for name, text, key in KEYS:
-            action = QAction(f"{text}", self)
+            action = QAction(f"{text}", self, checkable=name == "gold_only")
             action.setObjectName(f"review:{name}")
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(getattr(self, name))
+            action.triggered.connect(lambda _=False, n=name: getattr(self, n)())
             self.addAction(action)
             self.actions[name] = action
-
-    def _lay_out(self) -> None:
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(QLabel("Articles labelled by two or more"))
-        column.addWidget(self.articles, 1)
-        column.addWidget(QLabel("Annotators to compare"))
-        column.addWidget(self.who)
-        middle = QWidget()
-        column = QVBoxLayout(middle)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.score)
-        column.addWidget(self.view, 1)
-        column.addWidget(self.legend)
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Candidates"))
-        bar.addStretch(1)
-        bar.addWidget(QLabel("Label for fix/add:"))
-        bar.addWidget(self.label_box)
-        column.addLayout(bar)
-        column.addWidget(self.list, 1)
-        keys = QLabel("  ".join(f"{key} {text.split(',')[0].split(':')[0].lower()}" for _, text, key in KEYS)
-                      + "  Ctrl+Z undo")
-        keys.setWordWrap(True)
-        keys.setTextFormat(Qt.TextFormat.PlainText)
-        column.addWidget(keys)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        for widget, stretch in ((left, 1), (middle, 3), (right, 2)):
-            splitter.addWidget(widget)
-            splitter.setStretchFactor(splitter.indexOf(widget), stretch)
-        splitter.setSizes([220, 640, 480])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(splitter)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -149,22 +118,32 @@ class ReviewPanel(QWidget):
             self.statuses[article_id] = status
             item = QListWidgetItem(f"{_status_mark(status)} {title or article_id}")
             item.setData(Qt.ItemDataRole.UserRole, article_id)
-            item.setToolTip(f"{article_id}: {status.replace('_', ' ')}")
+            item.setData(TITLE, title or article_id)
+            item.setToolTip(plain_tooltip(f"{article_id}: {status.replace('_', ' ')}"))
             self.articles.addItem(item)
         self.articles.blockSignals(False)
         self.who.blockSignals(True)
-        chosen = set(self.annotators)
         self.who.clear()
         for name in self.store.annotators():
             item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if not chosen or name in chosen else Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if name in self.annotators else Qt.CheckState.Unchecked)
             self.who.addItem(item)
         self.who.blockSignals(False)
         self.annotators = self._checked()
         if current is None and self.articles.count():
             current = self.articles.item(0).data(Qt.ItemDataRole.UserRole)
         self.show_article(current)
+
+    def _tick_those_who_labelled(self) -> None:
+        """Compare, by default, only the annotators who labelled the article shown."""
+        labelled = {span.annotator for span in self.store.spans(self.article_id)} if self.article_id else set()
+        self.who.blockSignals(True)
+        for i in range(self.who.count()):
+            item = self.who.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in labelled else Qt.CheckState.Unchecked)
+        self.who.blockSignals(False)
+        self.annotators = self._checked()
 
     def _checked(self) -> list[str]:
         return [self.who.item(i).text() for i in range(self.who.count())
@@ -177,6 +156,7 @@ class ReviewPanel(QWidget):
             focused = None
             self.article_id = article_id
             self.view.show_text(self.store.article(article_id).text if article_id else "")
+            self._tick_those_who_labelled()
         for i in range(self.articles.count()):
             item = self.articles.item(i)
             if item.data(Qt.ItemDataRole.UserRole) == article_id:
@@ -184,7 +164,7 @@ class ReviewPanel(QWidget):
                 self.articles.setCurrentItem(item)
                 self.articles.blockSignals(False)
                 status = self.statuses[article_id] = self.store.review_status(article_id)
-                item.setText(f"{_status_mark(status)} {item.text()[2:]}")
+                item.setText(f"{_status_mark(status)} {item.data(TITLE)}")
         self._load_rows()
         keys = [row.key for row in self.rows]
         self.list.setCurrentRow(keys.index(focused.key) if focused and focused.key in keys else -1)
@@ -203,6 +183,8 @@ class ReviewPanel(QWidget):
         made = {c.key for c in self.candidates}
         rows += [Row(g.start, g.end, g.label, g.text, (), "reviewer", "accepted", None) for k, g in gold.items()
                  if k not in made]
+        if self.showing_gold:
+            rows = [r for r in rows if r.state == "accepted"]
         rows.sort(key=lambda r: (r.start, -r.end, r.label))
         self.rows = rows
         self.view.show_rows(rows, self.annotators)
@@ -212,17 +194,7 @@ class ReviewPanel(QWidget):
         base = self.list.palette().base().color()
         inks = {label: readable_on(base, QColor(color)) for label, color in self.colors.items()}
         for row in rows:
-            who = ",".join(tags.get(name, name) for name in row.annotators) or "reviewer"
-            text = " ".join(row.text.split())
-            item = QListWidgetItem(f"{STATE_MARK[row.state]} {KIND_TEXT[row.kind]} [{who}]  {row.label}  {text[:60]}")
-            item.setForeground(inks.get(row.label, QColor("#444444")))
-            if row.kind != "agreed":
-                font = item.font()
-                font.setBold(True)
-                item.setFont(font)
-            item.setToolTip(f"{row.label} [{row.start}, {row.end}) by {', '.join(row.annotators) or 'the reviewer'}: "
-                            f"{row.state}")
-            self.list.addItem(item)
+            self.list.addItem(_candidate_item(row, tags, inks, gold[row.key].reviewer if row.key in gold else ""))
         self.list.blockSignals(False)
         self._show_score(spans)
         self.legend.setText(self.view.legend())
@@ -297,7 +269,7 @@ class ReviewPanel(QWidget):
         if decision.empty:
             self.message.emit("Nothing to change.")
             return
-        self.undo.push(Decide(self, decision, text))
+        push(self.undo, Decide(self, decision, text))
 
     def _candidate(self) -> review.Candidate | None:
         row = self.focused()
@@ -352,8 +324,26 @@ class ReviewPanel(QWidget):
                        f"Take back {row.label} “{_short(row.text)}”")
 
     def reviewed(self) -> None:
-        if self.article_id:
-            self._push(review.plan_status(self.store, self.article_id, "reviewed", self.reviewer), "Mark reviewed")
+        """Mark the article reviewed; with disagreements still pending, only after asking."""
+        if not self.article_id:
+            return
+        mark = lambda: self._push(review.plan_status(self.store, self.article_id, "reviewed", self.reviewer),  # noqa: E731
+                                  "Mark reviewed")
+        pending = self.pending()
+        if pending:
+            self.question = ask(self, "Mark reviewed?", f"{counted(pending, 'disagreement')} still pending in this "
+                                f"article. Mark it reviewed anyway?", mark)
+        else:
+            mark()
+
+    def gold_only(self) -> None:
+        """The gold layer alone, each span with the reviewer who put it there; again: every candidate."""
+        self.showing_gold = not self.showing_gold
+        self.actions["gold_only"].setChecked(self.showing_gold)
+        self._load_rows()
+        self.list.setCurrentRow(0 if self.rows else -1)
+        self.message.emit("Showing the gold layer only (O again: every candidate)." if self.showing_gold
+                          else "Showing every candidate.")
 
     # -- choices ------------------------------------------------------------------------------
 
@@ -364,6 +354,62 @@ class ReviewPanel(QWidget):
     def _annotators_changed(self, _item) -> None:
         self.annotators = self._checked()
         self._load_rows()
+
+
+def _lay_out(panel: ReviewPanel) -> None:
+    """Articles and annotators on the left, the text in the middle, the candidates and keys on the right."""
+    left = QWidget()
+    column = QVBoxLayout(left)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(QLabel("Articles labelled by two or more"))
+    column.addWidget(panel.articles, 1)
+    column.addWidget(QLabel("Annotators to compare"))
+    column.addWidget(panel.who)
+    middle = QWidget()
+    column = QVBoxLayout(middle)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(panel.score)
+    column.addWidget(panel.view, 1)
+    column.addWidget(panel.legend)
+    right = QWidget()
+    column = QVBoxLayout(right)
+    column.setContentsMargins(0, 0, 0, 0)
+    bar = QHBoxLayout()
+    bar.addWidget(QLabel("Candidates"))
+    bar.addStretch(1)
+    bar.addWidget(QLabel("Label for fix/add:"))
+    bar.addWidget(panel.label_box)
+    column.addLayout(bar)
+    column.addWidget(panel.list, 1)
+    keys = QLabel("  ".join(f"{key} {text.split(',')[0].split(':')[0].lower()}" for _, text, key in KEYS)
+                  + "  Ctrl+Z undo")
+    keys.setWordWrap(True)
+    keys.setTextFormat(Qt.TextFormat.PlainText)
+    column.addWidget(keys)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    for widget, stretch in ((left, 1), (middle, 3), (right, 2)):
+        splitter.addWidget(widget)
+        splitter.setStretchFactor(splitter.indexOf(widget), stretch)
+    splitter.setSizes([220, 640, 480])
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addWidget(splitter)
+
+
+def _candidate_item(row: Row, tags: dict[str, str], inks: dict[str, QColor], gold_by: str) -> QListWidgetItem:
+    """One line of the candidate list: state, kind, who, label, text, and the reviewer who put it in gold."""
+    who = ",".join(tags.get(name, name) for name in row.annotators) or gold_by or "reviewer"
+    text = " ".join(row.text.split())
+    by = f"  ✔ {gold_by}" if gold_by else ""
+    item = QListWidgetItem(f"{STATE_MARK[row.state]} {KIND_TEXT[row.kind]} [{who}]  {row.label}  {text[:60]}{by}")
+    item.setForeground(inks.get(row.label, QColor("#444444")))
+    if row.kind != "agreed":
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+    item.setToolTip(plain_tooltip(f"{row.label} [{row.start}, {row.end}) by {', '.join(row.annotators) or gold_by}: "
+                                  f"{row.state}" + (f" (gold, by {gold_by})" if gold_by else "")))
+    return item
 
 
 def _status_mark(status: str) -> str:
@@ -383,6 +429,9 @@ def install(window) -> None:
     """Add View > Review (Ctrl+2) and a Review menu: its keys and its own undo stack act only in review mode."""
     panel = ReviewPanel(window.store, QUndoStack(window.undo_group), window.colors, window.annotator)
     panel.message.connect(lambda text: window.statusBar().showMessage(text, 4000))
+    panel.failed.connect(window.show_failure)
+    window.events.changed.connect(lambda kind, _id: kind == "outside" and window.modes.currentWidget() is panel
+                                  and panel.reload())
     window.review_panel = panel
     menu = QMenu("&Review", window)
     menu.addActions(list(panel.actions.values()))

@@ -28,6 +28,7 @@ class Session(QObject):
         self.spans: dict[int, Span] = {}
         self.current: int | None = None
         self.writing = False  # our own store writes: the views are updated directly, not reloaded
+        self.opener = self.open  # the window sets its own: the one way an article is opened (list, find bar, ...)
 
     @property
     def article_id(self) -> str | None:
@@ -41,6 +42,11 @@ class Session(QObject):
         self.opened.emit()
         self.spansReset.emit()
         self.currentChanged.emit(None)
+
+    def show(self, article_id: str) -> None:
+        """Open `article_id` the way a click in the article list does, unless it is open already."""
+        if article_id != self.article_id:
+            self.opener(article_id)
 
     def reload(self) -> None:
         """Re-read the spans after someone else changed them."""

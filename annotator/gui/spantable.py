@@ -6,6 +6,7 @@ from bisect import bisect_left
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ..model import Span
 from .highlighter import tint
@@ -98,3 +99,22 @@ class SpanTableModel(ListTableModel):
         if note != span.note:
             self.edit_note(span, note)
         return True
+
+
+def make_span_table(model: SpanTableModel, label_names: list[str]) -> QTableView:
+    """The table under the text: one selected row at a time, the note editable in place."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    width = table.fontMetrics().horizontalAdvance
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.resizeSection(0, max(width(name) for name in label_names) + 24 if label_names else 90)
+    header.resizeSection(2, width("000000–000000") + 16)  # fixed widths: measuring 20,000 rows is slow
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # text and note share what is left
+    return table

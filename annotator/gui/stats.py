@@ -20,6 +20,7 @@ class StatsView(QScrollArea):
         self.svgs: dict[str, str] = {}
         self.widgets = {name: QSvgWidget() for name in CHARTS}
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         inner = QWidget()
         column = QVBoxLayout(inner)
         column.addWidget(self.note)
@@ -33,6 +34,8 @@ class StatsView(QScrollArea):
         self.timer.timeout.connect(self.refresh)
 
     def refresh(self) -> None:
+        if not self.isVisible():  # hidden or closed meanwhile: drawn when shown again
+            return
         try:
             self.svgs, _ = project_charts(self.store)
             self.note.setText("")

@@ -6,11 +6,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
+from ..errors import UserError
 from ..store import Store
-from .filedialogs import make_dialog
-from .messages import ask, report_error, show_info
+from .filedialogs import make_dialog, save_file_name
+from .messages import ask, report_error, show_error, show_info
 from .workers import Task
 
+IMPORT_LOCK_WAIT = 10.0  # seconds an import in the window waits for another program's write (in its own thread)
 IMPORT_FILTERS = {  # the file dialog's filter chooses the format
     "Articles and canonical records (*.txt *.jsonl)": "auto",
     "brat standoff (*.ann)": "brat",
@@ -40,6 +42,7 @@ def run_import(window, paths: list[Path], fmt: str = "auto", add_labels: bool = 
 
     def work(progress):
         store = Store(db)
+        store.set_busy_wait(IMPORT_LOCK_WAIT)
         try:
             return import_files(store, paths, fmt=fmt, annotator=annotator, add_labels=add_labels, progress=progress)
         finally:
@@ -49,8 +52,7 @@ def run_import(window, paths: list[Path], fmt: str = "auto", add_labels: bool = 
         window.list_panel.model.reload()
         window.list_panel.select(window.session.article_id)
         window.update_status()
-        unknown = sorted({e.message.split("'")[1] for e in getattr(error, "errors", [])
-                          if e.path.endswith(".label") and e.message.startswith("unknown label")})
+        unknown = sorted({e.value for e in getattr(error, "errors", []) if e.kind == "unknown_label"})
         if unknown and not add_labels:
             ask(window, "Unknown labels", f"The files use labels this database does not have: {', '.join(unknown)}.\n"
                 "Add them to the label set and import?", lambda: run_import(window, paths, fmt, add_labels=True))
@@ -95,3 +97,28 @@ def run_export(window, options) -> Task:
                 show_info(window, "Exported, with changes", "\n".join([first, *rest]))
 
     return Task(window, "Exporting…", work, done)
+
+
+def choose_database(window) -> None:
+    path = save_file_name(
+        window, "Open or create a database", str(Path(window.store.path).parent), "Databases (*.db *.sqlite);;All files (*)",
+        confirm_overwrite=False,
+    )
+    if path:
+        open_database(window, Path(path))
+
+
+def open_database(window, path: Path):
+    """Open another database in a new window that replaces this one; None (and a box) if it cannot be opened."""
+    from ..store import open_store
+    from .window import MainWindow
+
+    try:
+        store = open_store(path)
+    except UserError as e:
+        show_error(window, "Cannot open the database", str(e))
+        return None
+    new = MainWindow(store, window.annotator)
+    new.show()
+    window.close()
+    return new

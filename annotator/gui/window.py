@@ -1,74 +1,63 @@
-"""The main window: wires the article list, palette, view, span table and guidelines to menus and settings."""
+"""The main window: wires the article list, palette, view, span table and guidelines together."""
 
 from __future__ import annotations
 
-import hashlib
-import importlib
-import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtGui import QAction, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
-    QHeaderView,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
-    QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
 from ..errors import UserError
 from ..store import Store
-from ..wording import counted
 from ..words import segmenter
-from . import spanedits, transfer
+from . import actions, transfer
 from .editor import Editor
-from .filedialogs import save_file_name
 from .findbar import FindBar
+from .follow import Follower
 from .guidelines import Guidelines
+from .layout import lay_out
 from .listpanel import ArticleListPanel
-from .messages import show_error
+from .modes import RIGHT, Mode, Modes
 from .notedialog import ask_note
 from .palette import LabelPalette
 from .session import Session
-from .spantable import SpanTableModel
+from .settings import WindowSettings
+from .spantable import SpanTableModel, make_span_table
+from .statusline import StatusLine
 from .storeevents import StoreEvents
 from .view import ArticleView
 
-# Modules that add modes or panels to the window: each defines `install(window: MainWindow) -> None`
-# and calls `window.add_mode(...)`, `window.add_panel(...)` or `window.menus[...]`. Missing ones are skipped.
-PLUGINS = ("annotator.gui.review", "annotator.gui.stats")
+LOCK_WAIT = 0.5  # seconds a window write waits for another program's write before it fails and says so
 
 
 class MainWindow(QMainWindow):
-    """The labelling window. Parts are small widgets; this class connects them and owns the actions."""
+    """The labelling window. Parts are small widgets; this class connects them; actions come from windowkeys."""
 
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None, *, remember: bool = True):
         super().__init__(parent)
-        self.remember = remember  # False: neither restore nor save settings (screenshots)
         self.store = store
         self.annotator = annotator
         store.fast_commits()
-        self.settings = QSettings()
+        store.set_busy_wait(LOCK_WAIT)
+        self.settings = WindowSettings(self, remember)
         self.events = StoreEvents(store, self)
         self.session = Session(store, annotator, self)
+        self.session.opener = self.open_article  # undo and redo open articles the way a click does
         self.undo_group = QUndoGroup(self)  # one stack per mode; Undo and Redo act on the shown mode's
         self.undo = QUndoStack(self.undo_group)  # labelling's
         self.labels = store.labels()
         self.colors = {label.name: label.color for label in self.labels}
         self.actions: dict[str, QAction] = {}
         self.labelling_actions: list[QAction] = []  # enabled only while the labelling page is shown
-        self._modes: dict[QWidget, tuple[list[QAction], QUndoStack | None, Callable | None]] = {}
         self.menus: dict[str, object] = {}
 
         self.list_panel = ArticleListPanel(store, annotator)
@@ -79,190 +68,39 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self.session, self.view, self.undo, self)
         self.span_model = SpanTableModel(self.session, self.colors, self)
         self.span_model.edit_note = self.editor.set_note
-        self.span_table = self._make_span_table()
+        self.span_table = make_span_table(self.span_model, list(self.colors))
         self.guidelines = Guidelines()
-        self._lay_out()
-        self._make_actions()
-        self._make_status_bar()
+        lay_out(self)
+        actions.build(self)
+        self.menus["view"].addSeparator()
+        self.mode_switch = Modes(self)
+        self.mode_switch.add("Labelling", self.main_splitter, "Ctrl+1", Mode("Labelling", self.labelling_actions, self.undo))
+        self.status_line = StatusLine(self.statusBar(), self.ask_annotator)
+        self.status_line.show_annotator(annotator)
         self._connect()
-        self.palette.set_labels(self.labels)
-        self.guidelines.show_for(self.labels, list(self.actions.values()))
+        self.set_labels(self.labels)
         self.setWindowTitle(f"annotator — {Path(store.path).name}")
-        self._restore()
-        self._install_plugins()
+        self.settings.restore()
+        self.mode_switch.install_plugins()
+        if self.unbound_keys:
+            self.show_failure(self.unbound_keys)  # opening the first article cleared it
+        self.follower = Follower(self)
         self.view.setFocus()  # the keyboard starts in the text, not in the search box
-
-    # -- building -------------------------------------------------------------------------------
-
-    def _make_span_table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.span_model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-        table.setWordWrap(False)
-        header = table.horizontalHeader()
-        width = table.fontMetrics().horizontalAdvance
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, max(width(label.name) for label in self.labels) + 24 if self.labels else 90)
-        header.resizeSection(2, width("000000–000000") + 16)  # fixed widths: measuring 20,000 rows is slow
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # text and note share what is left
-        return table
-
-    def _lay_out(self) -> None:
-        text_panel = QWidget()
-        column = QVBoxLayout(text_panel)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(self.palette)
-        column.addWidget(self.find_bar)
-        column.addWidget(self.view, 1)
-        self.text_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.text_splitter.addWidget(text_panel)
-        self.text_splitter.addWidget(self.span_table)
-        self.text_splitter.setStretchFactor(0, 4)
-        self.text_splitter.setStretchFactor(1, 1)
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.main_splitter.addWidget(self.list_panel)
-        self.main_splitter.addWidget(self.text_splitter)
-        self.list_panel.setMinimumWidth(self.fontMetrics().horizontalAdvance("Search articles…") + 140)
-        self.main_splitter.setCollapsible(0, False)  # docks and small windows squeeze the text, not the list
-        self.main_splitter.setStretchFactor(0, 1)
-        self.main_splitter.setStretchFactor(1, 3)
-        self.main_splitter.setSizes([300, 900])
-        self.text_splitter.setSizes([560, 160])
-        self.modes = QStackedWidget()
-        self.modes.addWidget(self.main_splitter)
-        self.setCentralWidget(self.modes)
-        self.guidelines_dock = QDockWidget("Guidelines", self)
-        self.guidelines_dock.setObjectName("guidelines")
-        self.guidelines_dock.setWidget(self.guidelines)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
-        self.guidelines_dock.hide()
-
-    def _action(self, name: str, text: str, slot, *keys, menu: str | None = None, checkable: bool = False,
-                labelling: bool = True) -> QAction:
-        """A window-wide action; `labelling` ones act on the labelling page and are off in other modes."""
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work wherever the focus is in this window
-        self.actions[name] = action
-        if labelling:
-            self.labelling_actions.append(action)
-        if menu:
-            self.menus[menu].addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        bar = self.menuBar()
-        for key, title in (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("view", "&View"), ("help", "&Help")):
-            self.menus[key] = bar.addMenu(title)
-        a = self._action
-        a("open", "&Open database…", self.choose_database, QKeySequence.StandardKey.Open, menu="file", labelling=False)
-        a("import", "&Import…", lambda: transfer.choose_import(self), "Ctrl+I", menu="file", labelling=False)
-        a("export", "&Export…", lambda: transfer.choose_export(self), "Ctrl+E", menu="file", labelling=False)
-        self.menus["file"].addSeparator()
-        a("annotator", "Change &annotator name…", self.ask_annotator, menu="file", labelling=False)
-        self.menus["file"].addSeparator()
-        a("quit", "&Quit", self.close, "Ctrl+Q", menu="file", labelling=False)
-
-        undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for name, action in (("undo", undo), ("redo", redo)):
-            action.setObjectName(name)
-            self.addAction(action)
-            self.menus["edit"].addAction(action)
-            self.actions[name] = action
-        self.menus["edit"].addSeparator()
-        self.label_menu = self.menus["edit"].addMenu("&Label selection / change label")
-        for label in self.labels:
-            action = a(f"label:{label.name}", label.name, lambda _=False, n=label.name: self.editor.label(n),
-                       *([label.key] if label.key else []))
-            self.label_menu.addAction(action)  # rebuilt by _set_labels when the label set changes
-        a("delete", "&Delete span", self.editor.delete, "Delete", "Backspace", menu="edit")
-        a("note", "&Note…", self.edit_note, "N", menu="edit")
-        a("sentence", "Select &sentence", self.editor.sentence, "S", menu="edit")
-        edges = self.menus["edit"].addMenu("Span &edges")
-        for name, text, move, key in (
-            ("grow_start", "Start one word left", spanedits.grow_start, "Alt+Left"),
-            ("grow_end", "End one word right", spanedits.grow_end, "Alt+Right"),
-            ("shrink_start", "Start one word right", spanedits.shrink_start, "Alt+Shift+Right"),
-            ("shrink_end", "End one word left", spanedits.shrink_end, "Alt+Shift+Left"),
-        ):
-            edges.addAction(a(name, text, lambda _=False, m=move: self.editor.move_edge(m), key))
-        snap = a("snap", "Snap to &words", self.set_snap, "W", menu="edit", checkable=True)
-        snap.setChecked(True)
-        a("escape", "Clear selection", self.escape, "Esc", menu="edit")
-
-        a("next", "&Next article", lambda: self.step_article(1), "Ctrl+PgDown", menu="go")
-        a("previous", "&Previous article", lambda: self.step_article(-1), "Ctrl+PgUp", menu="go")
-        a("next_todo", "Next &not done", self.next_not_done, "Ctrl+Shift+PgDown", menu="go")
-        a("done", "Mark &done and go to next", self.mark_done, "Ctrl+Return", "Ctrl+Enter", menu="go")
-        a("skip", "S&kip and go to next", self.skip, "Ctrl+Shift+Return", menu="go")
-        self.menus["go"].addSeparator()
-        next_span = QAction("Next span\tTab", self)
-        next_span.triggered.connect(lambda: self.editor.step_span(True))
-        previous_span = QAction("Previous span\tShift+Tab", self)
-        previous_span.triggered.connect(lambda: self.editor.step_span(False))
-        self.menus["go"].addActions([next_span, previous_span])
-        self.labelling_actions += [next_span, previous_span]
-        self.menus["go"].addSeparator()
-        a("find", "&Find in article", self.find_bar.open_bar, QKeySequence.StandardKey.Find, menu="go")
-        a("search", "&Search articles", self.list_panel.focus_search, "Ctrl+Shift+F", menu="go")
-
-        a("zoom_in", "Zoom &in", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn, "Ctrl+=", menu="view")
-        a("zoom_out", "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut, menu="view")
-        reading = a("reading_width", "Wrap at &reading width", self.set_reading_width, "Ctrl+Shift+R", menu="view",
-                    checkable=True)
-        reading.setChecked(not self.remember or self.settings.value("view/reading_width", "true") in (True, "true"))
-        self.view.set_reading_width(reading.isChecked())
-        self.menus["view"].addSeparator()
-        a("guidelines", "&Guidelines", self.toggle_guidelines, "F1", menu="view", labelling=False)
-        self.menus["view"].addSeparator()
-        self.mode_group = QActionGroup(self)
-        self.add_mode("Labelling", self.main_splitter, "Ctrl+1", actions=self.labelling_actions, undo=self.undo)
-        self.modes.currentChanged.connect(self._mode_changed)
-        self._mode_changed()
-
-        a("shortcuts", "&Shortcuts", self.show_shortcuts, "Ctrl+/", menu="help", labelling=False)
-        a("about", "&About", self.about, menu="help", labelling=False)
-
-    def _make_status_bar(self) -> None:
-        self.annotator_button = QToolButton()
-        self.annotator_button.setAutoRaise(True)
-        self.annotator_button.setToolTip("Change the annotator name")
-        self.annotator_button.clicked.connect(self.ask_annotator)
-        self.position_label = QLabel()
-        self.counts_label = QLabel()
-        for label in (self.position_label, self.counts_label):
-            label.setContentsMargins(10, 0, 10, 0)
-        bar = self.statusBar()
-        bar.addPermanentWidget(self.position_label)
-        bar.addPermanentWidget(self.counts_label)
-        bar.addPermanentWidget(self.annotator_button)
-        self._show_annotator()
 
     def _connect(self) -> None:
         self.list_panel.chosen.connect(self.open_article)
+        self.list_panel.status.currentIndexChanged.connect(self.update_status)
         self.palette.chosen.connect(self.editor.label)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.events.changed.connect(self._store_changed)
+        self.editor.failed.connect(self.show_failure)
         self.session.currentChanged.connect(self._current_span_changed)
         self.session.spanAdded.connect(self._update_position)
         self.session.spanRemoved.connect(self._update_position)
         self.span_table.selectionModel().currentRowChanged.connect(self._span_row_chosen)
         self.find_bar.found.connect(self._show_find_hits)
         self.find_bar.closed.connect(lambda: self.view.setFocus())
-        self.modes.currentChanged.connect(self.update_status)
 
-    # -- hooks for other modes and panels --------------------------------------------------------
+    # -- hooks for other modes and panels (see modes.py) -------------------------------------------
 
     def add_mode(self, title: str, widget: QWidget, shortcut: str | None = None, *, actions: list[QAction] = (),
                  undo: QUndoStack | None = None, status: Callable[[], tuple[str, str]] | None = None) -> QAction:
@@ -272,69 +110,31 @@ class MainWindow(QMainWindow):
         `undo` (a stack made with `window.undo_group` as parent) there. `status` gives the status bar's
         (where, counts) texts there; call `window.update_status()` when they change.
         """
-        if self.modes.indexOf(widget) < 0:
-            self.modes.addWidget(widget)
-        self._modes[widget] = (actions if isinstance(actions, list) else list(actions), undo, status)
-        action = QAction(title, self, checkable=True)
-        action.setObjectName(f"mode:{title}")
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda: self.modes.setCurrentWidget(widget))
-        self.mode_group.addAction(action)
-        self.menus["view"].addAction(action)
-        self.addAction(action)
-        self.actions[f"mode:{title}"] = action
-        action.setChecked(self.modes.currentWidget() is widget)
-        self._mode_changed()
-        return action
+        return self.mode_switch.add(title, widget, shortcut, Mode(title, list(actions), undo, status))
 
-    def _mode_changed(self, _index: int = 0) -> None:
-        """Only the shown mode's keys act, and Undo/Redo act on its stack."""
-        shown = self.modes.currentWidget()
-        for widget, (actions, _stack, _status) in self._modes.items():
-            for action in actions:
-                action.setEnabled(widget is shown)
-        self.undo_group.setActiveStack(self._modes.get(shown, ((), None, None))[1])
-
-    def add_panel(self, title: str, widget: QWidget, area=Qt.DockWidgetArea.RightDockWidgetArea,
-                  shortcut: str | None = None) -> QDockWidget:
+    def add_panel(self, title: str, widget: QWidget, area=RIGHT, shortcut: str | None = None) -> QDockWidget:
         """Add a dockable panel (e.g. Statistics) with a toggle in the View menu."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"panel:{title}")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        dock.hide()
-        toggle = dock.toggleViewAction()
-        if shortcut:
-            toggle.setShortcut(QKeySequence(shortcut))
-        self.menus["view"].addAction(toggle)
-        self.addAction(toggle)
-        return dock
-
-    def _install_plugins(self) -> None:
-        """Add the optional modes; one that fails to load is reported and left out, labelling still works."""
-        for name in PLUGINS:
-            try:
-                module = importlib.import_module(name)
-                if hasattr(module, "install"):
-                    module.install(self)
-            except ModuleNotFoundError as e:
-                if e.name != name:
-                    _report_plugin(name, e)
-            except Exception as e:  # a broken optional part must not stop labelling
-                _report_plugin(name, e)
+        return self.mode_switch.add_panel(title, widget, area, shortcut)
 
     # -- articles -------------------------------------------------------------------------------
 
     def open_article(self, article_id: str | None) -> None:
+        """The one way an article is opened: text, list row, find bar, status bar and the remembered article follow."""
         if article_id == self.session.article_id:
             return
         self.session.open(article_id)
         self.list_panel.select(article_id)
         self.find_bar.set_text(self.session.article.text if self.session.article else "")
-        if article_id and self.remember:
-            self.settings.setValue(self._db_key("article"), article_id)
+        if article_id:
+            self.settings.remember_article(article_id)
+        self.statusBar().clearMessage()  # messages belong to the article they were about
         self.update_status()
+
+    def next_article(self) -> None:
+        self.step_article(1)
+
+    def previous_article(self) -> None:
+        self.step_article(-1)
 
     def step_article(self, step: int) -> None:
         model = self.list_panel.model
@@ -355,14 +155,24 @@ class MainWindow(QMainWindow):
             self.open_article(article_id)
 
     def mark_done(self) -> None:
-        if self.session.article_id:
-            self.store.set_status(self.session.article_id, self.annotator, "done")
-            self.next_not_done()
+        self._set_status("done")
 
     def skip(self) -> None:
+        self._set_status("skipped")
+
+    def _set_status(self, status: str) -> None:
         if self.session.article_id:
-            self.store.set_status(self.session.article_id, self.annotator, "skipped")
+            try:
+                self.store.set_status(self.session.article_id, self.annotator, status)
+            except UserError as e:
+                self.show_failure(f"Not saved: status {status} — {e}")
+                return
             self.next_not_done()
+
+    def show_failure(self, text: str) -> None:
+        """A write that did not happen, in the status bar until the next one (what, why, what to do)."""
+        self.statusBar().showMessage(text, 30000)
+        self.statusBar().setToolTip(text)  # the whole text, should the bar be too narrow for it
 
     # -- edits -------------------------------------------------------------------------------
 
@@ -377,8 +187,7 @@ class MainWindow(QMainWindow):
 
     def set_reading_width(self, on: bool) -> None:
         self.view.set_reading_width(on)
-        if self.remember:
-            self.settings.setValue("view/reading_width", on)
+        self.settings.remember_reading_width(on)
 
     def set_snap(self, on: bool) -> None:
         self.editor.snap = on
@@ -391,10 +200,13 @@ class MainWindow(QMainWindow):
         self.view.clear_selection()
         self.session.set_current(None)
 
-    def zoom(self, steps: int) -> None:
-        self.view.zoom(steps)
-        if self.remember:
-            self.settings.setValue("view/zoom", int(self.settings.value("view/zoom", 0)) + steps)
+    def zoom_in(self) -> None:
+        self.view.zoom(1)
+        self.settings.add_zoom(1)
+
+    def zoom_out(self) -> None:
+        self.view.zoom(-1)
+        self.settings.add_zoom(-1)
 
     def _current_span_changed(self, span_id) -> None:
         row = self.span_model.row_of(span_id)
@@ -421,73 +233,39 @@ class MainWindow(QMainWindow):
             self.view.select(*hits[current])
             self.view.ensureCursorVisible()
 
-    # -- the store changed --------------------------------------------------------------------
-
-    def _store_changed(self, kind: str, article_id) -> None:
-        if kind in ("spans", "status"):
-            if article_id is None:
-                self.list_panel.model.reload()
-                status_changed = True
-            else:
-                status_changed = self.list_panel.model.refresh(article_id)
-            if kind == "spans" and article_id in (None, self.session.article_id) and not self.session.writing:
-                self.session.reload()
-            if status_changed or kind == "status":
-                self.update_status()  # counts over every article: only when a status moved
-        elif kind == "articles":
-            self.list_panel.model.reload()
-            self.list_panel.select(self.session.article_id)
-            self.update_status()
-        elif kind == "labels":
-            self._set_labels(self.store.labels())
-
-    def _set_labels(self, labels) -> None:
+    def set_labels(self, labels) -> None:
         """Show a new label set: palette, label keys, colours, guidelines."""
         self.labels = labels
         self.colors.clear()
         self.colors.update({label.name: label.color for label in labels})
-        for name in [n for n in self.actions if n.startswith("label:")]:
-            action = self.actions.pop(name)
-            self.removeAction(action)
-            self.labelling_actions.remove(action)
-            action.deleteLater()
-        self.label_menu.clear()
-        for label in labels:
-            action = self._action(f"label:{label.name}", label.name,
-                                  lambda _=False, n=label.name: self.editor.label(n), *([label.key] if label.key else []))
-            self.label_menu.addAction(action)
-            action.setEnabled(self.modes.currentWidget() is self.main_splitter)
-        self.palette.set_labels(labels)
-        self.guidelines.show_for(labels, list(self.actions.values()))
+        unbound = actions.set_labels(self, labels)
+        self.unbound_keys = ""
+        if unbound:
+            reasons = "; ".join(f"{labels[i].name}: {why}" for i, why in unbound.items())
+            self.unbound_keys = f"Label keys left unbound: {reasons}. Fix them with `annotator labels --set`."
+            self.show_failure(self.unbound_keys)
+        shown = [replace(label, key="") if i in unbound else label for i, label in enumerate(labels)]
+        self.palette.set_labels(shown)
+        self._show_guidelines(shown)
         self.view.set_colors(self.colors)
 
     def update_status(self) -> None:
         """The status bar's position and counts: the labelling ones, or those of the mode shown."""
-        status = self._modes.get(self.modes.currentWidget(), ((), None, None))[2]
-        if status is not None:
-            where, counts = status()
-            self.position_label.setText(where)
-            self.counts_label.setText(counts)
+        mode = self.mode_switch.shown()
+        if mode is not None and mode.status is not None:
+            self.status_line.show_mode(*mode.status())
             return
-        counts = self.list_panel.update_progress(self.annotator)
-        self._total = sum(counts.values())
-        self.counts_label.setText(
-            f"{counts['done']} done · {counts['in_progress']} in progress · {counts['todo']} to do"
-            + (f" · {counts['skipped']} skipped" if counts["skipped"] else "")
-        )
+        self.status_line.show_counts(self.list_panel.update_progress(self.annotator))
         self._update_position()
 
     def _update_position(self, _span=None) -> None:
-        if self.modes.currentWidget() is not self.main_splitter:
-            return
-        row = self.list_panel.model.row_of(self.session.article_id) if self.session.article_id else -1
-        where = f"Article {row + 1} of {getattr(self, '_total', 0)}" if row >= 0 else "No article"
-        self.position_label.setText(f"{where} · {counted(len(self.session.spans), 'span')}")
+        if self.modes.currentWidget() is self.main_splitter:
+            article = self.session.article
+            row = self.list_panel.model.row_of(article.id) if article else -1
+            self.status_line.show_position(row, (article.title or article.id) if article else None,
+                                           len(self.session.spans), self.list_panel.status_filter_text())
 
     # -- annotator ---------------------------------------------------------------------------
-
-    def _show_annotator(self) -> None:
-        self.annotator_button.setText(f"Annotator: {self.annotator}")
 
     def ask_annotator(self) -> None:
         name, ok = QInputDialog.getText(self, "Annotator", "Your name (stored with your spans):", text=self.annotator)
@@ -499,45 +277,42 @@ class MainWindow(QMainWindow):
         if name == self.annotator:
             return
         self.annotator = self.session.annotator = name
-        if self.remember:
-            self.settings.setValue("annotator/name", name)
+        self.settings.remember_annotator(name)
         self.undo.clear()
         self.list_panel.model.reload(annotator=name)
         article_id = self.session.article_id
         self.session.article = None
         self.open_article(article_id)
-        self._show_annotator()
+        self.status_line.show_annotator(name)
 
     # -- files -------------------------------------------------------------------------------
 
+    def choose_import(self) -> None:
+        transfer.choose_import(self)
+
+    def choose_export(self) -> None:
+        transfer.choose_export(self)
+
     def choose_database(self) -> None:
-        path = save_file_name(
-            self, "Open or create a database", str(Path(self.store.path).parent), "Databases (*.db *.sqlite);;All files (*)",
-            confirm_overwrite=False,
-        )
-        if path:
-            self.open_database(Path(path))
-
-    def open_database(self, path: Path) -> MainWindow | None:
-        """Open another database in a new window that replaces this one."""
-        from ..store import open_store
-
-        try:
-            store = open_store(path)
-        except UserError as e:
-            show_error(self, "Cannot open the database", str(e))
-            return None
-        window = MainWindow(store, self.annotator)
-        window.show()
-        self.close()
-        return window
+        transfer.choose_database(self)
 
     # -- help -------------------------------------------------------------------------------
 
+    def _show_guidelines(self, labels=None) -> None:
+        """Labels and every key of every mode and panel, from the actions as they are now."""
+        if labels is not None:
+            self._shown_labels = labels
+        sections = [("Labelling and the window", [a for n, a in self.actions.items() if not n.startswith("label:")])]
+        sections += [(f"{m.title} mode", m.actions) for m in self.mode_switch.by_widget.values() if m.actions is not self.labelling_actions]
+        self.guidelines.show_for(self._shown_labels, sections)
+
     def toggle_guidelines(self) -> None:
+        if not self.guidelines_dock.isVisible():
+            self._show_guidelines()
         self.guidelines_dock.setVisible(not self.guidelines_dock.isVisible())
 
     def show_shortcuts(self) -> None:
+        self._show_guidelines()
         self.guidelines_dock.show()
         self.guidelines.scrollToAnchor("shortcuts")
 
@@ -545,72 +320,12 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About annotator", f"annotator {__version__}\nLabel spans in news articles.\n"
                           f"Words in Chinese, Japanese, Thai: {segmenter()}\n\n{self.store.path}")
 
-    # -- settings -----------------------------------------------------------------------------
-
-    def _db_key(self, name: str) -> str:
-        digest = hashlib.sha1(str(Path(self.store.path).resolve()).encode()).hexdigest()[:16]
-        return f"databases/{digest}/{name}"
-
-    def _restore(self) -> None:
-        if not self.remember:
-            self.resize(self._comfortable_size())
-            self.list_panel.model.fetchMore()
-            self.open_article(self.list_panel.model.rows[0].id if self.list_panel.model.rows else None)
-            return
-        s = self.settings
-        geometry = s.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(self._comfortable_size())
-        for key, splitter in (("window/main_splitter", self.main_splitter), ("window/text_splitter", self.text_splitter)):
-            state = s.value(key)
-            if state is not None:
-                splitter.restoreState(state)
-        state = s.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        self.view.zoom(int(s.value("view/zoom", 0)))
-        snap = s.value("edit/snap", "true") in (True, "true")
-        self.actions["snap"].setChecked(snap)
-        self.editor.snap = snap
-        self.list_panel.model.fetchMore()
-        article_id = s.value(self._db_key("article"))
-        if not (article_id and self.store.article_exists(article_id)):
-            article_id = self.list_panel.model.rows[0].id if self.list_panel.model.rows else None
-        self.open_article(article_id)
-        self._scroll_to = int(s.value(self._db_key("scroll"), 0))
-        QTimer.singleShot(0, self._restore_scroll)
-
-    def _restore_scroll(self) -> None:
-        self.view.verticalScrollBar().setValue(self._scroll_to)
-
-    def _comfortable_size(self) -> QSize:
-        """1280x820 where the screen allows (the issue asks for at least 1200x800), else the whole screen."""
-        available = self.screen().availableGeometry().size()
-        return QSize(min(1280, available.width()), min(820, available.height()))
-
-    def save_settings(self) -> None:
-        if not self.remember:
-            return
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/main_splitter", self.main_splitter.saveState())
-        s.setValue("window/text_splitter", self.text_splitter.saveState())
-        s.setValue("edit/snap", self.editor.snap)
-        s.setValue("annotator/name", self.annotator)
-        if self.session.article_id:
-            s.setValue(self._db_key("article"), self.session.article_id)
-            s.setValue(self._db_key("scroll"), self.view.verticalScrollBar().value())
-        s.sync()
-
     def closeEvent(self, event) -> None:  # noqa: N802
         from .workers import Task
 
+        self.follower.timer.stop()
         for task in self.findChildren(Task):
             task.thread.wait()  # an import or export finishes (or rolls back) before the window goes
-        self.save_settings()
+        self.settings.save()
         super().closeEvent(event)
 
-
-def _report_plugin(name: str, error: Exception) -> None:
-    print(f"annotator: {name} left out: {type(error).__name__}: {error}", file=sys.stderr)

@@ -98,6 +98,10 @@ class Connection:
         """Commits that survive the process being killed, only not a power cut (no fsync on each)."""
         sqlite.fast_commits(self.conn)
 
+    def data_version(self) -> int:
+        """A number that changes when another connection commits (cheap enough to poll every second)."""
+        return sqlite.data_version(self.conn)
+
     def set_busy_wait(self, seconds: float) -> None:
         """How long a write waits for another process's write lock before failing with StoreBusy (the window
         uses a short wait, so that a key never freezes it)."""

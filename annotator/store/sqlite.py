@@ -54,6 +54,11 @@ def fast_commits(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes whenever another connection commits to the database (PRAGMA data_version)."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
 def integrity_ok(conn: sqlite3.Connection) -> bool:
     """SQLite's integrity check, and the search index matching the articles it indexes."""
     if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.corpus import seed
 from annotator.store import open_store
@@ -123,7 +124,13 @@ def test_decisions_are_kept_after_a_restart(demo, make_window, qtbot, tmp_path):
     key(qtbot, panel, Qt.Key.Key_A)
     focus_on(panel, "Shinjuku Ward, Tokyo", "LOCATION")
     key(qtbot, panel, Qt.Key.Key_R)
-    key(qtbot, panel, Qt.Key.Key_M)
+    pending = panel.pending()
+    key(qtbot, panel, Qt.Key.Key_M)  # disagreements are pending: it asks first
+    assert demo.review_status(panel.article_id) == "in_review"
+    box = panel.question
+    assert box.isVisible() and f"{pending} disagreements still pending" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert demo.review_status(panel.article_id) == "reviewed"
     window.close()
     store = open_store(demo.path)
     again = enter_review(make_window(store, "rita"), qtbot)
@@ -167,18 +174,18 @@ def test_each_modes_keys_and_undo_act_only_while_it_is_shown(demo, make_window, 
 
 def test_the_status_bar_follows_the_mode_shown(demo, make_window, qtbot):
     window = make_window(demo, "rita")
-    assert "to do" in window.counts_label.text()
+    assert "to do" in window.status_line.counts_label.text()
     panel = enter_review(window, qtbot)
     pending = panel.pending()
     assert pending == 12
-    assert window.position_label.text() == f"Article 1 of 1 · 0 gold spans · {pending} pending"
-    assert window.counts_label.text() == "0 reviewed · 0 in review · 1 unreviewed"
+    assert window.status_line.position_label.text() == f"Article 1 of 1 · 0 gold spans · {pending} pending"
+    assert window.status_line.counts_label.text() == "0 reviewed · 0 in review · 1 unreviewed"
     focus_on(panel, "Chinese military", "ACTOR")
     key(qtbot, panel, Qt.Key.Key_A)
-    assert window.position_label.text() == f"Article 1 of 1 · 1 gold span · {pending - 1} pending"
-    assert window.counts_label.text() == "0 reviewed · 1 in review · 0 unreviewed"
+    assert window.status_line.position_label.text() == f"Article 1 of 1 · 1 gold span · {pending - 1} pending"
+    assert window.status_line.counts_label.text() == "0 reviewed · 1 in review · 0 unreviewed"
     window.actions["mode:Labelling"].trigger()
-    assert "to do" in window.counts_label.text() and window.position_label.text() == "Article 1 of 1 · 0 spans"
+    assert "to do" in window.status_line.counts_label.text() and window.status_line.position_label.text() == "Article 1 of 1 · 0 spans"
 
 
 def test_candidates_are_written_in_their_label_colour_and_legible(demo, make_window, qtbot):

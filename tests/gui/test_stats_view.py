@@ -20,4 +20,5 @@ def test_the_statistics_dock_draws_the_charts(make_window, tmp_path, qtbot):
     assert "annotator-a" in view.svgs["labels"] and "#0072B2" in view.svgs["labels"]
     store.set_review_status(store.article_ids()[0], "reviewed", "rita")
     qtbot.waitUntil(lambda: "1 / 1" in view.svgs["progress"])
+    window.close()  # before the store: a redraw still pending must not read a closed database
     store.close()
