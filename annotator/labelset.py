@@ -3,31 +3,45 @@
 from __future__ import annotations
 
 import json
+import re
+from functools import cache
 from pathlib import Path
 
 from . import schema
 from .errors import InputError, InputErrors
-from .formats import decode, read_bytes
+from .formats import _json
 from .model import Label
 from .windowkeys import label_key_problems
 
 
-def load_json(path: Path):
+@cache
+def _name_pattern() -> re.Pattern:
+    """The one rule for label names, as schemas/labelset.schema.json states it."""
+    _, schemas = schema._registry()
+    return re.compile(schemas["labelset"]["properties"]["labels"]["items"]["properties"]["name"]["pattern"])
+
+
+def label_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a label (it must fit annotation.conf, CoNLL tags and a menu), or None."""
+    if _name_pattern().search(name):
+        return None
+    shown = json.dumps(name, ensure_ascii=False)
+    return (f"{shown[:40]} cannot be a label name: a letter, then up to 63 letters, digits, '_', '.' or '-' "
+            "(no spaces or markup)")
+
+
+def load_json(path: Path, encoding: str = "utf-8"):
     """Parse a JSON file, or raise a one-line error naming line and column."""
-    text = decode(read_bytes(path), str(path))
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(str(path), e.lineno, "", f"malformed JSON at column {e.colno}: {e.msg}") from None
+    return _json.load(path, encoding)[1]
 
 
 def check(name: str, instance, file: str, line: int | None) -> list[InputError]:
     return [InputError(file, line, path, message) for path, message in schema.errors(name, instance)]
 
 
-def read_labelset(path: Path) -> list[Label]:
+def read_labelset(path: Path, encoding: str = "utf-8") -> list[Label]:
     """The labels in a label-set file, checked by schemas/labelset.schema.json, names and keys distinct."""
-    data = load_json(path)
+    data = load_json(path, encoding)
     problems = check("labelset", data, str(path), None)
     if not problems:
         seen_names: dict[str, int] = {}
@@ -48,7 +62,7 @@ def read_labelset(path: Path) -> list[Label]:
     ]
 
 
-def validate_file(path: Path, schema_name: str | None) -> int:
+def validate_file(path: Path, schema_name: str | None, encoding: str = "utf-8") -> int:
     """Check every record of a .jsonl file, or a whole .json file; return how many were valid."""
     if path.suffix.lower() == ".jsonl":
         from .formats.jsonl import read
@@ -56,7 +70,7 @@ def validate_file(path: Path, schema_name: str | None) -> int:
         name = schema_name or "record"
         problems: list[InputError] = []
         count = 0
-        for item in read(path):
+        for item in read(path, encoding=encoding):
             found = [item] if isinstance(item, InputError) else check(name, item.record, item.file, item.line)
             problems += found
             count += not found
@@ -64,7 +78,7 @@ def validate_file(path: Path, schema_name: str | None) -> int:
             raise InputErrors(problems)
         return count
     name = schema_name or "labelset"
-    problems = check(name, load_json(path), str(path), None)
+    problems = check(name, load_json(path, encoding), str(path), None)
     if problems:
         raise InputErrors(problems)
     return 1

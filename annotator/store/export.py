@@ -10,7 +10,7 @@ from . import rows, sqlite
 from .connection import Connection
 from .filters import Condition, Query, annotator_is, article_status, id_range, where
 
-_GOLD_AS_SPANS = "id, article_id, coalesce(reviewer, ''), label, start, end, text, note"
+_GOLD_AS_SPANS = "id, article_id, coalesce(reviewer, ''), label, start, end, text, note, NULL"
 
 
 class Export(Connection):
@@ -51,12 +51,13 @@ class Export(Connection):
         """
         article_where, params = where(article_status(annotator, status), id_range("a.id", from_id, before_id))
         if gold:
-            spans = ("SELECT start, end, label, text, coalesce(reviewer, '') AS annotator, note FROM gold_spans g "
+            spans = ("SELECT start, end, label, text, coalesce(reviewer, '') AS annotator, note, NULL AS attributes "
+                     "FROM gold_spans g "
                      "WHERE g.article_id = a.id ORDER BY start, end DESC, label, id")
             span_params: list = []
         else:
             span_where, span_params = where(Condition("s.article_id = a.id"), annotator_is("s.annotator", annotator))
-            spans = (f"SELECT start, end, label, text, annotator, note FROM spans s {span_where} "
+            spans = (f"SELECT start, end, label, text, annotator, note, attributes FROM spans s {span_where} "
                      "ORDER BY start, end DESC, label, annotator, id")
         return self.conn.execute(sqlite.record_json_sql(spans, article_where), span_params + params)
 

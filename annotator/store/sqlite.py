@@ -130,14 +130,19 @@ def search_conditions(query: str) -> list[tuple[str, tuple]]:
 
 def record_json_sql(spans_sql: str, where_sql: str) -> str:
     """SELECT (id, record as JSON) from articles `a`, with the spans `spans_sql` selects (start, end, label, text,
-    annotator, note of article a.id): the same text as `formats.jsonl.line()` makes in Python."""
+    annotator, note, attributes of article a.id): the same text as `formats.jsonl.line()` makes in Python."""
     return (
         "SELECT a.id, json_object('id', a.id, 'text', a.text, 'text_sha256', a.text_sha256, "
         "'title', coalesce(a.title, ''), 'source', coalesce(a.source, ''), "
         "'meta', json(coalesce(nullif(a.meta, ''), '{}')), "
-        "'spans', (SELECT json_group_array(json_object('start', start, 'end', end, 'label', label, 'text', text, "
-        f"'annotator', annotator, 'note', note)) FROM ({spans_sql}))) FROM articles a {where_sql} ORDER BY a.id"
+        f"'spans', (SELECT json_group_array({_SPAN_JSON}) FROM ({spans_sql}))) FROM articles a {where_sql} ORDER BY a.id"
     )
+
+
+_SPAN_FIELDS = "'start', start, 'end', end, 'label', label, 'text', text, 'annotator', annotator, 'note', note"
+# a span's record names its attributes only when it has some, as Span.to_record does
+_SPAN_JSON = (f"CASE WHEN attributes IS NULL THEN json_object({_SPAN_FIELDS}) "
+              f"ELSE json_object({_SPAN_FIELDS}, 'attributes', json(attributes)) END")
 
 
 # -- errors in words ------------------------------------------------------------------------------------------------
