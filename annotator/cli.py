@@ -13,6 +13,7 @@ from .errors import InputErrors, UserError
 from .paths import default_annotator, default_db
 from .wording import counted
 
+SHOWN_ERRORS = 20
 EXPORT_FORMATS = ("jsonl", "spacy", "hf", "conll", "brat", "label-studio", "doccano", "prodigy", "w3c")
 
 
@@ -23,10 +24,11 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except InputErrors as e:
-            lines = [str(error) for error in e.errors[:20]]
-            if len(e.errors) > 20:
-                lines.append(f"… and {len(e.errors) - 20} more problems")
-            lines[-1] += "; nothing was imported"  # one error stays one line
+            lines = [str(error) for error in e.errors[:SHOWN_ERRORS]]
+            if e.total > SHOWN_ERRORS:
+                lines.append(f"… and {e.total - SHOWN_ERRORS:,} more problems")
+            if e.outcome:
+                lines[-1] += f"; {e.outcome}"  # one error stays one line
             for line in lines:
                 click.echo(f"Error: {line}", err=True)
             ctx.exit(1)
@@ -45,6 +47,9 @@ class Group(click.Group):
             click.echo(f"Error: {line}", err=True)
             ctx.exit(1)
 
+
+IMPORT_FORMATS = ["auto", "txt", "jsonl", "brat", "conll", "spacy", "label-studio", "doccano", "prodigy", "w3c"]
+encoding_option = click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the file.")
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -75,22 +80,33 @@ def cli(ctx):
     """Label spans in news articles: CLAIM, ACTOR, LOCATION, or your own labels.
 
     Run without a command to open the labelling window on the default database.
+
+    \b
+    Example:
+      annotator import articles/ --db project.db && annotator gui --db project.db
+
+    \b
+    Environment:
+      ANNOTATOR_DB    database file when --db is not given
+      ANNOTATOR_NAME  your annotator name when --annotator is not given
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(gui)
 
 
-@cli.command("import")
+@cli.command("import", short_help="Import articles and spans from files or folders.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--annotator", default=None, help="Name for spans that carry none (default: your user name).")
-@click.option("--format", "fmt", default="auto", show_default=True,
-              help="auto (by extension: .txt .jsonl .ann .spacy), or txt, jsonl, brat, conll, spacy, label-studio, "
-                   "doccano, prodigy, w3c (onto stored articles).")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files.")
+@click.option("--format", "fmt", default="auto", show_default=True, type=click.Choice(IMPORT_FORMATS),
+              help="auto: by extension (.txt .jsonl .ann .spacy; a folder we exported: its manifest's format). "
+                   "w3c attaches spans to stored articles.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the files (e.g. latin-1, utf-16).")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid records; report the others.")
 @click.option("--add-labels", is_flag=True, help="Add unknown labels to the label set instead of refusing them.")
-def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
+@click.option("--text-key", default=None,
+              help="label-studio: the task data field holding the text (default: the config's <Text value>, or text).")
+def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels, text_key):
     """Import articles (and their spans) from files or directories, all or nothing.
 
     Example: annotator import articles/ labelled.jsonl --db project.db
@@ -102,15 +118,18 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels):
         report = import_files(
             store, paths, fmt=fmt, annotator=annotator or default_annotator(), encoding=encoding,
             skip_invalid=skip_invalid, add_labels=add_labels, progress=progress,
+            reader_options={"text_key": text_key} if text_key else None,
         )
     for error in report.skipped:
         click.echo(f"Skipped: {error}", err=True)
+    if report.skipped_problems > len(report.skipped):
+        click.echo(f"Skipped: … and {report.skipped_problems - len(report.skipped):,} more problems", err=True)
     for note in report.notes:
         click.echo(note, err=True)
     click.echo(report.summary())
 
 
-@cli.command()
+@cli.command(short_help="Export articles and spans for training or another tool.")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="jsonl", show_default=True,
               help="The format to write (see the README for what each carries).")
@@ -173,7 +192,7 @@ def _export_to_stdout(run, store, options):
     return summary
 
 
-@cli.command()
+@cli.command(short_help="Counts of articles, spans per label, progress.")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def stats(db_path, as_json):
@@ -201,7 +220,8 @@ def stats(db_path, as_json):
 @db_option
 @click.option("--set", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Replace the label set (labels and relation types) with this JSON file (schemas/labelset.schema.json).")
-def labels(db_path, labels_file):
+@encoding_option
+def labels(db_path, labels_file, encoding):
     """Show the label set (labels, then relation types), or replace it from a JSON file.
 
     Example: annotator labels --set my-labels.json
@@ -210,7 +230,7 @@ def labels(db_path, labels_file):
 
     store = open_db(db_path, create=bool(labels_file))
     if labels_file:
-        store.set_label_set(*read_labelset(labels_file))
+        store.set_label_set(*read_labelset(labels_file, encoding))
     for label in store.labels():
         click.echo(f"{label.key or '-'}  {label.name:<12} {label.color}  {label.description}")
     for kind in store.relation_types():
@@ -244,14 +264,15 @@ def _quoted(text: str, limit: int = 60) -> str:
               default=None, help="Schema to check against (default: record for .jsonl, labelset for .json).")
 @click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Label set whose relation types records' relations must fit (default: the built-in set).")
-def validate(file, schema_name, labels_file):
+@encoding_option
+def validate(file, schema_name, labels_file, encoding):
     """Check a JSON or JSONL file against one of the schemas (and records' relations against a label set).
 
     Example: annotator validate corpus.jsonl --schema record
     """
     from .labelset import validate_file
 
-    count = validate_file(file, schema_name, labels_file)
+    count = validate_file(file, schema_name, encoding, labels_file)
     click.echo(f"{file}: {count} valid {'record' if count == 1 else 'records'}")
 
 
@@ -280,11 +301,14 @@ def _names(text: str | None) -> list[str] | None:
     return None if text is None else [name.strip() for name in text.split(",") if name.strip()]
 
 
-@cli.command()
+@cli.command(short_help="Merge annotators' databases into this one.")
 @click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 def merge(others, db_path):
-    """Merge annotators' databases into this one: articles matched by text, spans kept under their names.
+    """Merge annotators' databases into this one, matching articles by text.
+
+    Spans keep their annotators' names; labels the other databases use and this one lacks are added
+    to its label set (with a free colour and key).
 
     Example: annotator merge alice.db bob.db --db review.db
     """
@@ -296,7 +320,7 @@ def merge(others, db_path):
     click.echo(report.summary())
 
 
-@cli.command()
+@cli.command(short_help="Accept what annotators agree on; show what is left.")
 @db_option
 @click.option("--accept-agreed", is_flag=True, help="Accept, in every article, the spans enough annotators made identically.")
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
@@ -318,7 +342,7 @@ def review(db_path, accept_agreed, annotators, min_agree, reviewer):
     click.echo(", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items()) + " articles")
 
 
-@cli.command()
+@cli.command(short_help="Agreement between annotators: F1, kappa, alpha.")
 @db_option
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
 @click.option("--labels", "label_names", default=None, help="Comma-separated labels (default: the label set).")
@@ -340,7 +364,7 @@ def agreement(db_path, annotators, label_names, min_shared, bootstrap, as_json):
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_table(result))
 
 
-@cli.command()
+@cli.command(short_help="Write an HTML report with charts.")
 @db_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for index.html and its charts (created if needed).")
@@ -361,7 +385,7 @@ def report(db_path, out_dir, annotators, min_shared, bootstrap):
     click.echo(f"Wrote {path}")
 
 
-@cli.command()
+@cli.command(short_help="Store suggestions for an annotator, or accept them.")
 @db_option
 @click.option("--annotator", default=None, help="Whom the suggestions are for (default: your user name).")
 @click.option("--propagate", is_flag=True, help="Suggest every other occurrence of the texts the annotator labelled.")
@@ -400,7 +424,7 @@ def suggest(db_path, annotator, propagate, ignore_case, patterns_file, model, la
         click.echo(f"{counted(sum(accepted.values()), 'suggestion')} accepted as {annotator}'s spans{per_label(accepted)}")
 
 
-@cli.command()
+@cli.command(short_help="List or reject an annotator's open suggestions.")
 @db_option
 @click.option("--annotator", default=None, help="Whose suggestions (default: your user name).")
 @click.option("--articles", "article_ids", default=None, help="Only these articles, comma-separated ids.")
@@ -427,7 +451,7 @@ def _number(text: str, option: str) -> int:
     return int(text)
 
 
-@cli.command()
+@cli.command(short_help="Train a span categorizer with spaCy.")
 @db_option
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the model (model-best), its config, corpus and metrics.json.")
@@ -454,7 +478,7 @@ def train(db_path, out, annotator, gold, lang, eval_split, seed, max_steps):
     click.echo(metrics_table(metrics))
 
 
-@cli.command()
+@cli.command(short_help="Write a patterns file for spaCy's rulers.")
 @db_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The patterns file (JSONL).")
 @click.option("--annotator", default=None, help="Only this annotator's spans (default: everyone's).")

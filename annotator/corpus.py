@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
-import inspect
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from . import schema
 from .errors import InputError, InputErrors, UserError
-from .formats import Incoming
-from .model import RelationType, sha256_text, span_misfit, title_of
+from .formats import Incoming, check_regular_file
+from .labelset import label_name_problem
+from .model import RelationType, span_misfit, title_of
 from .relation_checks import relation_problems
 from .store import Store, now
 from .wording import counted
@@ -35,6 +37,8 @@ class ImportReport:
     added_labels: list[str] = field(default_factory=list)
     added_relation_types: list[str] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
+    skipped_records: int = 0
+    skipped_problems: int = 0  # all of them; `skipped` keeps the first _Problems.LIMIT
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -48,69 +52,114 @@ class ImportReport:
             text += f"; added labels: {', '.join(self.added_labels)}"
         if self.added_relation_types:
             text += f"; added relation types: {', '.join(self.added_relation_types)}"
-        if self.skipped:
-            text += f"; {counted(len(self.skipped), 'invalid record')} skipped"
+        if self.skipped_records:
+            text += f"; {counted(self.skipped_records, 'invalid record')} skipped"
         return text
 
 
-def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[Path]:
-    """Files named, and the importable files inside directories named (sorted)."""
-    files: list[Path] = []
+@dataclass(frozen=True)
+class Source:
+    """A file to read, in which format, and its name as the articles' source (relative to the folder named)."""
+
+    path: Path
+    fmt: str
+    name: str
+
+
+def expand(paths: Iterable[str | Path], fmt: str = "auto", notes: list[str] | None = None) -> list[Source]:
+    """Files named, and the importable files inside directories named (sorted); our export's sidecars are noted."""
+    sources: list[Source] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            suffixes = _suffixes(fmt)
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and not p.name.startswith(".") and (suffixes is None or p.suffix.lower() in suffixes)
-                and not (fmt == "auto" and p.suffix.lower() == ".txt" and p.with_suffix(".ann").is_file())  # brat pair
-            )
-            if not found:
-                kinds = ", ".join(sorted(suffixes)) if suffixes else "any"
-                raise UserError(f"{path}: no articles found ({kinds} files)")
-            files += found
+            sources += _folder(path, fmt, notes if notes is not None else [])
         elif path.exists():
-            files.append(path)
+            check_regular_file(path)
+            sources.append(Source(path, fmt, path.name))
         else:
             raise UserError(f"{path}: no such file or directory")
-    return files
+    named = Counter(source.name for source in sources if "/" not in source.name)
+    return [Source(s.path, s.fmt, f"{s.path.parent.name}/{s.name}") if named[s.name] > 1 and "/" not in s.name else s
+            for s in sources]  # files named alike, given from different folders, keep their folder's name
+
+
+def _folder(folder: Path, fmt: str, notes: list[str]) -> list[Source]:
+    """The importable files in a folder; a folder we exported (manifest.json) is read in the format it names."""
+    exported, empty = _exported(folder)
+    if fmt == "auto":
+        fmt = exported or fmt
+    suffixes = _suffixes(fmt)
+    found = []
+    for p in sorted(folder.rglob("*")):
+        relative = p.relative_to(folder)
+        if (any(part.startswith(".") for part in relative.parts) or not p.is_file()
+                or (suffixes is not None and p.suffix.lower() not in suffixes)
+                or (fmt == "auto" and p.suffix.lower() == ".txt" and p.with_suffix(".ann").is_file())):  # brat pair
+            continue
+        if _SIDECAR.fullmatch(p.name):
+            notes.append(f"{p}: written by an export beside its data (not articles); not imported")
+            continue
+        if relative.as_posix() in empty:
+            notes.append(f"{p}: a split of 0 articles (manifest.json); nothing to import")
+            continue
+        found.append(Source(p, fmt, relative.as_posix()))
+    if not found:
+        kinds = ", ".join(sorted(suffixes)) if suffixes else "any"
+        raise UserError(f"{folder}: no articles found ({kinds} files)")
+    return found
+
+
+_SIDECAR = re.compile(r"manifest\.json|(?:.+\.)?(?:dropped\.jsonl|labels\.json)")
+
+
+def _exported(folder: Path) -> tuple[str | None, set[str]]:
+    """The format named by the manifest.json of a folder our export wrote, and its split files of 0 articles."""
+    manifest = folder / "manifest.json"
+    try:
+        data = json.loads(manifest.read_text("utf-8")) if manifest.is_file() else None
+    except (OSError, ValueError):
+        data = None
+    if not (isinstance(data, dict) and schema.fast_check("manifest")(data) and data["tool"]["name"] == "annotator"):
+        return None, set()
+    return data["format"], {s["file"] for s in data["splits"].values() if s["articles"] == 0 and s["file"] != "."}
 
 
 def _suffixes(fmt: str) -> set[str] | None:
     """What a directory is searched for: every known suffix (auto), the format's own (SUFFIXES), or any file."""
     if fmt == "auto":
         return set(READERS)
-    try:
-        module = importlib.import_module(f".formats.{fmt.replace('-', '_')}", __package__)
-    except ModuleNotFoundError:
-        raise UserError(f"unknown format {fmt!r}") from None
+    module = _module(fmt)
     return set(getattr(module, "SUFFIXES", ())) or {s for s, f in READERS.items() if f == fmt} or None
 
 
-def _read(path: Path, fmt: str, encoding: str, options: dict | None, importer: _Importer):
-    read = reader_for(path, fmt)
-    if "text_for" in inspect.signature(read).parameters:  # readers that attach spans to stored articles (w3c)
-        options = {**(options or {}), "text_for": importer.text_for}
-    return read(path, encoding=encoding, **(options or {}))
+def _module(name: str):
+    try:
+        return importlib.import_module(f".formats.{name.replace('-', '_')}", __package__)
+    except ModuleNotFoundError:
+        raise UserError(f"unknown format {name!r}") from None
 
 
-def _checked_items(path: Path, fmt: str, encoding: str, options: dict | None, importer: _Importer):
-    """(item, check_record(item)) for each record of a file; errors come with None."""
-    for item in _read(path, fmt, encoding, options, importer):
-        yield item, (None if isinstance(item, InputError) else check_record(item))
-
-
-def reader_for(path: Path, fmt: str) -> Callable[..., Iterator[Incoming | InputError]]:
+def reader_module(path: Path, fmt: str):
+    """The format module that reads this file: the one named, else the one its suffix says."""
     name = fmt if fmt != "auto" else READERS.get(path.suffix.lower())
     if name is None:
         raise UserError(f"{path}: unknown file type {path.suffix!r}; name one with --format")
-    try:
-        module = importlib.import_module(f".formats.{name.replace('-', '_')}", __package__)
-    except ModuleNotFoundError:
-        raise UserError(f"unknown format {name!r}") from None
+    module = _module(name)
     if not hasattr(module, "read"):
         raise UserError(f"format {name!r} can be exported but not imported")
-    return module.read
+    return module
+
+
+def reader_for(path: Path, fmt: str) -> Callable[..., Iterator[Incoming | InputError]]:
+    return reader_module(path, fmt).read
+
+
+def _read(source: Source, encoding: str, options: dict, importer: _Importer):
+    """The records of one file; a reader gets the options its module declares in READ_OPTIONS."""
+    module = reader_module(source.path, source.fmt)
+    offered = {**options, "name": source.name, "text_for": importer.text_for}
+    wanted = {key: offered[key] for key in getattr(module, "READ_OPTIONS", ()) if key in offered}
+    return module.read(source.path, encoding=encoding, **wanted)
 
 
 def import_files(
@@ -126,52 +175,96 @@ def import_files(
     reader_options: dict | None = None,
 ) -> ImportReport:
     """Import every record of every file in one transaction: all of it, or (on any error) none of it."""
-    files = expand(paths, fmt)
-    ours = {Path(store.path).resolve().with_name(Path(store.path).name + suffix) for suffix in ("", "-wal", "-shm")}
-    for path in files:
-        if path.resolve() in ours:  # opening it here would also drop SQLite's locks on it
-            raise UserError(f"{path}: is the database being imported into")
-    total = sum(f.stat().st_size for f in files)
     report = ImportReport()
-    errors: list[InputError] = []
+    sources = expand(paths, fmt, report.notes)
+    _check_sources(store, sources, reader_options or {})
+    total = sum(source.path.stat().st_size for source in sources)
+    errors = _Problems()
     done_bytes = 0
     with store.large_cache(), store.transaction():
         importer = _Importer(store, annotator, add_labels, report)
-        for path in files:
+        for source in sources:
+            path = source.path
+            importer.names[str(path)] = source.name
             try:
-                for count, (item, checked) in enumerate(_checked_items(path, fmt, encoding, reader_options, importer), 1):
-                    errors += [item] if isinstance(item, InputError) else importer.add(item, checked)
-                    if errors and not skip_invalid:
-                        break
+                for count, item in enumerate(_read(source, encoding, reader_options or {}, importer), 1):
+                    errors.add([item] if isinstance(item, InputError) else importer.add(item, check_record(item)))
                     if progress and count % 1000 == 0 and getattr(item, "offset", None):
                         progress(done_bytes + item.offset, total)
             except InputError as e:
-                errors.append(e)
-            if errors and not skip_invalid:
-                raise InputErrors(errors)
+                errors.add([e])
             done_bytes += path.stat().st_size
             if progress:
                 progress(done_bytes, total)
+        if errors.total and not skip_invalid:
+            raise InputErrors(errors.kept, total=errors.total, outcome="nothing was imported")
         importer.flush()
-    report.skipped = errors
+    report.notes += importer.tally_notes()
+    report.skipped, report.skipped_records, report.skipped_problems = errors.kept, len(errors.records), errors.total
     return report
 
 
+def _check_sources(store: Store, sources: list[Source], options: dict) -> None:
+    """Refuse importing the database into itself, and options no reader of these files takes."""
+    ours = {Path(store.path).resolve().with_name(Path(store.path).name + suffix) for suffix in ("", "-wal", "-shm")}
+    for source in sources:
+        if source.path.resolve() in ours:  # opening it here would also drop SQLite's locks on it
+            raise UserError(f"{source.path}: is the database being imported into")
+    for key in options:
+        if not any(key in getattr(reader_module(s.path, s.fmt), "READ_OPTIONS", ()) for s in sources):
+            raise UserError(f"--{key.replace('_', '-')} does not apply to these files")
+
+
+class _Problems:
+    """Every problem found, the first LIMIT of them kept for the report, and the records they are in."""
+
+    LIMIT = 1000
+
+    def __init__(self):
+        self.kept: list[InputError] = []
+        self.total = 0
+        self.records: set[tuple[str, int | None]] = set()
+
+    def add(self, problems: list[InputError]) -> None:
+        for problem in problems:
+            self.total += 1
+            self.records.add(problem.record)
+            if len(self.kept) < self.LIMIT:
+                self.kept.append(problem)
+
+
 def check_record(item: Incoming) -> tuple[str, list[InputError]]:
-    """(text SHA-256, problems) from what one record says alone: schema, text_sha256, span offsets and texts."""
+    """(text SHA-256, problems) from what one record says alone: schema, text, text_sha256, span offsets and texts."""
     record, file, line = item.record, item.file, item.line
     if not schema.fast_check("record")(record):
         return "", [InputError(file, line, path, message) for path, message in schema.errors("record", record)]
     text = record["text"]
-    sha = sha256_text(text)
+    try:
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except UnicodeEncodeError as e:
+        return "", [InputError(file, line, "$.text", f"character {e.start} is a lone surrogate "
+                                                     "(half of a UTF-16 pair), which is not text")]
+    if "\x00" in text:
+        return "", [InputError(file, line, "$.text", f"character {text.index(chr(0))} is NUL, which text cannot hold")]
     if "text_sha256" in record and record["text_sha256"] != sha:
         return sha, [InputError(file, line, "$.text_sha256", f"{record['text_sha256'][:12]}… does not match the text ({sha[:12]}…)")]
     problems = []
     for i, span in enumerate(record.get("spans", [])):
-        misfit = span_misfit(text, span["start"], span["end"], span.get("text"))
-        if misfit:
-            problems.append(InputError(file, line, f"$.spans[{i}].{misfit[0]}", misfit[1]))
+        start, end, where = span["start"], span["end"], f"$.spans[{i}]"
+        if type(start) is float or type(end) is float:  # the schema's integer: 5.0 is 5
+            span["start"], span["end"] = start, end = int(start), int(end)
+        problem = span_misfit(text, start, end, span.get("text")) or _attributes_problem(span.get("attributes"))
+        if problem:
+            problems.append(InputError(file, line, f"{where}.{problem[0]}", problem[1]))
     return sha, problems
+
+
+def _attributes_problem(attributes: dict | None) -> tuple[str, str] | None:
+    """Why a span's attributes cannot be stored (each needs a name and a string or true as value), or None."""
+    for name, value in (attributes or {}).items():
+        if not name or not (isinstance(value, str) or value is True):
+            return f"attributes.{name}", f"{json.dumps(value)[:40]}: an attribute's value is a string or true"
+    return None
 
 
 class _Importer:
@@ -183,6 +276,9 @@ class _Importer:
         self.relation_types = {t.name: t for t in store.relation_types()}
         self.declared: set[str] = set()  # labels the files' own configuration declares (added when used)
         self.ids_by_sha, self.shas_by_id = store.article_keys()
+        self.names: dict[str, str] = {}  # file -> its name relative to the folder named
+        self.noted: set[str] = set(report.notes)
+        self.tallies: dict[tuple[str, str, str], int] = {}
         self.article_rows: list[tuple] = []
         self.span_rows: list[tuple] = []
         self.relation_rows: list[tuple] = []  # (article id, annotator, type, from key, to key)
@@ -191,7 +287,6 @@ class _Importer:
     def add(self, item: Incoming, checked: tuple[str, list[InputError]] | None = None) -> list[InputError]:
         """Buffer one record's rows, or return its problems; `checked` is check_record(item) when done elsewhere."""
         record, file, line = item.record, item.file, item.line
-        self.report.notes += [n for n in item.notes if n not in self.report.notes]
         self.declared.update(item.labels)
         sha, problems = checked or check_record(item)
         if sha:  # the record fits the schema, so its spans can be read
@@ -201,6 +296,7 @@ class _Importer:
             problems += relation_problems(record, self.relation_types, file, line, self.annotator)
         if problems:
             return problems
+        self.note(item)
         text, spans = record["text"], record.get("spans", [])
         article_id = self.ids_by_sha.get(sha)
         stamp = self.stamp
@@ -211,7 +307,7 @@ class _Importer:
                     return [InputError(file, line, "$.id", f"article {article_id!r} already exists with a different text")]
                 article_id = f"{article_id}-{sha[:8]}"
             self.article_rows.append((
-                article_id, record.get("title") or title_of(text), text, sha, record["source"] if "source" in record else _file_name(file),
+                article_id, record.get("title") or title_of(text), text, sha, record["source"] if "source" in record else self.name_of(file),
                 json.dumps(record.get("meta", {}), ensure_ascii=False), stamp,
             ))
             self.report.new += 1
@@ -222,15 +318,16 @@ class _Importer:
             existing = self.store.span_keys(article_id)
         self.ids_by_sha[sha] = article_id
         self.shas_by_id[article_id] = sha
-        origin = _file_name(file)
+        origin = self.name_of(file)
         for span in spans:
             key = (span.get("annotator") or self.annotator, span["start"], span["end"], span["label"])
             if key in existing:
                 self.report.spans_present += 1
                 continue
             existing.add(key)
+            attributes = json.dumps(span["attributes"], ensure_ascii=False) if span.get("attributes") else None
             self.span_rows.append((article_id, key[0], span["label"], span["start"], span["end"],
-                                   text[span["start"]:span["end"]], span.get("note"), origin, stamp))
+                                   text[span["start"]:span["end"]], span.get("note"), origin, stamp, attributes))
             self.report.spans += 1
         if record.get("relations"):
             self.add_relations(article_id, record)
@@ -268,7 +365,10 @@ class _Importer:
         problems = []
         for i, span in enumerate(spans):
             if span["label"] not in self.labels:
-                if self.add_labels or span["label"] in self.declared:
+                problem = label_name_problem(span["label"])
+                if problem:
+                    problems.append(InputError(file, line, f"$.spans[{i}].label", problem))
+                elif self.add_labels or span["label"] in self.declared:
                     self.flush()
                     self.store.add_label(span["label"])
                     self.labels.add(span["label"])
@@ -280,6 +380,24 @@ class _Importer:
                         kind="unknown_label", value=span["label"],
                     ))
         return problems
+
+    def note(self, item: Incoming) -> None:
+        """Keep what the reader wants the user told: its notes once each, its tallies summed per file."""
+        for text in item.notes:
+            if text not in self.noted:
+                self.noted.add(text)
+                self.report.notes.append(text)
+        for noun, what, count in item.tallies:
+            self.tallies[(item.file, noun, what)] = self.tallies.get((item.file, noun, what), 0) + count
+
+    def tally_notes(self) -> list[str]:
+        """One line per file and kind of thing counted: `doc.jsonl: 12 relations not imported (only spans are)`."""
+        return [f"{file}: {counted(count, noun)} {what}" for (file, noun, what), count in self.tallies.items()]
+
+    def name_of(self, file: str) -> str:
+        """A file's name as the source of its articles: relative to the folder named, else its own name."""
+        name = self.names.get(file)
+        return name if name is not None else Path(file).name
 
     def text_for(self, sha: str) -> str | None:
         """The text of the article with this SHA-256, stored before or earlier in this import."""
@@ -303,9 +421,6 @@ class _Importer:
         self.article_rows, self.span_rows, self.relation_rows, self.stamp = [], [], [], now()
 
 
-@lru_cache(maxsize=64)
-def _file_name(file: str) -> str:
-    return Path(file).name
 
 
 def seed(store: Store) -> ImportReport:

@@ -3,33 +3,47 @@
 from __future__ import annotations
 
 import json
+import re
+from functools import cache
 from pathlib import Path
 
 from . import schema
 from .errors import InputError, InputErrors
-from .formats import decode, read_bytes
+from .formats import _json
 from .model import Label, RelationType
 from .store.migrations import default_relation_types
 from .windowkeys import label_key_problems
 
 
-def load_json(path: Path):
+@cache
+def _name_pattern() -> re.Pattern:
+    """The one rule for label names, as schemas/labelset.schema.json states it."""
+    _, schemas = schema._registry()
+    return re.compile(schemas["labelset"]["properties"]["labels"]["items"]["properties"]["name"]["pattern"])
+
+
+def label_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a label (it must fit annotation.conf, CoNLL tags and a menu), or None."""
+    if _name_pattern().search(name):
+        return None
+    shown = json.dumps(name, ensure_ascii=False)
+    return (f"{shown[:40]} cannot be a label name: a letter, then up to 63 letters, digits, '_', '.' or '-' "
+            "(no spaces or markup)")
+
+
+def load_json(path: Path, encoding: str = "utf-8"):
     """Parse a JSON file, or raise a one-line error naming line and column."""
-    text = decode(read_bytes(path), str(path))
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(str(path), e.lineno, "", f"malformed JSON at column {e.colno}: {e.msg}") from None
+    return _json.load(path, encoding)[1]
 
 
 def check(name: str, instance, file: str, line: int | None) -> list[InputError]:
     return [InputError(file, line, path, message) for path, message in schema.errors(name, instance)]
 
 
-def read_labelset(path: Path) -> tuple[list[Label], list[RelationType]]:
+def read_labelset(path: Path, encoding: str = "utf-8") -> tuple[list[Label], list[RelationType]]:
     """The labels and relation types (none when the file has no "relations") in a label-set file, checked by
     schemas/labelset.schema.json, names and keys distinct, relation ends naming labels of the set."""
-    data = load_json(path)
+    data = load_json(path, encoding)
     problems = check("labelset", data, str(path), None)
     if not problems:
         seen_names: dict[str, int] = {}
@@ -75,7 +89,7 @@ def _distinct(data: dict, part: str, file: str) -> list[InputError]:
     return problems
 
 
-def validate_file(path: Path, schema_name: str | None, labelset: Path | None = None) -> int:
+def validate_file(path: Path, schema_name: str | None, encoding: str = "utf-8", labelset: Path | None = None) -> int:
     """Check every record of a .jsonl file, or a whole .json file; return how many were valid.
 
     Records' relations must name spans of theirs, by the types of `labelset` (default: the built-in set)."""
@@ -86,8 +100,8 @@ def validate_file(path: Path, schema_name: str | None, labelset: Path | None = N
         name = schema_name or "record"
         problems: list[InputError] = []
         count = 0
-        types = {t.name: t for t in (read_labelset(labelset)[1] if labelset else default_relation_types())}
-        for item in read(path):
+        types = {t.name: t for t in (read_labelset(labelset, encoding)[1] if labelset else default_relation_types())}
+        for item in read(path, encoding=encoding):
             found = [item] if isinstance(item, InputError) else check(name, item.record, item.file, item.line)
             if not found and name == "record":
                 found = relation_problems(item.record, types, item.file, item.line)
@@ -97,7 +111,7 @@ def validate_file(path: Path, schema_name: str | None, labelset: Path | None = N
             raise InputErrors(problems)
         return count
     name = schema_name or "labelset"
-    problems = check(name, load_json(path), str(path), None)
+    problems = check(name, load_json(path, encoding), str(path), None)
     if problems:
         raise InputErrors(problems)
     return 1

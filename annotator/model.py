@@ -20,8 +20,8 @@ _LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")  # what str.s
 
 
 def title_of(text: str) -> str:
-    """The first non-empty line of a text, stripped, at most 200 characters."""
-    first = re.search(r"[^\s]", text)
+    """The first non-empty line of a text, stripped (of a byte-order mark too), at most 200 characters."""
+    first = re.search(r"[^\s\ufeff]", text)
     if first is None:
         return ""
     end = _LINE_BREAK.search(text, first.start())
@@ -60,6 +60,7 @@ class Span:
     note: str | None = None
     id: int | None = None
     article_id: str | None = None
+    attributes: tuple[tuple[str, str | bool], ...] = ()  # (name, value) pairs, such as brat's ("Negation", True)
 
     @property
     def key(self) -> tuple[int, int, str]:
@@ -67,7 +68,7 @@ class Span:
         return (self.start, self.end, self.label)
 
     def to_record(self) -> dict:
-        return {
+        record = {
             "start": self.start,
             "end": self.end,
             "label": self.label,
@@ -75,6 +76,9 @@ class Span:
             "annotator": self.annotator,
             "note": self.note,
         }
+        if self.attributes:
+            record["attributes"] = dict(self.attributes)
+        return record
 
 
 @dataclass

@@ -11,8 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
+from .labelset import label_name_problem
 from .model import GoldSpan, Relation, Span, span_misfit
-from .store import Store, now
+from .store import Store, attributes_json, now
 from .wording import counted
 
 Key = tuple[int, int, str]
@@ -436,12 +437,15 @@ def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> 
                 report.spans_present += 1
                 continue
             if span.label not in labels:
+                problem = label_name_problem(span.label)
+                if problem:
+                    raise UserError(f"{origin}: article {article.id!r}: {problem}; nothing was merged")
                 store.add_label(span.label)
                 labels.add(span.label)
                 report.added_labels.append(span.label)
             existing.add(key)
             span_rows.append((local, span.annotator, span.label, span.start, span.end, span.text, span.note,
-                              origin, stamp))
+                              origin, stamp, attributes_json(span.attributes)))
             report.spans += 1
         if len(span_rows) > 20000:
             store.insert_article_rows(article_rows)

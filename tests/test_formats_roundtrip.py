@@ -28,11 +28,14 @@ KEEPS_ANNOTATOR = {"jsonl", "brat", "label-studio", "prodigy", "w3c", "spacy"}
 KEEPS_NOTE = {"jsonl", "brat", "label-studio", "prodigy", "w3c", "spacy"}
 
 
+NOT_NUL = st.characters(codec="utf-8", exclude_characters="\x00")  # text cannot hold NUL (refused on import)
+
+
 @st.composite
 def corpora(draw, aligned: bool = False):
     """1-3 distinct texts, each with up to 6 random spans (overlap and nesting welcome)."""
     texts = draw(st.lists(
-        st.lists(st.sampled_from(PIECES) | st.sampled_from(HARD_TEXTS) | st.text(min_size=1, max_size=3),
+        st.lists(st.sampled_from(PIECES) | st.sampled_from(HARD_TEXTS) | st.text(NOT_NUL, min_size=1, max_size=3),
                  min_size=1, max_size=12).map("".join),
         min_size=1, max_size=3, unique=True))
     records = []
@@ -88,7 +91,8 @@ def round_trip(fmt: str, records: list[dict]) -> set:
                     for sha, s, e, label, who, note in span_set(source, with_annotator=True, with_note=True)
                     if held(fmt, texts[sha], s, e)}
         got = span_set(target, with_annotator=True, with_note=True)
-        if fmt == "prodigy":  # two spans widened onto the same tokens become one (the first one's note)
+        if fmt == "prodigy" or len({k[:-1] for k in expected}) < len(expected):
+            # two spans held alike (widened onto the same tokens, brat's line breaks left out) become one, the first one's note
             got, expected = {k[:-1] for k in got}, {k[:-1] for k in expected}
         assert {s[:5] for s in got} == {s[:5] for s in expected}, summary.summary()
         # spans the format holds alike (brat trims line breaks) come back as one, with one of their notes

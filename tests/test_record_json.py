@@ -18,6 +18,10 @@ meta = st.dictionaries(st.sampled_from(["a", "b", "é"]), st.one_of(
     st.lists(st.integers(0, 3), max_size=2)), max_size=3)
 
 
+attributes = st.lists(st.tuples(st.sampled_from(["Negation", "é", "x y"]), st.just(True) | odd), max_size=2,
+                      unique_by=lambda pair: pair[0]).map(tuple)
+
+
 @st.composite
 def articles(draw):
     text = draw(st.lists(st.sampled_from([*HARD_TEXTS, "plain"]), min_size=1, max_size=3).map("".join))
@@ -26,7 +30,7 @@ def articles(draw):
         start = draw(st.integers(0, len(text) - 1))
         end = draw(st.integers(start + 1, len(text)))
         spans.append(Span(start, end, draw(st.sampled_from(["CLAIM", "ACTOR"])), text[start:end],
-                          draw(st.sampled_from(["a", "b"])), draw(st.none() | odd)))
+                          draw(st.sampled_from(["a", "b"])), draw(st.none() | odd), attributes=draw(attributes)))
     links = draw(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=4))
     return text, draw(odd), draw(meta), spans, links
 

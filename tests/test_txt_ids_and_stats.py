@@ -6,10 +6,10 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.corpus import import_files
-from annotator.model import Article, Span, sha256_text
+from annotator.model import Article, Span
 
 
-def test_txt_files_with_one_name_get_the_text_hash_as_suffix(store, tmp_path):
+def test_txt_files_with_one_name_keep_their_folder_names(store, tmp_path):
     texts = {"a": "Japan spoke first.", "b": "NATO spoke second.", "c": "China spoke third."}
     for folder, text in texts.items():
         (tmp_path / folder).mkdir()
@@ -19,8 +19,7 @@ def test_txt_files_with_one_name_get_the_text_hash_as_suffix(store, tmp_path):
     report = import_files(store, [tmp_path / "c" / "report.txt", tmp_path / "a" / "report.txt"], annotator="alice")
     assert (report.new, report.present) == (1, 1)
     ids = {store.article(i).text: i for i in store.article_ids()}
-    assert ids == {texts["a"]: "report", texts["b"]: f"report-{sha256_text(texts['b'])[:8]}",
-                   texts["c"]: f"report-{sha256_text(texts['c'])[:8]}"}
+    assert ids == {texts["a"]: "a/report", texts["b"]: "b/report", texts["c"]: "c/report"}  # their folders tell them apart
 
 
 def test_stats_prints_a_table_of_labels_and_annotators(store):

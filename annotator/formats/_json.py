@@ -7,18 +7,42 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from . import decode, read_bytes
+from . import JSONProblem, _unique_keys, decode, loads, read_bytes
 
 _SEPARATOR = re.compile(r"[\s,]*")
 
 
 def load(path: Path, encoding: str = "utf-8") -> tuple[str, object]:
     """The file's text and its parsed JSON, or a one-line error naming the line."""
-    text = decode(read_bytes(path), str(path), encoding)
+    text = decode(read_bytes(path, encoding), str(path), encoding)
+    return text, parse(text, str(path))
+
+
+def parse(text: str, file: str, line: int | None = None):
+    """Parsed JSON, or a one-line error naming the line (`line` is where `text` starts in its file)."""
     try:
-        return text, json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(str(path), e.lineno, "", f"malformed JSON at column {e.colno}: {e.msg}") from None
+        raise InputError(file, e.lineno + (line or 1) - 1, "", f"malformed JSON at column {e.colno}: {e.msg}") from None
+    except JSONProblem as e:
+        raise InputError(file, line or _element_line(text), "", str(e)) from None
+
+
+def _element_line(text: str) -> int | None:
+    """The line where the top-level array's first element holding a duplicate key or too deep a nesting starts."""
+    position = _SEPARATOR.match(text).end()
+    if not text.startswith("[", position):
+        return None
+    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
+    position += 1
+    while True:
+        begin = _SEPARATOR.match(text, position).end()
+        try:
+            _, position = decoder.raw_decode(text, begin)
+        except (JSONProblem, RecursionError):
+            return text.count("\n", 0, begin) + 1
+        except ValueError:  # the end of the array: the problem is elsewhere
+            return None
 
 
 def array_lines(text: str, start: int, count: int) -> list[int | None]:

@@ -4,15 +4,17 @@ Offsets are code points, as ours. A span crossing a line break is written as fra
 which is how brat holds it (also at U+2028, U+0085 and the other breaks of str.splitlines(), which brat's
 reading splits at); notes are `#` AnnotatorNotes lines; the annotator is an `Annotator` attribute (with
 whitespace, |, , and % written as %XX).
-Reading keeps discontinuous spans as one span over their extent (and says so), notes as span notes, other
-attributes in the article's meta, relations (`R1<TAB>CLAIMED_BY Arg1:T1 Arg2:T2`) as relations from Arg1 to Arg2,
-and reports events, equivalences and normalizations as not imported.
+Attributes (`A1<TAB>Negation T1`, `A2<TAB>Certainty T1 High`) are the span's attributes both ways (values as
+the annotator's). Reading keeps discontinuous spans as one span over their extent (and says so), every note of a
+span (one a line), relations (`R1<TAB>CLAIMED_BY Arg1:T1 Arg2:T2`) as relations from Arg1 to Arg2, and reports
+events, normalizations and notes or attributes of anything but a span.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -20,14 +22,16 @@ from urllib.parse import quote, unquote
 
 from ..errors import InputError
 from ..model import Article, Span
-from . import Incoming, decode
+from . import Incoming, check_regular_file, decode
+from .txt import article_id as name_to_id
 from .writing import Batch, FormatWriter, Report, Settings
 
 SUFFIXES = (".ann",)
+READ_OPTIONS = ("name",)
 _BREAKS = re.compile("[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # where str.splitlines() splits
 _TEXTBOUND = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
-_NOTE = re.compile(r"#\S*\t\S+ (T\S*)\t(.*)")
-_ATTRIBUTE = re.compile(r"[AM]\S*\t(\S+) (T\S*)(?: (.+))?")
+_NOTE = re.compile(r"#\S*\t\S+ (?P<target>T\S*)\t(?P<note>.*)")
+_ATTRIBUTE = re.compile(r"[AM]\S*\t(?P<name>\S+) (?P<target>T\S*)(?: (?P<value>.+))?")
 _RELATION = re.compile(r"(R\S*)\t(\S+) Arg1:(\S+) Arg2:(\S+)\s*")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 _UNSAFE_VALUE = re.compile(r"[\s|,%]")
@@ -59,13 +63,13 @@ class Writer(FormatWriter):
         super().__init__(settings)
         self.spaced = {name for name in settings.label_names if _has_space(name)}
 
-    def format(self, batch: Batch, report: Report) -> list[tuple[str, str, bytes, bytes, set[str]]]:
-        """(id, text SHA-256, .txt bytes, .ann bytes, annotator values) of each article."""
+    def format(self, batch: Batch, report: Report) -> list[tuple[str, str, bytes, bytes, set[str], dict]]:
+        """(id, text SHA-256, .txt bytes, .ann bytes, annotator values, {attribute: its values}) of each article."""
         return [self._article(article, spans, report) for article, spans in batch]
 
     def _article(self, article: Article, spans: list[Span], report: Report):
         text = article.text
-        lines, n, annotators = [], 0, set()
+        lines, n, a, annotators, attributes = [], 0, 0, set(), {}
         for span in spans:
             start, end, label = span.start, span.end, span.label
             if label not in self.spaced and not _BREAKS.search(text, start, end):
@@ -86,9 +90,18 @@ class Writer(FormatWriter):
                 lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(span.note.splitlines())}\n")
             if span.annotator:
                 value = annotator_value(span.annotator)
-                lines.append(f"A{n}\tAnnotator T{n} {value}\n")
+                a += 1
+                lines.append(f"A{a}\tAnnotator T{n} {value}\n")
                 annotators.add(value)
-        return article.id, article.text_sha256, text.encode(), "".join(lines).encode(), annotators
+            for name, value in span.attributes:
+                if name == "Annotator" or _UNSAFE_VALUE.search(name):
+                    report.move(1, "written without an attribute whose name brat cannot hold (whitespace, '|' or ',')")
+                    continue
+                a += 1
+                value = None if value is True else annotator_value(value)
+                lines.append(f"A{a}\t{name} T{n}{'' if value is None else ' ' + value}\n")
+                attributes.setdefault(name, set()).update(() if value is None else (value,))
+        return article.id, article.text_sha256, text.encode(), "".join(lines).encode(), annotators, attributes
 
     def open(self, path: Path) -> None:
         self.folder = path
@@ -96,13 +109,16 @@ class Writer(FormatWriter):
         self.prefix = f"{self.folder}{os.sep}"
         self.names: set[str] = set()
         self.annotators: set[str] = set()
+        self.attributes: dict[str, set[str]] = {}  # attribute name -> its values (none: a binary attribute)
 
     def write(self, piece) -> None:
-        for article_id, sha, txt, ann, annotators in piece:
+        for article_id, sha, txt, ann, annotators, attributes in piece:
             path = self.prefix + self._name(article_id, sha)
             _write_new(path + ".txt", txt)
             _write_new(path + ".ann", ann)
             self.annotators |= annotators
+            for name, values in attributes.items():
+                self.attributes.setdefault(name, set()).update(values)
 
     def _name(self, article_id: str, sha: str) -> str:
         """A file name from the article id, unique in the folder (also on case-insensitive file systems)."""
@@ -118,6 +134,8 @@ class Writer(FormatWriter):
         entities = "\n".join(self.settings.label_names)
         values = "|".join(sorted(self.annotators))
         attributes = f"Annotator\tArg:<ENTITY>, Value:{values}\n" if values else ""
+        for name, kinds in sorted(self.attributes.items()):
+            attributes += f"{name}\tArg:<ENTITY>" + (f", Value:{'|'.join(sorted(kinds))}" if kinds else "") + "\n"
         (self.folder / "annotation.conf").write_text(
             f"[entities]\n{entities}\n\n[relations]\n\n[events]\n\n[attributes]\n{attributes}", encoding="utf-8"
         )
@@ -170,84 +188,125 @@ def declared_labels(folder: Path) -> tuple[str, ...]:
     return ()
 
 
-def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
-    """One article from DOC.txt with the spans of DOC.ann beside it (either file may be named)."""
+def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Iterator[Incoming | InputError]:
+    """One article from DOC.txt with the spans of DOC.ann beside it (either file may be named).
+
+    The .ann lines may come in any order (brat's do): text-bound annotations are read first, then the
+    notes and attributes that point at them. A byte-order mark in DOC.txt is kept: brat counts it as character 0.
+    """
     ann, txt = path.with_suffix(".ann"), path.with_suffix(".txt")
     file = str(ann)
+    check_regular_file(txt)
     try:
         data = txt.read_bytes()
     except OSError as e:
         raise InputError(str(txt), None, "", e.strerror or str(e)) from None
     if not data:  # whitespace alone is a text here: brat keeps it
         raise InputError(str(txt), None, "", "empty file")
-    text = decode(data, str(txt), encoding)
+    text = decode(data, str(txt), encoding, keep_bom=True)
     if not ann.is_file():
         yield InputError(file, None, "", f"no {ann.name} beside {txt.name}")
         return
+    check_regular_file(ann)
     data = ann.read_bytes()
-    lines = decode(data, file, encoding).split("\n") if data.strip() else []
-    spans: dict[str, dict] = {}
-    where: dict[str, int] = {}
-    attributes, skipped, notes, problems, relations = [], [], [], [], []
-    for number, line in enumerate(lines, start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        if line[0] == "T":
-            found = _TEXTBOUND.fullmatch(line)
-            if not found:
-                problems.append(InputError(file, number, "$.T", f"expected 'T1<TAB>TYPE START END<TAB>TEXT', found {line[:60]!r}"))
-                continue
-            ident, label, offsets, quoted = found.groups()
-            parts = [tuple(map(int, part.split())) for part in offsets.split(";")]
-            problem = _check(text, parts, quoted)
-            if problem:
-                problems.append(InputError(file, number, f"$.{ident}", problem))
-                continue
-            parts.sort()
-            start, end = parts[0][0], parts[-1][1]
-            spans[ident] = {"start": start, "end": end, "label": label, "text": text[start:end]}
-            where[ident] = number
-            if any(_BREAKS.sub("", text[a:b]) for (_, a), (b, _) in zip(parts, parts[1:], strict=False)):
-                notes.append(f"{file}:{number}: {ident} is discontinuous; imported as one span over [{start}, {end})")
-        elif line[0] == "#" and _NOTE.fullmatch(line):
-            target, note = _NOTE.fullmatch(line).groups()
-            if target in spans:
-                spans[target]["note"] = note
-        elif line[0] in "AM" and _ATTRIBUTE.fullmatch(line):
-            name, target, value = _ATTRIBUTE.fullmatch(line).groups()
-            if target in spans and name == "Annotator" and value:
-                spans[target]["annotator"] = annotator_name(value)
-            elif target in spans:
-                attributes.append({"span": [spans[target]["start"], spans[target]["end"], spans[target]["label"]],
-                                   "name": name, "value": value if value is not None else True})
-        elif line[0] == "R":
-            found = _RELATION.fullmatch(line)
-            if not found:
-                problems.append(InputError(file, number, "$.R", f"expected 'R1<TAB>TYPE Arg1:T1 Arg2:T2', found {line[:60]!r}"))
-                continue
-            relations.append((number, *found.groups()))
-        else:
-            skipped.append(line[0])
-    problems += [InputError(file, number, f"$.{ident}", f"no text-bound annotation {arg}:{target}")
-                 for number, ident, _, *ends in relations for arg, target in zip(("Arg1", "Arg2"), ends, strict=True)
-                 if target not in spans]
+    lines = [(number, line.rstrip("\r")) for number, line in enumerate(
+        decode(data, file, encoding).split("\n") if data.strip() else [], start=1) if line.strip()]
+    spans, notes, problems = _textbounds(text, lines, file)
+    relations = _relations(spans, lines, file, problems)
     yield from problems
     if problems:
         return
+    skipped = _notes_and_attributes(spans, lines)
     if skipped:
-        kinds = {"E": "events", "*": "equivalences", "N": "normalizations"}
-        counts = ", ".join(f"{skipped.count(k)} {kinds.get(k, repr(k) + ' lines')}" for k in sorted(set(skipped)))
-        notes.append(f"{file}: not imported: {counts} (only text-bound annotations become spans)")
-    for _, _, _, *ends in relations:
-        for ident in ends:
-            spans[ident]["id"] = ident
-    record = {"id": txt.stem, "text": text, "source": txt.name, "spans": list(spans.values())}
+        counts = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
+        notes.append(f"{file}: not imported: {counts} (only text-bound annotations, their notes and attributes are read)")
+    name = name or ann.name
+    for relation in relations:
+        for end in ("from", "to"):
+            spans[relation[end]]["id"] = relation[end]
+    record = {"id": name_to_id(name), "text": text, "source": name[: -len(ann.suffix)] + txt.suffix,
+              "spans": list(spans.values())}
     if relations:
-        record["relations"] = [{"type": kind, "from": head, "to": tail} for _, _, kind, head, tail in relations]
-    if attributes:
-        record["meta"] = {"brat": {"attributes": attributes}}
+        record["relations"] = relations
     yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
+
+
+def _textbounds(text: str, lines: list[tuple[int, str]], file: str) -> tuple[dict[str, dict], list[str], list[InputError]]:
+    """The spans of the T lines by id, notes on discontinuous ones, and the problems of those that do not fit."""
+    spans: dict[str, dict] = {}
+    notes, problems = [], []
+    for number, line in lines:
+        if line[0] != "T":
+            continue
+        found = _TEXTBOUND.fullmatch(line)
+        if not found:
+            problems.append(InputError(file, number, "$.T", f"expected 'T1<TAB>TYPE START END<TAB>TEXT', found {line[:60]!r}",
+                                       record_line=None))
+            continue
+        ident, label, offsets, quoted = found.groups()
+        parts = [tuple(map(int, part.split())) for part in offsets.split(";")]
+        problem = _check(text, parts, quoted)
+        if problem:
+            problems.append(InputError(file, number, f"$.{ident}", problem, record_line=None))
+            continue
+        parts.sort()
+        start, end = parts[0][0], parts[-1][1]
+        spans[ident] = {"start": start, "end": end, "label": label, "text": text[start:end]}
+        if any(_BREAKS.sub("", text[a:b]) for (_, a), (b, _) in zip(parts, parts[1:], strict=False)):
+            notes.append(f"{file}:{number}: {ident} is discontinuous; imported as one span over [{start}, {end})")
+    return spans, notes, problems
+
+
+def _relations(spans: dict[str, dict], lines: list[tuple[int, str]], file: str, problems: list[InputError]) -> list[dict]:
+    """The R lines as relations naming their spans by T id; a line that is not one, or names a T line there is not,
+    is added to `problems`."""
+    relations = []
+    for number, line in lines:
+        if line[0] != "R":
+            continue
+        found = _RELATION.fullmatch(line)
+        if not found:
+            problems.append(InputError(file, number, "$.R", f"expected 'R1<TAB>TYPE Arg1:T1 Arg2:T2', found {line[:60]!r}",
+                                       record_line=None))
+            continue
+        ident, kind, head, tail = found.groups()
+        missing = [f"{arg}:{target}" for arg, target in (("Arg1", head), ("Arg2", tail)) if target not in spans]
+        if missing:
+            problems.append(InputError(file, number, f"$.{ident}", f"no text-bound annotation {' or '.join(missing)}",
+                                       record_line=None))
+            continue
+        relations.append({"type": kind, "from": head, "to": tail})
+    return relations
+
+
+_KINDS = {"E": "events", "*": "equivalences", "N": "normalizations", "A": "attributes of events",
+          "M": "attributes of events", "#": "notes on events or relations"}
+
+
+def _notes_and_attributes(spans: dict[str, dict], lines: list[tuple[int, str]]) -> Counter:
+    """Put notes, attributes and the Annotator attribute on their spans; return what was not read."""
+    skipped: Counter = Counter()
+    for _, line in lines:
+        kind = line[0]
+        if kind in "TR":
+            continue
+        pattern = _NOTE if kind == "#" else _ATTRIBUTE if kind in "AM" else None
+        found = pattern.fullmatch(line) if pattern else None
+        if found is None:
+            skipped[_KINDS.get(kind, f"{kind!r} lines")] += 1
+            continue
+        span = spans.get(found["target"])
+        if span is None:
+            skipped[f"notes or attributes of missing {found['target']}"] += 1
+        elif kind == "#":
+            span["note"] = f"{span['note']}\n{found['note']}" if span.get("note") else found["note"]  # keep every note
+        elif found["name"] == "Annotator" and found["value"]:
+            span["annotator"] = annotator_name(found["value"])
+        elif found["name"] in span.setdefault("attributes", {}):
+            skipped[f"repeated attributes of {found['target']}"] += 1
+        else:
+            span["attributes"][found["name"]] = annotator_name(found["value"]) if found["value"] is not None else True
+    return skipped
 
 
 def _check(text: str, parts: list[tuple[int, int]], quoted: str) -> str | None:

@@ -12,6 +12,7 @@ from . import Incoming, check_text_file, decode
 from .writing import Report, TextWriter
 
 DOCSTART = "-DOCSTART-"
+READ_OPTIONS = ()
 SUFFIXES = (".conll", ".iob", ".bio", ".tsv")
 
 
@@ -34,7 +35,7 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
     Columns are split on tabs (or on spaces when a line has no tab); the first is the token, the last the tag.
     """
     file = str(path)
-    check_text_file(path)
+    check_text_file(path, encoding)
     with open(path, "rb") as handle:
         text = decode(handle.read(), file, encoding)
     document: list[list[tuple[str, str]]] = []

@@ -1,7 +1,8 @@
 """doccano sequence labeling JSONL: {"text", "label": [[start, end, "LABEL"]]} with offsets in UTF-16 code units.
 
 doccano counts UTF-16 units (doccano #2290), so offsets are converted at this edge only. Reading accepts the
-`label` form and the relation projects' `entities` form; relations are reported as not imported.
+`label` form, the `labels` form of older versions, the relation projects' `entities` form and the
+`annotations` form of doccano 1.x JSON exports (label names only); relations are reported as not imported.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .jsonl import read as read_lines
 from .writing import Report, TextWriter
 
 SUFFIXES = (".jsonl",)
+READ_OPTIONS = ()
 
 
 class Writer(TextWriter):
@@ -47,21 +49,30 @@ def _line(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
         return
     text = data["text"]
     units = OffsetMap(text)
-    raw = []
-    for k, item in enumerate(data.get("label") or []):
-        if not (isinstance(item, list) and len(item) == 3 and all(type(x) is int for x in item[:2])
-                and isinstance(item[2], str)):
-            yield InputError(file, line, f"$.label[{k}]", f'expected [start, end, "LABEL"], found {json.dumps(item)[:40]}')
-            return
-        raw.append((f"$.label[{k}]", *item))
-    for k, item in enumerate(data.get("entities") or []):
-        if not (isinstance(item, dict) and type(item.get("start_offset")) is int and type(item.get("end_offset")) is int
-                and isinstance(item.get("label"), str)):
-            yield InputError(file, line, f"$.entities[{k}]", "expected {start_offset, end_offset, label}")
-            return
-        raw.append((f"$.entities[{k}]", item["start_offset"], item["end_offset"], item["label"]))
+    raw, tallies = [], []
+    for key in ("label", "labels"):  # "labels": older doccano exports and its long-documented import example
+        items = data.get(key) or []
+        if items and isinstance(items, list) and all(isinstance(x, str) for x in items):
+            tallies.append(("document label", "(text classification) not imported", len(items)))
+            continue
+        for k, item in enumerate(items if isinstance(items, list) else [items]):
+            if not (isinstance(item, list) and len(item) == 3 and all(type(x) is int for x in item[:2])
+                    and isinstance(item[2], str)):
+                yield InputError(file, line, f"$.{key}[{k}]", f'expected [start, end, "LABEL"], found {json.dumps(item)[:40]}')
+                return
+            raw.append((f"$.{key}[{k}]", *item, None))
+    for key in ("entities", "annotations"):  # relation projects; "annotations": doccano 1.x JSON exports
+        for k, item in enumerate(data.get(key) or []):
+            if not (isinstance(item, dict) and type(item.get("start_offset")) is int and type(item.get("end_offset")) is int
+                    and isinstance(item.get("label"), str)):
+                yield InputError(file, line, f"$.{key}[{k}]", "expected {start_offset, end_offset, label} with the label's "
+                                 "name (a label id cannot be named: export with label names)")
+                return
+            user = item.get("user")
+            who = f"user{user}" if type(user) is int else user if isinstance(user, str) and user else None
+            raw.append((f"$.{key}[{k}]", item["start_offset"], item["end_offset"], item["label"], who))
     spans = []
-    for where, start, end, label in raw:
+    for where, start, end, label, who in raw:
         if not 0 <= start < end <= units.units_length:
             yield InputError(file, line, where, f"[{start}, {end}) does not fit the text ({units.units_length} UTF-16 units)")
             return
@@ -69,13 +80,16 @@ def _line(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
         if (units.to_units(a), units.to_units(b)) != (start, end):
             yield InputError(file, line, where, f"[{start}, {end}) cuts a character that takes two UTF-16 units")
             return
-        spans.append({"start": a, "end": b, "label": label, "text": text[a:b]})
+        spans.append({"start": a, "end": b, "label": label, "text": text[a:b], **({"annotator": who} if who else {})})
     record = {"text": text, "spans": spans}
     if isinstance(data.get("id"), str) and data["id"]:
         record["id"] = data["id"]
-    meta = {k: v for k, v in data.items() if k not in ("id", "text", "label", "entities", "relations")}
+    meta = {k: v for k, v in data.items() if k not in ("id", "text", *_READ)}
     if meta:
         record["meta"] = meta
     relations = len(data.get("relations") or [])
-    notes = (f"{file}:{line}: {relations} relations not imported",) if relations else ()
-    yield Incoming(record, file, line, notes=notes)
+    tallies += [("relation", "not imported (only spans are)", relations)] if relations else []
+    yield Incoming(record, file, line, tallies=tuple(tallies))
+
+
+_READ = ("label", "labels", "entities", "annotations", "relations")

@@ -9,29 +9,44 @@ from typing import IO
 
 from ..errors import InputError
 from ..model import Article, Relation, Span
-from . import Incoming, check_text_file, decode
+from . import Incoming, check_text_file, decode, is_wide, read_bytes
+from ._json import parse
 from .writing import Report, TextWriter
+
+READ_OPTIONS = ()
 
 
 def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
     """Each line's record, or the error that line holds; blank lines are skipped."""
     file = str(path)
-    check_text_file(path)
+    for number, line, offset in _lines(path, encoding):
+        if not line.strip():
+            continue
+        try:
+            record = parse(line, file, number)
+        except InputError as e:
+            yield e
+            continue
+        yield Incoming(record, file, number, offset=offset)
+
+
+def _lines(path: Path, encoding: str) -> Iterator[tuple[int, str, int]]:
+    """(line number, text, bytes read so far) of each line: streamed, or decoded whole for UTF-16 and UTF-32."""
+    file = str(path)
+    if is_wide(encoding):
+        text = decode(read_bytes(path, encoding), file, encoding)
+        for number, line in enumerate(text.split("\n"), start=1):
+            yield number, line.rstrip("\r"), 0
+        return
+    check_text_file(path, encoding)
     offset = 0
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             offset += len(raw)
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            if not raw.strip():
-                continue
-            line = decode(raw, file, encoding, line_base=number).rstrip("\r\n")
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield InputError(file, number, "", f"malformed JSON at column {e.colno}: {e.msg}")
-                continue
-            yield Incoming(record, file, number, offset=offset)
+            if raw.strip():
+                yield number, decode(raw, file, encoding, line_base=number).rstrip("\r\n"), offset
 
 
 _LINE_SEPARATORS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))

@@ -16,11 +16,11 @@ from xml.sax.saxutils import quoteattr
 from ..errors import InputError
 from ..model import Article, Span
 from ..offsets import OffsetMap
-from ..wording import counted
 from . import Incoming, _json
 from .writing import Report, TextWriter
 
 SUFFIXES = (".json",)
+READ_OPTIONS = ("text_key",)
 
 
 class Writer(TextWriter):
@@ -60,76 +60,165 @@ class Writer(TextWriter):
                               f'  <Text name="text" value="$text"/>\n</View>\n'}
 
 
-def config_labels(path: Path) -> tuple[str, ...]:
-    """The Label values of the labeling config beside a task file, if there is one."""
+def read_config(path: Path) -> tuple[tuple[str, ...], str | None]:
+    """The Label values and the text's data field ($content -> content) of the labeling config beside a task file."""
     for candidate in (path.with_name(f"{path.stem}.config.xml"), path.with_name("config.xml")):
         if candidate.is_file():
             try:
                 root = ElementTree.parse(candidate).getroot()
             except ElementTree.ParseError as e:
                 raise InputError(str(candidate), e.position[0], "", f"malformed XML: {e}") from None
-            return tuple(el.get("value") for el in root.iter("Label") if el.get("value"))
-    return ()
+            labels = tuple(el.get("value") for el in root.iter("Label") if el.get("value"))
+            targets = {el.get("toName") for el in root.iter("Labels")}
+            objects = [el for el in root.iter() if (el.get("value") or "").startswith("$")]
+            named = [el for el in objects if el.get("name") in targets] or [el for el in objects if el.tag == "Text"]
+            return labels, named[0].get("value")[1:] if named else None
+    return (), None
 
 
-def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputError]:
-    """Each task as an article with the spans of its annotations and predictions (cancelled ones left out)."""
+def config_labels(path: Path) -> tuple[str, ...]:
+    """The Label values of the labeling config beside a task file, if there is one."""
+    return read_config(path)[0]
+
+
+def read(path: Path, *, encoding: str = "utf-8", text_key: str | None = None) -> Iterator[Incoming | InputError]:
+    """Each task as an article with the spans of its annotations and predictions (cancelled ones left out).
+
+    Reads the JSON export and the JSON-MIN export (data fields and each control's values at the top level).
+    The text is in the data field `text_key`, else the one the labeling config beside the file names, else `text`.
+    """
     file = str(path)
     text, data = _json.load(path, encoding)
     tasks, lines = _json.items(text, data, key="tasks")
-    declared = config_labels(path)
-    for i, (task, line) in enumerate(zip(tasks, lines, strict=True)):
-        yield from _task(task, f"$[{i}]" if isinstance(data, list) else "$", file, line, declared)
+    declared, config_key = read_config(path)
+    key = text_key or config_key or "text"
+    read_tasks = [_parts(task, f"$[{i}]" if isinstance(data, list) else "$", key)
+                  for i, task in enumerate(tasks)]
+    utf16 = any(isinstance(parts, tuple) and _needs_utf16(parts[0], parts[1]) for parts in read_tasks)
+    for parts, line in zip(read_tasks, lines, strict=True):
+        if isinstance(parts, str):
+            where, message = parts.split("\t", 1)
+            hint = "" if text_key else "; name the field with --text-key"
+            yield InputError(file, line, where, message + hint)
+            continue
+        yield from _task(*parts, file, line, declared, utf16)
 
 
-def _task(task, where: str, file: str, line: int | None, declared: tuple[str, ...]) -> Iterator[Incoming | InputError]:
-    text = task.get("data", {}).get("text") if isinstance(task, dict) and isinstance(task.get("data"), dict) else None
+_MIN_FIELDS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
+
+
+def _parts(task, where: str, key: str) -> tuple | str:
+    """(text, [(path, annotator, result, annotation)], task meta, where) of a task, or "path<TAB>why" without text."""
+    minimal = isinstance(task, dict) and not isinstance(task.get("data"), dict)  # JSON-MIN
+    data = task if minimal else task["data"] if isinstance(task, dict) else None
+    text = data.get(key) if isinstance(data, dict) else None
     if not isinstance(text, str) or not text:
-        yield InputError(file, line, f"{where}.data.text", "is required: the task's text")
-        return
-    spans, problems, as_utf16, other = [], [], 0, 0
-    names = task["meta"].get("annotators") if isinstance(task.get("meta"), dict) else None
-    names = names if isinstance(names, list) else []
-    for kind in ("annotations", "predictions"):
-        for j, annotation in enumerate(task.get(kind) or []):
-            if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+        return f"{where}.{'' if minimal else 'data.'}{key}\tis required: the task's text"
+    results = []
+    if minimal:
+        who = _annotator({"completed_by": task.get("annotator")}, "annotations")
+        for name, values in task.items():
+            if name == key or name in _MIN_FIELDS or not isinstance(values, list):
                 continue
-            who = _annotator(annotation, kind)
-            if kind == "annotations" and j < len(names) and isinstance(names[j], str) and names[j]:
-                who = names[j]  # our export's name for it (see Writer)
-            for k, result in enumerate(annotation.get("result") or []):
-                at = f"{where}.{kind}[{j}].result[{k}]"
-                value = result.get("value") if isinstance(result, dict) else None
-                if not isinstance(result, dict) or result.get("type") != "labels" or not isinstance(value, dict):
-                    other += 1
-                    continue
-                if not (type(value.get("start")) is int and type(value.get("end")) is int
-                        and isinstance(value.get("labels"), list) and value["labels"]):
-                    problems.append(InputError(file, line, f"{at}.value", "needs integer start and end and a labels list"))
-                    continue
-                placed = _place(text, value)
-                if isinstance(placed, str):
-                    problems.append(InputError(file, line, f"{at}.value.text", placed))
-                    continue
-                start, end, utf16 = placed
-                as_utf16 += utf16
-                note = "\n".join((result.get("meta") or {}).get("text") or []) or None
-                for label in value["labels"]:
-                    span = {"start": start, "end": end, "label": str(label), "text": text[start:end]}
-                    span.update({"annotator": who} if who else {})
-                    span.update({"note": note} if note else {})
-                    spans.append(span)
+            for k, value in enumerate(values):
+                if isinstance(value, dict) and "labels" in value:
+                    results.append((f"{where}.{name}[{k}]", who, {"type": "labels", "value": value}, where))
+    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    names = meta.get("annotators") if isinstance(meta.get("annotators"), list) else []  # our export's, in order
+    for kind in () if minimal else ("annotations", "predictions"):
+        for j, annotation in enumerate(task.get(kind) or []):
+            if isinstance(annotation, dict) and not annotation.get("was_cancelled"):
+                named = kind == "annotations" and j < len(names) and isinstance(names[j], str) and names[j]
+                who = names[j] if named else _annotator(annotation, kind)
+                results += [(f"{where}.{kind}[{j}].result[{k}]", who, result, f"{kind}[{j}]")
+                            for k, result in enumerate(annotation.get("result") or [])]
+    return text, results, meta, where
+
+
+def _is_label(result) -> bool:
+    return isinstance(result, dict) and result.get("type") == "labels" and isinstance(result.get("value"), dict)
+
+
+def _has_offsets(value: dict) -> bool:
+    return (type(value.get("start")) is int and type(value.get("end")) is int
+            and isinstance(value.get("labels"), list) and bool(value["labels"]))
+
+
+def _needs_utf16(text: str, results: list) -> bool:
+    """Whether a task's offsets fit its text only when read as UTF-16 units (older Label Studio)."""
+    values = [r["value"] for _, _, r, _ in results if _is_label(r) and _has_offsets(r["value"])]
+    return bool(values) and not all(isinstance(_place(text, v, False), tuple) for v in values) and all(
+        isinstance(_place(text, v, True), tuple) for v in values)
+
+
+def _task(text: str, results: list, meta: dict, where: str, file: str, line: int | None,
+          declared: tuple[str, ...], utf16: bool) -> Iterator[Incoming | InputError]:
+    """The task's record; its offsets are read as UTF-16 units when the file's are (`utf16`) or when only that fits."""
+    labelled = [result for result in results if _is_label(result[2])]
+    problems = [InputError(file, line, f"{at}.value", "needs integer start and end and a labels list")
+                for at, _, r, _ in labelled if not _has_offsets(r["value"])]
     if problems:
         yield from problems
         return
-    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    placed, as_utf16 = [], 0
+    for group in _groups(labelled):  # one annotation (or prediction) was written by one version: one reading
+        found, utf16_used = _place_group(text, [r["value"] for _, _, r, _ in group], utf16)
+        placed += found
+        as_utf16 += utf16_used
+    problems = [InputError(file, line, f"{at}.value.text", p) for (at, *_), p in zip(labelled, placed, strict=True)
+                if isinstance(p, str)]
+    if problems:
+        yield from problems
+        return
+    spans = []
+    for (_, who, result, _), (start, end) in zip(labelled, placed, strict=True):
+        note = "\n".join((result.get("meta") or {}).get("text") or []) or None
+        for label in result["value"]["labels"]:
+            span = {"start": start, "end": end, "label": str(label), "text": text[start:end]}
+            span.update({"annotator": who} if who else {})
+            span.update({"note": note} if note else {})
+            spans.append(span)
     record = {"text": text, "source": meta.get("source") or Path(file).name, "spans": spans}
     for ours, theirs in (("id", "article_id"), ("title", "title"), ("meta", "meta")):
         if meta.get(theirs) and isinstance(meta[theirs], dict if ours == "meta" else str):
             record[ours] = meta[theirs]
-    notes = [f"{file}:{line}: {where}: {counted(as_utf16, 'span')} read as UTF-16 offsets (older Label Studio)"] if as_utf16 else []
-    notes += [f"{file}:{line}: {where}: {other} results that are not text labels not imported"] if other else []
-    yield Incoming(record, file, line, labels=declared, notes=tuple(notes))
+    other = len(results) - len(labelled)
+    tallies = [("span", "read as UTF-16 offsets (older Label Studio)", as_utf16)] if as_utf16 else []
+    tallies += [("result", "of another type than text labels, not imported", other)] if other else []
+    yield Incoming(record, file, line, labels=declared, tallies=tuple(tallies))
+
+
+def _groups(labelled: list) -> list[list]:
+    """The results of each annotation or prediction together, in order (each annotation's results are adjacent)."""
+    groups: dict[str, list] = {}
+    for item in labelled:
+        groups.setdefault(item[3], []).append(item)
+    return list(groups.values())
+
+
+def _place_group(text: str, values: list[dict], utf16: bool) -> tuple[list, int]:
+    """Places of one annotation's results, and how many were read as UTF-16 units.
+
+    One reading for all of them: the file's (`utf16`) when it fits them all, else the other when that does;
+    only when neither fits every result is each read as whichever fits it (and the rest reported).
+    """
+    if OffsetMap(text).is_identity:
+        return [_place(text, v, False) for v in values], 0
+    readings = (True, False) if utf16 else (False, True)
+    for reading in readings:
+        placed = [_place(text, v, reading) for v in values]
+        if all(isinstance(p, tuple) for p in placed):
+            return placed, len(placed) if reading else 0
+    placed, used = [], 0
+    for v in values:
+        first, second = (_place(text, v, reading) for reading in readings)
+        if isinstance(first, tuple) or not isinstance(second, tuple):
+            placed.append(first)
+            used += readings[0] and isinstance(first, tuple)
+        else:
+            placed.append(second)
+            used += readings[1]
+    return placed, used
 
 
 def _annotator(annotation: dict, kind: str) -> str | None:
@@ -143,19 +232,23 @@ def _annotator(annotation: dict, kind: str) -> str | None:
     return who if isinstance(who, str) and who else None
 
 
-def _place(text: str, value: dict) -> tuple[int, int, bool] | str:
-    """(start, end, read as UTF-16) in code points, or why the offsets do not fit the text."""
+def _place(text: str, value: dict, utf16: bool) -> tuple[int, int] | str:
+    """(start, end) in code points, reading the offsets as code points or UTF-16 units, or why they do not fit."""
     start, end, quoted = value["start"], value["end"], value.get("text")
-    if 0 <= start < end <= len(text) and (quoted is None or text[start:end] == quoted):
-        return start, end, False
-    units = OffsetMap(text)
-    if not units.is_identity and 0 <= start < end <= units.units_length:
+    if utf16:
+        units = OffsetMap(text)
+        if not 0 <= start < end <= units.units_length:
+            return f"[{start}, {end}) does not fit the text ({units.units_length} UTF-16 units)"
         a, b = units.to_cp(start), units.to_cp(end)
-        if (units.to_units(a), units.to_units(b)) == (start, end) and (quoted is None or text[a:b] == quoted):
-            return a, b, True
-    if quoted is None:
+        if (units.to_units(a), units.to_units(b)) != (start, end):
+            return f"[{start}, {end}) cuts a character that takes two UTF-16 units"
+        start, end = a, b
+    elif not 0 <= start < end <= len(text):
         return f"[{start}, {end}) does not fit the text ({len(text)} characters)"
-    return f"{_cut(quoted)} differs from the text at [{start}, {end}): {_cut(text[start:end])} (also read as UTF-16 units)"
+    if quoted is not None and text[start:end] != quoted:
+        return (f"{_cut(quoted)} differs from the text at [{start}, {end}): {_cut(text[start:end])}"
+                f" (read as {'UTF-16 units' if utf16 else 'code points'}, as neither fits)")
+    return start, end
 
 
 def _cut(text: str, limit: int = 40) -> str:

@@ -19,6 +19,7 @@ from .jsonl import read as read_lines
 from .writing import Report, TextWriter
 
 SUFFIXES = (".jsonl",)
+READ_OPTIONS = ()
 
 
 class Writer(TextWriter):
@@ -84,7 +85,7 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
                 yield last
             last = found
     if isinstance(last, Incoming) and skipped:  # the count rides on the last record, once it is known
-        last.notes = (f"{path}: {skipped} rejected or ignored answers skipped",)
+        last.tallies += (("rejected or ignored answer", "skipped", skipped),)
     if last is not None:
         yield last
 
@@ -126,4 +127,5 @@ def _task(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
         record["id"] = meta["id"]
     if isinstance(meta.get("source"), str) and meta["source"]:
         record["source"] = meta["source"]
-    yield Incoming(record, file, line)
+    relations = len(data.get("relations") or [])
+    yield Incoming(record, file, line, tallies=(("relation", "not imported (only spans are)", relations),) if relations else ())

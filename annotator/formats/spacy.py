@@ -16,6 +16,7 @@ from ..model import Article, Span
 from . import Incoming
 from .writing import Batch, FormatWriter, Report, Settings
 
+READ_OPTIONS = ()
 SUFFIXES = (".spacy",)
 SPANS_KEY = "sc"
 

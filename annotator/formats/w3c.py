@@ -17,6 +17,7 @@ from ..model import Article, Span
 from . import Incoming, _json
 from .writing import Report, TextWriter
 
+READ_OPTIONS = ("text_for",)
 SUFFIXES = (".jsonld", ".json")
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32

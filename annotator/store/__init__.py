@@ -14,14 +14,15 @@ from .labels import KEYS, PALETTE, Labels
 from .migrations import MIGRATIONS, SCHEMA_VERSION, default_labels
 from .relation_bulk import RelationBulk
 from .relations import RelationConflict, Relations
-from .rows import ArticleRow
+from .rows import ArticleRow, attributes_json
 from .spans import Spans
 from .sqlite import CACHE_MIB, EngineError, fts_query
 from .stats import Stats
 from .suggestions import Suggestions
 
 __all__ = [
-    "BUSY_WAIT_S", "CACHE_MIB", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "EngineError", "RelationConflict",
+    "BUSY_WAIT_S", "CACHE_MIB", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "attributes_json", "EngineError",
+    "RelationConflict",
     "Store", "StoreBusy", "StoreError", "default_labels", "explain_error", "fts_query", "now", "open_store",
 ]
 

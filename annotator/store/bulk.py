@@ -22,10 +22,11 @@ class Bulk(Articles):
             self._changed("articles")
 
     def insert_span_rows(self, rows: list[tuple]) -> None:
-        """Insert (article_id, annotator, label, start, end, text, note, origin, created) rows in a transaction."""
+        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows."""
+        attributes = "?10" if rows and len(rows[0]) == 10 else "NULL"
         self.conn.executemany(
-            "INSERT INTO spans (article_id, annotator, label, start, end, text, note, origin, created, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?9)",
+            "INSERT INTO spans (article_id, annotator, label, start, end, text, note, origin, created, updated, "
+            f"attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?9, {attributes})",
             rows,
         )
         if rows:

@@ -10,7 +10,7 @@ from . import rows, sqlite
 from .connection import Connection
 from .filters import Condition, Query, annotator_is, article_status, id_range, where
 
-_GOLD_AS_SPANS = "id, article_id, coalesce(reviewer, ''), label, start, end, text, note"
+_GOLD_AS_SPANS = "id, article_id, coalesce(reviewer, ''), label, start, end, text, note, NULL"
 
 
 class Export(Connection):
@@ -51,14 +51,14 @@ class Export(Connection):
         """
         articles = where(article_status(annotator, status), id_range("a.id", from_id, before_id))
         if gold:
-            spans = ("SELECT id, start, end, label, text, coalesce(reviewer, '') AS annotator, note, {linked} AS linked "
-                     "FROM gold_spans g WHERE g.article_id = a.id ORDER BY start, end DESC, label, id", [])
+            spans = ("SELECT id, start, end, label, text, coalesce(reviewer, '') AS annotator, note, NULL AS attributes, "
+                     "{linked} AS linked FROM gold_spans g WHERE g.article_id = a.id ORDER BY start, end DESC, label, id", [])
             relations = ("SELECT type, from_id, to_id, reviewer AS annotator FROM gold_relations r "
                          "WHERE r.article_id = a.id ORDER BY id", [])
         else:
             span_where, span_params = where(Condition("s.article_id = a.id"), annotator_is("s.annotator", annotator))
-            spans = (f"SELECT id, start, end, label, text, annotator, note, {{linked}} AS linked FROM spans s {span_where} "
-                     "ORDER BY start, end DESC, label, annotator, id", span_params)
+            spans = (f"SELECT id, start, end, label, text, annotator, note, attributes, {{linked}} AS linked "
+                     f"FROM spans s {span_where} ORDER BY start, end DESC, label, annotator, id", span_params)
             relation_where, relation_params = where(Condition("r.article_id = a.id"), annotator_is("r.annotator", annotator))
             relations = (f"SELECT type, from_id, to_id, annotator FROM relations r {relation_where} ORDER BY id",
                          relation_params)

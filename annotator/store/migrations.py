@@ -138,6 +138,11 @@ def _v6(db: Database) -> None:
     )
 
 
+def _v7(db: Database) -> None:
+    """A span's attributes (brat's `A` lines: {"Negation": true, "Certainty": "High"}), as JSON, NULL when none."""
+    db.execute("ALTER TABLE spans ADD COLUMN attributes TEXT")
+
+
 def _relations(db: Database) -> None:
     """Relations between two spans (or two gold spans) of an article, and their types in the label set. A
     relation is deleted with either of its spans by the store (no foreign key: a later migration that rebuilds
@@ -158,7 +163,7 @@ def _relations(db: Database) -> None:
     write_relation_types(db.conn, [t for t in fitting if t.from_labels and t.to_labels])
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _relations]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations]
 SCHEMA_VERSION = len(MIGRATIONS)
 BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 

@@ -9,7 +9,7 @@ from itertools import groupby
 
 from ..model import Article, GoldSpan, Span
 
-SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note"
+SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note, attributes"
 ARTICLE_COLUMNS = "id, text, title, source, meta, text_sha256"
 GOLD_COLUMNS = "id, article_id, label, start, end, text, note, reviewer, annotators, decision"
 
@@ -25,8 +25,14 @@ class ArticleRow:
 
 
 def span(row) -> Span:
-    id_, article_id, annotator, label, start, end, text, note = row
-    return Span(start, end, label, text, annotator, note, id_, article_id)
+    id_, article_id, annotator, label, start, end, text, note, attributes = row
+    return Span(start, end, label, text, annotator, note, id_, article_id,
+                tuple(json.loads(attributes).items()) if attributes else ())
+
+
+def attributes_json(attributes: tuple[tuple[str, str | bool], ...]) -> str | None:
+    """A span's attributes as the store keeps them: a JSON object, or NULL when there are none."""
+    return json.dumps(dict(attributes), ensure_ascii=False) if attributes else None
 
 
 def article(row) -> Article:

@@ -35,10 +35,10 @@ class Spans(Connection):
             self.check_span(article_id, span)
             stamp = now()
             cursor = self.conn.execute(
-                "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated, "
+                "attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (span.id, article_id, span.annotator, span.label, span.start, span.end, span.text, span.note,
-                 stamp, stamp),
+                 stamp, stamp, rows.attributes_json(span.attributes)),
             )
             self.conn.execute(
                 "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?) "
