@@ -222,7 +222,9 @@ def stats(db_path, as_json):
               help="Replace the label set (labels and relation types) with this JSON file (schemas/labelset.schema.json).")
 @encoding_option
 def labels(db_path, labels_file, encoding):
-    """Show the label set (labels, then relation types), or replace it from a JSON file.
+    """Show the label set, or replace it from a JSON file.
+
+    The set is its labels and its relation types (listed after the labels).
 
     Example: annotator labels --set my-labels.json
     """
@@ -244,7 +246,9 @@ def labels(db_path, labels_file, encoding):
 @click.option("--annotator", default=None, help="Only this annotator's relations (with --gold: this reviewer's).")
 @click.option("--gold", is_flag=True, help="The gold layer's relations.")
 def relations(db_path, article_id, annotator, gold):
-    """List relations: article, annotator, type, and the two spans' texts and labels, a line each.
+    """List relations between spans, a line each.
+
+    Each line: article, annotator, type, and the two spans' texts and labels.
 
     Example: annotator relations --article 000_2fc31b5072736374 --annotator alice
     """
@@ -266,7 +270,9 @@ def _quoted(text: str, limit: int = 60) -> str:
               help="Label set whose relation types records' relations must fit (default: the built-in set).")
 @encoding_option
 def validate(file, schema_name, labels_file, encoding):
-    """Check a JSON or JSONL file against one of the schemas (and records' relations against a label set).
+    """Check a JSON or JSONL file against one of the schemas.
+
+    Records' relations are checked against a label set's relation types too.
 
     Example: annotator validate corpus.jsonl --schema record
     """
