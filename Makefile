@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/annotator gui
 
 lint: $(STAMP)
-	$(BIN)/ruff check annotator tests bench interop
+	$(BIN)/ruff check annotator tests bench
 
 test: lint
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
@@ -26,7 +26,7 @@ bench: $(STAMP)
 
 # Our Label Studio export through a real Label Studio server (installed into .venv-label-studio); see docs/interop.md.
 interop: $(STAMP)
-	$(BIN)/python interop/label_studio.py
+	$(BIN)/python tests/label_studio_server.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -35,20 +35,23 @@ class Format:
     offsets: str = "code points"
     tokens: bool = False  # spans are laid on tokens (alignment and overlap apply)
     one_layer: bool = False  # all spans of an article make one layer: one annotator's (or the gold) spans
+    carries: frozenset[str] = frozenset({"note"})  # what of a span beyond offsets and label: "note", "attribute"
 
 
 FORMATS: dict[str, Format] = {
-    "jsonl": Format("canonical JSONL records (schemas/record.schema.json)", ".jsonl"),
+    "jsonl": Format("canonical JSONL records (schemas/record.schema.json)", ".jsonl",
+                    carries=frozenset({"note", "attribute"})),
     "spacy": Format("spaCy DocBin: all spans in doc.spans['sc'], non-overlapping ones in doc.ents", ".spacy",
                     tokens=True, one_layer=True),
     "hf": Format("Hugging Face token classification JSONL {id, tokens, ner_tags} + tag names", ".jsonl",
-                 offsets="tokens", tokens=True, one_layer=True),
+                 offsets="tokens", tokens=True, one_layer=True, carries=frozenset()),
     "conll": Format("CoNLL token<TAB>tag, IOB2 (or BIOES), -DOCSTART- between articles", ".conll",
-                    offsets="tokens", tokens=True, one_layer=True),
-    "brat": Format("brat standoff: DOC.txt + DOC.ann per article, annotation.conf", "", directory=True),
+                    offsets="tokens", tokens=True, one_layer=True, carries=frozenset()),
+    "brat": Format("brat standoff: DOC.txt + DOC.ann per article, annotation.conf", "", directory=True,
+                   carries=frozenset({"note", "attribute"})),
     "label-studio": Format("Label Studio export JSON with annotations[].result[] + labeling config XML", ".json"),
     "doccano": Format("doccano sequence labeling JSONL {text, label: [[start, end, label]]}", ".jsonl",
-                      offsets="utf-16 code units"),
+                      offsets="utf-16 code units", carries=frozenset()),
     "prodigy": Format("Prodigy JSONL with tokens and spans (token_end inclusive)", ".jsonl", tokens=True),
     "w3c": Format("W3C Web Annotation JSON-LD page, one annotation per span", ".jsonld"),
 }
@@ -133,6 +136,7 @@ class ExportSummary:
     dropped: Counter = field(default_factory=Counter)  # kind of reason -> count
     moved: Counter = field(default_factory=Counter)  # why span boundaries changed -> count
     not_in_ents: int = 0  # spaCy: overlapping spans kept in doc.spans["sc"] only
+    not_carried: Counter = field(default_factory=Counter)  # "note" / "attribute" -> how many the format cannot hold
     alignment: str = "expand"
     dropped_file: Path | None = None
     files: list[Path] = field(default_factory=list)
@@ -152,6 +156,11 @@ class ExportSummary:
         counts["labels"].update(s.label for s in spans)
         self.articles += 1
         self.spans += len(spans)
+        carries = FORMATS[self.format].carries
+        if "note" not in carries:
+            self.not_carried["note"] += sum(1 for s in spans if s.note)
+        if "attribute" not in carries:
+            self.not_carried["attribute"] += sum(len(s.attributes) for s in spans)
 
     def take(self, split: str, report: Report) -> None:
         """What formatting a batch of `split` changed and left out."""
@@ -182,6 +191,9 @@ class ExportSummary:
             why = ("jsonl carries them only without --labels and --split" if self.format == "jsonl"
                    else f"{self.format} export does not carry relations")
             lines.append(f"{counted(self.relations_left, 'relation')} not written: {why}")
+        if +self.not_carried:
+            what = " and ".join(counted(n, f"span {name}") for name, n in sorted(self.not_carried.items()) if n)
+            lines.append(f"{what} not written: the {self.format} format has no place for them")
         if self.dropped:
             reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.dropped.most_common())
             where = f"each one is listed in {self.dropped_file}" if self.dropped_file else "export to a file to list them"
@@ -442,6 +454,7 @@ def _manifest(summary: ExportSummary, settings: Settings, options: ExportOptions
         },
         "totals": {"articles": summary.articles, "spans": summary.spans, "tokens": summary.tokens},
         "moved": dict(summary.moved),
+        "not_carried": {name: n for name, n in summary.not_carried.items() if n},
         "dropped": {"count": summary.dropped_total, "reasons": dict(summary.dropped),
                     "file": "dropped.jsonl" if summary.dropped_file else None},
     }

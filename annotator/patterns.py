@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError, UserError
+from .formats.spacy import doc_of
 from .model import Suggestion
-from .tokens import Token, tokenize
+from .tokens import tokenize
 
 SOURCE = "patterns"
 SPANS_KEY = "suggested"
@@ -65,27 +66,6 @@ def _spacy():
     except ImportError:
         raise UserError("patterns need spaCy: pip install 'annotator[spacy]'") from None
     return spacy, Doc
-
-
-def doc_of(vocab, text: str, tokens: list[Token]):
-    """A spaCy Doc whose text is `text` exactly: our tokens, and the whitespace between them as spaCy holds it
-    (a single space after a token, any other whitespace a token of its own), so character offsets are code points."""
-    _, Doc = _spacy()
-    words: list[str] = []
-    spaces: list[bool] = []
-    position = 0
-    for token in [*tokens, None]:
-        gap = text[position:token.start if token else len(text)]
-        if gap and words and gap[0] == " " and not spaces[-1]:
-            spaces[-1], gap = True, gap[1:]
-        if gap:
-            words.append(gap)
-            spaces.append(False)
-        if token:
-            words.append(token.text)
-            spaces.append(False)
-            position = token.end
-    return Doc(vocab, words=words, spaces=spaces)
 
 
 class Tokenizer:

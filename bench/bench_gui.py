@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, run_child, table, write_section  # noqa: E402
+from common import ROOT, ratio_text, run_child, table, write_section  # noqa: E402
 from corpus import OUT, make_corpus_db  # noqa: E402
 
 WORDS = ["the", "minister", "said", "that", "Japan", "and", "NATO", "will", "strengthen", "cooperation", "in", "the", "region", "while", "China", "Russia"]
@@ -224,20 +224,20 @@ CASES = (  # (what, size, spans, paragraphs, edits)
 def _article_rows(name: str, f: dict) -> list[tuple]:
     return [
         (f"{name}: open ({f['chars']:,} characters, {f['spans']:,} spans) and paint", "< 10x",
-         f"{f['open_ms']:.0f} ms", f"{f['open_plain_ms']:.0f} ms", _ratio(f["open_ms"], f["open_plain_ms"])),
+         f"{f['open_ms']:.0f} ms", f"{f['open_plain_ms']:.0f} ms", ratio_text(f["open_ms"], f["open_plain_ms"])),
         (f"{name}: add a span: database write, index, repaint (median / p95)", "< 5x",
          f"{f['add_median_ms']:.1f} / {f['add_p95_ms']:.1f} ms",
-         f"{f['add_plain_median_ms']:.1f} / {f['add_plain_p95_ms']:.1f} ms", _ratio(f["add_median_ms"], f["add_plain_median_ms"])),
+         f"{f['add_plain_median_ms']:.1f} / {f['add_plain_p95_ms']:.1f} ms", ratio_text(f["add_median_ms"], f["add_plain_median_ms"])),
         (f"{name}: delete a span (median / p95)", "< 5x",
          f"{f['delete_median_ms']:.1f} / {f['delete_p95_ms']:.1f} ms",
          f"{f['add_plain_median_ms']:.1f} / {f['add_plain_p95_ms']:.1f} ms",
-         _ratio(f["delete_median_ms"], f["add_plain_median_ms"])),
+         ratio_text(f["delete_median_ms"], f["add_plain_median_ms"])),
         (f"{name}: scroll a page and repaint (median / p95)", "",
          f"{f['scroll_median_ms']:.1f} / {f['scroll_p95_ms']:.1f} ms",
          f"{f['scroll_plain_median_ms']:.1f} / {f['scroll_plain_p95_ms']:.1f} ms",
-         _ratio(f["scroll_median_ms"], f["scroll_plain_median_ms"])),
+         ratio_text(f["scroll_median_ms"], f["scroll_plain_median_ms"])),
         (f"{name}: reload every span (database, index, repaint; no background pass)", "",
-         f"{f['highlight_all_ms']:.0f} ms", f"{f['open_plain_ms']:.0f} ms (open)", _ratio(f["highlight_all_ms"], f["open_plain_ms"])),
+         f"{f['highlight_all_ms']:.0f} ms", f"{f['open_plain_ms']:.0f} ms (open)", ratio_text(f["highlight_all_ms"], f["open_plain_ms"])),
     ]
 
 
@@ -268,11 +268,11 @@ def main() -> None:
         rows += _article_rows(name, f)
     rows += [
         ("cold start of `annotator gui` to a drawn window, process exit included (best of 3)", "< 1.5 s",
-         f"{cold:.2f} s", f"{cold_plain:.2f} s", _ratio(cold, cold_plain)),
+         f"{cold:.2f} s", f"{cold_plain:.2f} s", ratio_text(cold, cold_plain)),
         ("peak memory, window open on the 100,000-article corpus", "< 300 MB",
-         f"{ours['peak_mb']:.0f} MB", f"{plain['peak_mb']:.0f} MB", _ratio(ours["peak_mb"], plain["peak_mb"])),
+         f"{ours['peak_mb']:.0f} MB", f"{plain['peak_mb']:.0f} MB", ratio_text(ours["peak_mb"], plain["peak_mb"])),
         ("time to a drawn window on the 100,000-article corpus", "",
-         f"{ours['seconds']:.2f} s", f"{plain['seconds']:.2f} s", _ratio(ours["seconds"], plain["seconds"])),
+         f"{ours['seconds']:.2f} s", f"{plain['seconds']:.2f} s", ratio_text(ours["seconds"], plain["seconds"])),
     ]
     body = table(rows, ("measure", "target", "labelling window", "plain QPlainTextEdit", "ratio"))
     body += (
@@ -286,10 +286,6 @@ def main() -> None:
     )
     print(body)
     write_section("Labelling window", body)
-
-
-def _ratio(ours: float, baseline: float) -> str:
-    return f"{ours / baseline:.1f}x" if baseline > 0 else "n/a"
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import table, write_section  # noqa: E402
+from common import ratio_text, table, write_section  # noqa: E402
 
 VOCABULARY = ["東京", "都", "に", "住んで", "いる", "田中", "さん", "は", "昨日", "新しい", "本", "を", "買い", "ました",
               "政府", "来年度", "の", "予算案", "閣議", "決定", "し", "国会", "提出", "する", "方針", "だ", "大阪",
@@ -129,13 +129,13 @@ def main() -> None:
     f = {**window_figures(text), **core_figures(text)}
     rows = [
         (f"open a 1 MB Japanese article ({len(text):,} characters) and paint", f"{f['open']:.0f} ms",
-         f"{f['open_plain']:.0f} ms", _ratio(f["open"], f["open_plain"])),
+         f"{f['open_plain']:.0f} ms", ratio_text(f["open"], f["open_plain"])),
         ("double-click a word and repaint (median of 50)", f"{f['dclick']:.1f} ms", f"{f['dclick_plain']:.1f} ms",
-         _ratio(f["dclick"], f["dclick_plain"])),
+         ratio_text(f["dclick"], f["dclick_plain"])),
         ("`Ctrl+Shift+Right` and repaint (median of 100)", f"{f['step']:.1f} ms", f"{f['step_plain']:.1f} ms",
-         _ratio(f["step"], f["step_plain"])),
+         ratio_text(f["step"], f["step_plain"])),
         (f"tokenize the article for token formats ({f['tokens']:,} tokens), ICU against one character each",
-         f"{f['tokenize']:.0f} ms", f"{f['tokenize_fallback']:.0f} ms", _ratio(f["tokenize"], f["tokenize_fallback"])),
+         f"{f['tokenize']:.0f} ms", f"{f['tokenize_fallback']:.0f} ms", ratio_text(f["tokenize"], f["tokenize_fallback"])),
         ("search-index text of the article (`words.index_text`)", f"{f['index']:.0f} ms", "", ""),
         ("words around a point of 1 MB with no space or punctuation at all (median of 20)",
          f"{f['word_at_flat']:.1f} ms", "", ""),
@@ -149,10 +149,6 @@ def main() -> None:
     )
     print(body)
     write_section("Words in unspaced scripts", body)
-
-
-def _ratio(ours: float, baseline: float) -> str:
-    return f"{ours / baseline:.1f}x" if baseline > 0 else "n/a"
 
 
 if __name__ == "__main__":

@@ -71,3 +71,8 @@ def table(rows: list[tuple], header: tuple) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def ratio_text(ours: float, baseline: float) -> str:
+    """`ours` as a multiple of `baseline`, as the tables print it."""
+    return f"{ours / baseline:.1f}x" if baseline > 0 else "n/a"

@@ -143,3 +143,23 @@ def test_export_help_lists_formats_and_explains_shards_and_exclusive_options():
     assert "Excludes --gold" in text and "Excludes --annotator" in text
     bad = CliRunner().invoke(cli, ["export", "--format", "docx", "--out", "x"])
     assert bad.exit_code == 2 and "'docx' is not one of" in bad.output
+
+
+@pytest.mark.parametrize("fmt, lost", [
+    ("conll", {"note": 1, "attribute": 2}), ("doccano", {"note": 1, "attribute": 2}),
+    ("label-studio", {"attribute": 2}), ("brat", {}), ("jsonl", {})])
+def test_notes_and_attributes_a_format_cannot_hold_are_counted_not_dropped_silently(tmp_path, fmt, lost):
+    store = make_store(tmp_path, [{"id": "t", "text": "Jane met Bob in Paris.", "spans": [
+        {"start": 0, "end": 4, "label": "ACTOR", "annotator": "ann", "note": "check",
+         "attributes": {"Negation": True, "Source": "wire"}},
+        {"start": 9, "end": 12, "label": "ACTOR", "annotator": "ann"}]}])
+    out = tmp_path / ("out" if FORMATS[fmt].directory else f"out{FORMATS[fmt].extension}")
+    summary = export(store, ExportOptions(fmt, out, split={"train": 1.0}))
+    assert +summary.not_carried == lost
+    assert json.loads((out / "manifest.json").read_text("utf-8")).get("not_carried", {}) == lost
+    said = summary.summary()
+    assert ("not written" in said) == bool(lost)
+    if lost.get("note"):
+        assert "1 span note" in said
+    if lost.get("attribute"):
+        assert "2 span attributes" in said

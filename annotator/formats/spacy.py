@@ -32,6 +32,27 @@ def _spacy():
     return Doc, DocBin, Vocab
 
 
+def doc_of(vocab, text: str, tokens):
+    """A Doc whose text is `text` exactly: our tokens, and the whitespace between them as spaCy holds it
+    (a single space after a token, any other whitespace a token of its own), so character offsets are code points."""
+    Doc, _, _ = _spacy()
+    words: list[str] = []
+    spaces: list[bool] = []
+    position = 0
+    for token in [*tokens, None]:
+        gap = text[position:token.start if token else len(text)]
+        if gap and words and gap[0] == " " and not spaces[-1]:
+            spaces[-1], gap = True, gap[1:]
+        if gap:
+            words.append(gap)
+            spaces.append(False)
+        if token:
+            words.append(token.text)
+            spaces.append(False)
+            position = token.end
+    return Doc(vocab, words=words, spaces=spaces)
+
+
 @cache
 def _register_msgpack_plugins_once() -> None:
     """srsly looks for msgpack encoders in every installed package's entry points each time it packs,
@@ -74,7 +95,7 @@ class Writer(FormatWriter):
 
     def _article(self, article: Article, spans: list[Span], report: Report):
         laid = report.tokenize(self.settings, article, spans, overlap="ents")
-        doc = self._doc(article.text, laid.tokens)
+        doc = doc_of(self.vocab, article.text, laid.tokens)
         group = [doc.char_span(p.start, p.end, label=p.label) for p in laid.placed]
         doc.spans[SPANS_KEY] = group
         doc.ents = [doc.char_span(p.start, p.end, label=p.label) for p in laid.flat]
@@ -85,24 +106,6 @@ class Writer(FormatWriter):
             "spans": [[p.span.annotator, p.span.note] for p in laid.placed],
         }
         return doc
-
-    def _doc(self, text: str, tokens):
-        """A Doc whose text is `text` exactly: our tokens, and the whitespace between them as spaCy holds it."""
-        words: list[str] = []
-        spaces: list[bool] = []
-        position = 0
-        for token in [*tokens, None]:
-            gap = text[position:token.start if token else len(text)]
-            if gap and words and gap[0] == " " and not spaces[-1]:
-                spaces[-1], gap = True, gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-            if token:
-                words.append(token.text)
-                spaces.append(False)
-                position = token.end
-        return self.Doc(self.vocab, words=words, spaces=spaces)
 
     def open(self, path: Path) -> None:
         self.path, self.shards = path, 0

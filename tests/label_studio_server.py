@@ -198,7 +198,7 @@ def write_report(result: dict) -> None:
         "# Interoperability: a real Label Studio server\n\n"
         f"_Run by `make interop` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
         f"Python {platform.python_version()}._\n\n"
-        "`interop/label_studio.py` installs label-studio into `.venv-label-studio`, starts it on 127.0.0.1 only, "
+        "`tests/label_studio_server.py` installs label-studio into `.venv-label-studio`, starts it on 127.0.0.1 only, "
         "makes a project from the `config.xml` our export writes, imports our `label-studio` export of the seed "
         f"corpus, {GENERATED:,} generated articles labelled by three annotators (`Jane Doe`, `bob`, `Carol, QA`) "
         "and records with names like `Bob, Jr. | QA`, emoji and a U+2028 through "
