@@ -454,7 +454,7 @@ def _manifest(summary: ExportSummary, settings: Settings, options: ExportOptions
         },
         "totals": {"articles": summary.articles, "spans": summary.spans, "tokens": summary.tokens},
         "moved": dict(summary.moved),
-        "not_carried": {name: n for name, n in summary.not_carried.items() if n},
+        "not_carried": {name: n for name, n in (*summary.not_carried.items(), ("relation", summary.relations_left)) if n},
         "dropped": {"count": summary.dropped_total, "reasons": dict(summary.dropped),
                     "file": "dropped.jsonl" if summary.dropped_file else None},
     }

@@ -166,6 +166,8 @@ def test_formats_that_do_not_carry_relations_say_so(store, tmp_path, fmt):
     store.add_span(store.article_ids()[0], Span(0, 8, "ACTOR", "Nakatani", "bob"))  # bob has no relations
     summary = export(store, ExportOptions(fmt, tmp_path / f"out-{fmt}", annotator="alice"))
     assert f"2 relations not written: {fmt} export does not carry relations" in summary.summary()
+    if (tmp_path / f"out-{fmt}" / "manifest.json").exists():  # a folder export (brat)
+        assert json.loads((tmp_path / f"out-{fmt}" / "manifest.json").read_text("utf-8"))["not_carried"]["relation"] == 2
     assert "not written" not in export(store, ExportOptions(fmt, tmp_path / f"bob-{fmt}", annotator="bob")).summary()
 
 
