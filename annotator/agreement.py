@@ -488,9 +488,18 @@ def store_agreement(
     for article_id, who, status, _ in store.status_rows():
         if status == "done":
             done.setdefault(article_id, set()).add(who)
-    docs = ((text, rows, {row[0] for row in rows} | done.get(article_id, set()))
+    labelled: dict[str, set[str]] = {}
+    docs = ((text, rows, labelled.setdefault(article_id, {row[0] for row in rows} | done.get(article_id, set())))
             for article_id, text, rows in store.span_rows_by_article(annotators, least=2))
-    return agreement_rows(docs, annotators, labels, min_shared=min_shared, bootstrap=bootstrap, seed=seed)
+    result = agreement_rows(docs, annotators, labels, min_shared=min_shared, bootstrap=bootstrap, seed=seed)
+    relations = store.relation_rows(annotators)
+    if relations:
+        from .relation_agreement import relation_agreement
+
+        types = [t.name for t in store.relation_types()]
+        result["relations"] = relation_agreement(((relations.get(article_id, []), who) for article_id, who in labelled.items()),
+                                                 annotators, types)
+    return result
 
 
 def _num(x: float | None) -> str:
@@ -525,6 +534,10 @@ def format_table(result: dict) -> str:
     lines.append(" " * width + "".join(f"{n:>{width}}" for n in names))
     for row in names:
         lines.append(f"{row:<{width}}" + "".join(f"{result['confusion'][row][col]:>{width}}" for col in names))
+    if "relations" in result:
+        from .relation_agreement import format_relations
+
+        lines += ["", *format_relations(result["relations"])]
     return "\n".join(lines)
 
 

@@ -207,6 +207,10 @@ def stats(db_path, as_json):
     click.echo(f"articles: {result['articles']}   spans: {result['spans']}   gold spans: {result['gold_spans']}")
     for label, count in result["labels"].items():
         click.echo(f"  {label:<12} {count:>8}")
+    if result.get("relations"):
+        click.echo(f"relations: {sum(result['relations'].values())}   gold relations: {result['gold_relations']}")
+        for kind, count in result["relations"].items():
+            click.echo(f"  {kind:<12} {count:>8}")
     for name, row in result["annotators"].items():
         click.echo(f"{name}: {counted(row['spans'], 'span')}; {row['done']} done, {row['in_progress']} in progress, "
                    f"{row['skipped']} skipped, {row['todo']} to do")
@@ -215,10 +219,12 @@ def stats(db_path, as_json):
 @cli.command()
 @db_option
 @click.option("--set", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Replace the label set with this JSON file (schemas/labelset.schema.json).")
+              help="Replace the label set (labels and relation types) with this JSON file (schemas/labelset.schema.json).")
 @encoding_option
 def labels(db_path, labels_file, encoding):
     """Show the label set, or replace it from a JSON file.
+
+    The set is its labels and its relation types (listed after the labels).
 
     Example: annotator labels --set my-labels.json
     """
@@ -226,24 +232,53 @@ def labels(db_path, labels_file, encoding):
 
     store = open_db(db_path, create=bool(labels_file))
     if labels_file:
-        store.set_labels(read_labelset(labels_file, encoding))
+        store.set_label_set(*read_labelset(labels_file, encoding))
     for label in store.labels():
         click.echo(f"{label.key or '-'}  {label.name:<12} {label.color}  {label.description}")
+    for kind in store.relation_types():
+        ends = f"{'|'.join(kind.from_labels)} -> {'|'.join(kind.to_labels)}"
+        click.echo(f"{kind.key or '-'}  {kind.name:<12} {kind.color}  {ends}  {kind.description}")
+
+
+@cli.command()
+@db_option
+@click.option("--article", "article_id", default=None, help="Only this article's relations.")
+@click.option("--annotator", default=None, help="Only this annotator's relations (with --gold: this reviewer's).")
+@click.option("--gold", is_flag=True, help="The gold layer's relations.")
+def relations(db_path, article_id, annotator, gold):
+    """List relations between spans, a line each.
+
+    Each line: article, annotator, type, and the two spans' texts and labels.
+
+    Example: annotator relations --article 000_2fc31b5072736374 --annotator alice
+    """
+    for found in open_db(db_path, create=False).relation_listing(article_id=article_id, annotator=annotator, gold=gold):
+        article, who, kind, head, head_label, tail, tail_label = found
+        click.echo(f"{article}  {who}  {kind}  {_quoted(head)} [{head_label}] -> {_quoted(tail)} [{tail_label}]")
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
 
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--schema", "schema_name", type=click.Choice(["article", "span", "labelset", "record", "manifest"]),
               default=None, help="Schema to check against (default: record for .jsonl, labelset for .json).")
+@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Label set whose relation types records' relations must fit (default: the built-in set).")
 @encoding_option
-def validate(file, schema_name, encoding):
+def validate(file, schema_name, labels_file, encoding):
     """Check a JSON or JSONL file against one of the schemas.
+
+    Records' relations are checked against a label set's relation types too.
 
     Example: annotator validate corpus.jsonl --schema record
     """
     from .labelset import validate_file
 
-    count = validate_file(file, schema_name, encoding)
+    count = validate_file(file, schema_name, encoding, labels_file)
     click.echo(f"{file}: {count} valid {'record' if count == 1 else 'records'}")
 
 
@@ -286,7 +321,7 @@ def merge(others, db_path):
     from .review import merge as merge_databases
 
     report = merge_databases(open_db(db_path), others)
-    for conflict in report.conflicts:
+    for conflict in report.conflicts + report.refused_relations:
         click.echo(f"Not merged: {conflict}", err=True)
     click.echo(report.summary())
 

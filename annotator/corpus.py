@@ -15,7 +15,8 @@ from . import schema
 from .errors import InputError, InputErrors, UserError
 from .formats import Incoming, check_regular_file
 from .labelset import label_name_problem
-from .model import span_misfit, title_of
+from .model import RelationType, span_misfit, title_of
+from .relation_checks import relation_problems
 from .store import Store, now
 from .wording import counted
 
@@ -31,7 +32,10 @@ class ImportReport:
     present: int = 0
     spans: int = 0
     spans_present: int = 0
+    relations: int = 0
+    relations_present: int = 0
     added_labels: list[str] = field(default_factory=list)
+    added_relation_types: list[str] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
     skipped_records: int = 0
     skipped_problems: int = 0  # all of them; `skipped` keeps the first _Problems.LIMIT
@@ -41,8 +45,13 @@ class ImportReport:
         text = f"{self.new:,} new, {self.present:,} already present; {counted(self.spans, 'span')} added"
         if self.spans_present:
             text += f" ({self.spans_present:,} already present)"
+        if self.relations or self.relations_present:
+            text += f"; {counted(self.relations, 'relation')} added"
+            text += f" ({self.relations_present:,} already present)" if self.relations_present else ""
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
+        if self.added_relation_types:
+            text += f"; added relation types: {', '.join(self.added_relation_types)}"
         if self.skipped_records:
             text += f"; {counted(self.skipped_records, 'invalid record')} skipped"
         return text
@@ -264,6 +273,7 @@ class _Importer:
     def __init__(self, store: Store, annotator: str, add_labels: bool, report: ImportReport):
         self.store, self.annotator, self.add_labels, self.report = store, annotator, add_labels, report
         self.labels = {label.name for label in store.labels()}
+        self.relation_types = {t.name: t for t in store.relation_types()}
         self.declared: set[str] = set()  # labels the files' own configuration declares (added when used)
         self.ids_by_sha, self.shas_by_id = store.article_keys()
         self.names: dict[str, str] = {}  # file -> its name relative to the folder named
@@ -271,6 +281,7 @@ class _Importer:
         self.tallies: dict[tuple[str, str, str], int] = {}
         self.article_rows: list[tuple] = []
         self.span_rows: list[tuple] = []
+        self.relation_rows: list[tuple] = []  # (article id, annotator, type, from key, to key)
         self.stamp = now()  # one creation time a batch
 
     def add(self, item: Incoming, checked: tuple[str, list[InputError]] | None = None) -> list[InputError]:
@@ -280,6 +291,9 @@ class _Importer:
         sha, problems = checked or check_record(item)
         if sha:  # the record fits the schema, so its spans can be read
             problems = problems + self.check_labels(record.get("spans", []), file, line)
+            if self.add_labels:
+                self.add_relation_types(record)
+            problems += relation_problems(record, self.relation_types, file, line, self.annotator)
         if problems:
             return problems
         self.note(item)
@@ -315,9 +329,36 @@ class _Importer:
             self.span_rows.append((article_id, key[0], span["label"], span["start"], span["end"],
                                    text[span["start"]:span["end"]], span.get("note"), origin, stamp, attributes))
             self.report.spans += 1
-        if len(self.article_rows) >= BATCH or len(self.span_rows) >= 10 * BATCH:
+        if record.get("relations"):
+            self.add_relations(article_id, record)
+        if len(self.article_rows) >= BATCH or len(self.span_rows) + len(self.relation_rows) >= 10 * BATCH:
             self.flush()
         return []
+
+    def add_relations(self, article_id: str, record: dict) -> None:
+        """Buffer a checked record's relations by their ends' (annotator, start, end, label), linked on flush."""
+        keys = {span["id"]: (span.get("annotator") or self.annotator, span["start"], span["end"], span["label"])
+                for span in record["spans"] if "id" in span}
+        self.relation_rows += [(article_id, keys[r["from"]][0], r["type"], keys[r["from"]], keys[r["to"]])
+                               for r in record["relations"]]
+
+    def add_relation_types(self, record: dict) -> None:
+        """With --add-labels: a relation type not in the label set is added, allowing the labels of the ends it
+        links (more as this import uses it); one already in the set stays as it is."""
+        by_id = {span["id"]: span for span in record.get("spans", []) if "id" in span}
+        for relation in record.get("relations", []):
+            name, head, tail = relation["type"], by_id.get(relation["from"]), by_id.get(relation["to"])
+            kind = self.relation_types.get(name)
+            if head is None or tail is None or (kind is not None and (name not in self.report.added_relation_types
+                                                                      or not kind.misfit(head["label"], tail["label"]))):
+                continue
+            kind = RelationType(name, tuple(dict.fromkeys((*(kind.from_labels if kind else ()), head["label"]))),
+                                tuple(dict.fromkeys((*(kind.to_labels if kind else ()), tail["label"]))))
+            self.flush()
+            self.relation_types[name] = kind
+            self.store.set_label_set(self.store.labels(), list(self.relation_types.values()))
+            if name not in self.report.added_relation_types:
+                self.report.added_relation_types.append(name)
 
     def check_labels(self, spans: list[dict], file: str, line: int | None) -> list[InputError]:
         """Unknown labels are problems, unless --add-labels or the source declares them: then they are added."""
@@ -369,7 +410,15 @@ class _Importer:
     def flush(self) -> None:
         self.store.insert_article_rows(self.article_rows)
         self.store.insert_span_rows(self.span_rows)
-        self.article_rows, self.span_rows, self.stamp = [], [], now()
+        rows, ids, article = [], {}, None
+        for article_id, who, kind, head, tail in self.relation_rows:  # grouped by article: each record's together
+            if article_id != article:
+                article, ids = article_id, self.store.span_ids(article_id)
+            rows.append((article_id, who, kind, ids[head], ids[tail]))
+        added = self.store.insert_relation_rows(rows)
+        self.report.relations += added
+        self.report.relations_present += len(rows) - added
+        self.article_rows, self.span_rows, self.relation_rows, self.stamp = [], [], [], now()
 
 
 

@@ -141,6 +141,8 @@ class ExportSummary:
     dropped_file: Path | None = None
     files: list[Path] = field(default_factory=list)
     destination: str | None = None  # what the summary calls the output, when not `out` ("standard output")
+    relations: int = 0  # written
+    relations_left: int = 0  # in the chosen articles, not written (the format or the path does not carry them)
 
     @property
     def dropped_total(self) -> int:
@@ -183,6 +185,12 @@ class ExportSummary:
             lines.append(f"{counted(n, 'span')} {reason}")
         if self.not_in_ents:
             lines.append(f"{counted(self.not_in_ents, 'overlapping span')} in doc.spans['sc'] but not in doc.ents")
+        if self.relations:
+            lines.append(f"{counted(self.relations, 'relation')} between the spans")
+        if self.relations_left:
+            why = ("jsonl carries them only without --labels and --split" if self.format == "jsonl"
+                   else f"{self.format} export does not carry relations")
+            lines.append(f"{counted(self.relations_left, 'relation')} not written: {why}")
         if +self.not_carried:
             what = " and ".join(counted(n, f"span {name}") for name, n in sorted(self.not_carried.items()) if n)
             lines.append(f"{what} not written: the {self.format} format has no place for them")
@@ -270,12 +278,15 @@ def _export_into(store: Store, options: ExportOptions, settings: Settings, share
             writers[name] = writer_class(options.format)(settings)
             writers[name].open(targets[name])
         total = store.count_articles(annotator=options.annotator, status=options.status)
+        relations = store.count_relations(**options.selection)
         if options.format == "jsonl" and not shares and set(settings.label_names) >= {lb.name for lb in store.labels()}:
             _write_canonical(store, writers["all"], summary, options, progress, total)
+            summary.relations = relations
         else:
             pays = kind.tokens and total >= PARALLEL_FROM and parallel.worker_count() > 1
             workers = parallel.worker_count() if pays else 0
             _write_articles(store, writers, options, shares, summary, dropped, progress, total, workers)
+        summary.relations_left = relations - summary.relations
         for name, content in writers[names[0]].sidecars().items():
             sidecar(name).write_text(content, encoding="utf-8")
         while writers:
@@ -443,7 +454,7 @@ def _manifest(summary: ExportSummary, settings: Settings, options: ExportOptions
         },
         "totals": {"articles": summary.articles, "spans": summary.spans, "tokens": summary.tokens},
         "moved": dict(summary.moved),
-        "not_carried": {name: n for name, n in summary.not_carried.items() if n},
+        "not_carried": {name: n for name, n in (*summary.not_carried.items(), ("relation", summary.relations_left)) if n},
         "dropped": {"count": summary.dropped_total, "reasons": dict(summary.dropped),
                     "file": "dropped.jsonl" if summary.dropped_file else None},
     }

@@ -1,4 +1,4 @@
-"""Plain data classes for articles, spans, labels and review decisions."""
+"""Plain data classes for articles, spans, labels, relations and review decisions."""
 
 from __future__ import annotations
 
@@ -110,6 +110,49 @@ class Label:
 
     def to_record(self) -> dict:
         return {"name": self.name, "description": self.description, "color": self.color, "key": self.key}
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A kind of link from one span to another, with the labels allowed at each end, its colour and key."""
+
+    name: str
+    from_labels: tuple[str, ...]
+    to_labels: tuple[str, ...]
+    description: str = ""
+    color: str = "#888888"
+    key: str = ""
+
+    def misfit(self, from_label: str, to_label: str) -> str | None:
+        """Why a relation of this type cannot link a `from_label` span to a `to_label` span, or None when it can."""
+        if from_label not in self.from_labels:
+            return f"{self.name} goes from {' or '.join(self.from_labels)}, not from {from_label}"
+        if to_label not in self.to_labels:
+            return f"{self.name} goes to {' or '.join(self.to_labels)}, not to {to_label}"
+        return None
+
+    def to_record(self) -> dict:
+        return {"name": self.name, "description": self.description, "color": self.color, "key": self.key,
+                "from": list(self.from_labels), "to": list(self.to_labels)}
+
+    @classmethod
+    def from_record(cls, item: dict, color: str = "#888888") -> RelationType:
+        """From a label-set file's item (schemas/labelset.schema.json), `color` when it names none."""
+        return cls(item["name"], tuple(item["from"]), tuple(item["to"]), item.get("description", ""),
+                   item.get("color", color), item.get("key", ""))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed link from one span to another of the same article and annotator (or between two gold spans,
+    the annotator then being the reviewer)."""
+
+    type: str
+    from_id: int
+    to_id: int
+    annotator: str = ""
+    id: int | None = None
+    article_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,22 @@ def _agreement_section(result: dict) -> str:
     )
 
 
+def _relations_section(result: dict) -> str:
+    """Relation agreement: a row a pair, then a row a pair and type (empty when no one made relations)."""
+    if "relations" not in result:
+        return ""
+    rows = []
+    for p in result["relations"]["pairs"]:
+        named = [(escape(f"{p['a']} / {p['b']}"), p), *((f"&nbsp;&nbsp;{escape(kind)}", r) for kind, r in p["per_type"].items())]
+        for name, row in named:
+            rows.append(f"<tr><td>{name}</td><td>{row['relations_a']:,}</td><td>{row['relations_b']:,}</td>"
+                        f"<td>{_num(row['exact_f1'])}</td><td>{_num(row['overlap_f1'])}</td></tr>")
+    return ("<h3>Relations</h3><p>Each pair over the same articles: exact F1 counts relations of the same type between "
+            "the very same spans; overlap F1 those whose ends overlap spans of the same labels, each at most once.</p>"
+            "<table><tr><th>pair / type</th><th>relations A</th><th>relations B</th><th>exact F1</th><th>overlap F1</th>"
+            f"</tr>{''.join(rows)}</table>")
+
+
 def page(store: Store, result: dict) -> str:
     """The HTML page: counts, the charts, the pairwise table. Every name from the data is escaped."""
     stats = store.stats()
@@ -118,6 +134,7 @@ dt {{ font-weight: bold; }}
 {counted(stats['gold_spans'], 'gold span')}; {counted(review['reviewed'], 'article')} reviewed, {review['in_review']:,} in review.</p>
 <h2>Agreement</h2>
 {_agreement_section(result)}
+{_relations_section(result)}
 <dl>
 <dt>exact F1</dt><dd>2·matches / (|A| + |B|), a match being the same start, end and label.</dd>
 <dt>overlap F1</dt><dd>the same, matching spans of the same label whose ranges overlap, each at most once.</dd>

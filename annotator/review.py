@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .labelset import label_name_problem
-from .model import GoldSpan, Span, span_misfit
+from .model import GoldSpan, Relation, Span, span_misfit
 from .store import Store, attributes_json, now
 from .wording import counted
 
@@ -99,6 +100,8 @@ class Decision:
     reject: tuple[Key, ...] = ()
     unreject: tuple[Key, ...] = ()
     status: tuple[str, str] | None = None  # (before, after)
+    unlink: tuple[Relation, ...] = ()  # gold relations that go with the removed gold spans
+    link: tuple[Relation, ...] = ()  # gold relations put back (under their ids) after the gold spans are added
 
     @property
     def empty(self) -> bool:
@@ -107,7 +110,7 @@ class Decision:
     def inverted(self) -> Decision:
         """The decision that takes this one back."""
         return replace(self, add=self.remove, remove=self.add, reject=self.unreject, unreject=self.reject,
-                       status=self.status[::-1] if self.status else None)
+                       status=self.status[::-1] if self.status else None, unlink=self.link, link=self.unlink)
 
 
 def apply(store: Store, d: Decision) -> None:
@@ -118,6 +121,8 @@ def apply(store: Store, d: Decision) -> None:
             store.delete_rejection(d.article_id, key)
         for gold in d.add:
             store.add_gold_span(d.article_id, gold)
+        for relation in d.link:
+            store.add_gold_relation(relation)
         for key in d.reject:
             store.add_rejection(d.article_id, key, d.reviewer)
         if d.status:
@@ -139,10 +144,12 @@ def plan(
     touched = [g.key for g in accept] + reject
     before = store.review_status(article_id)
     after = status or ("in_review" if before == "unreviewed" and (accept or reject) else before)
+    remove = tuple(gold[k] for k in dict.fromkeys(touched) if k in gold)
     return Decision(
         article_id, reviewer,
         add=tuple(accept),
-        remove=tuple(gold[k] for k in dict.fromkeys(touched) if k in gold),
+        remove=remove,
+        unlink=_links(store, article_id, remove),
         reject=tuple(k for k in reject if k not in rejected),
         unreject=tuple(k for k in dict.fromkeys(g.key for g in accept) if k in rejected),
         status=(before, after) if after != before else None,
@@ -187,8 +194,14 @@ def plan_fix(
 
 def plan_remove_gold(store: Store, article_id: str, key: Key, reviewer: str) -> Decision:
     """Take a span out of the gold layer (an accepted candidate goes back to pending)."""
-    gold = [g for g in store.gold_spans(article_id) if g.key == key]
-    return Decision(article_id, reviewer, remove=tuple(gold))
+    gold = tuple(g for g in store.gold_spans(article_id) if g.key == key)
+    return Decision(article_id, reviewer, remove=gold, unlink=_links(store, article_id, gold))
+
+
+def _links(store: Store, article_id: str, removed: tuple[GoldSpan, ...]) -> tuple[Relation, ...]:
+    """The gold relations from or to these gold spans (removing a span removes them: an undo puts them back)."""
+    ids = {g.id for g in removed}
+    return tuple(r for r in store.gold_relations(article_id) if r.from_id in ids or r.to_id in ids) if ids else ()
 
 
 def plan_status(store: Store, article_id: str, status: str, reviewer: str) -> Decision:
@@ -239,9 +252,11 @@ class AgreedReport:
     pending: int = 0
     pending_articles: int = 0
     reviewed: int = 0
+    relations: int = 0
 
     def summary(self) -> str:
-        return (f"{counted(self.accepted, 'span')} accepted over {counted(self.articles, 'article')}; "
+        relations = f" and {counted(self.relations, 'relation')}" if self.relations else ""
+        return (f"{counted(self.accepted, 'span')}{relations} accepted over {counted(self.articles, 'article')}; "
                 f"{counted(self.reviewed, 'article')} fully reviewed; {counted(self.pending, 'disagreement')} left "
                 f"to review in {counted(self.pending_articles, 'article')}")
 
@@ -290,7 +305,25 @@ def accept_agreed(store: Store, annotators: list[str], min_agree: int | None, re
                 status_rows.append((article.id, after, reviewer))
         store.insert_gold_rows(gold_rows)
         store.set_review_statuses(status_rows)
+        report.relations = _accept_agreed_relations(store, annotators, k, reviewer)
     return report
+
+
+def _accept_agreed_relations(store: Store, annotators: list[str], k: int, reviewer: str) -> int:
+    """Put in the gold layer each relation at least `k` of the annotators made identically (same type, same ends)
+    whose two ends are gold spans; return how many. The relation type checked its ends' labels when each was made."""
+    gold = store.gold_relation_ends()
+    rows = []
+    for article_id, found in store.relation_rows(annotators).items():
+        if article_id not in gold:
+            continue
+        ids, there = gold[article_id]
+        makers = Counter((kind, head, tail) for _, kind, head, tail in set(found))  # each annotator once
+        for (kind, head, tail), count in makers.items():
+            if count >= k and head in ids and tail in ids and (kind, head, tail) not in there:
+                rows.append((article_id, reviewer, kind, ids[head], ids[tail]))
+    store.insert_gold_relation_rows(rows)
+    return len(rows)
 
 
 @lru_cache(maxsize=256)
@@ -319,16 +352,23 @@ class MergeReport:
     present: int = 0
     spans: int = 0
     spans_present: int = 0
+    relations: int = 0
+    relations_present: int = 0
     added_labels: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    refused_relations: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (f"{counted(self.articles, 'new article')}, {self.present:,} already present; "
                 f"{counted(self.spans, 'span')} added ({self.spans_present:,} already present)")
+        if self.relations or self.relations_present:
+            text += f"; {counted(self.relations, 'relation')} added ({self.relations_present:,} already present)"
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
         if self.conflicts:
             text += f"; {counted(len(self.conflicts), 'article')} not merged (text differs under the same id)"
+        if self.refused_relations:
+            text += f"; {counted(len(self.refused_relations), 'relation')} not merged (its type does not fit here)"
         return text
 
 
@@ -415,6 +455,28 @@ def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> 
     store.insert_span_rows(span_rows)
     statuses = [(id_map[a], who, status, updated) for a, who, status, updated in other.status_rows() if a in id_map]
     store.merge_status_rows(statuses)
+    _merge_relations(store, other, id_map, origin, report)
+
+
+def _merge_relations(store: Store, other: Store, id_map: dict[str, str], origin: str, report: MergeReport) -> None:
+    """The other database's relations between the merged spans; one whose type is not here, or does not allow its
+    ends here, is reported and not merged."""
+    types = {t.name: t for t in store.relation_types()}
+    rows, ids, article = [], {}, None
+    for article_id, who, kind, head, tail in other.relation_ends():
+        if article_id not in id_map:
+            continue
+        local = id_map[article_id]
+        why = types[kind].misfit(head[2], tail[2]) if kind in types else f"no relation type {kind} here"
+        if why:
+            report.refused_relations.append(f"{origin}: a {kind} relation on article {local!r}: {why}")
+            continue
+        if local != article:
+            article, ids = local, store.span_ids(local)
+        rows.append((local, who, kind, ids[(who, *head)], ids[(who, *tail)]))
+    added = store.insert_relation_rows(rows)
+    report.relations += added
+    report.relations_present += len(rows) - added
 
 
 def _article_row(article, stamp: str) -> tuple:

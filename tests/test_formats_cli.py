@@ -71,9 +71,9 @@ def test_missing_spacy_names_the_extra(run, db, tmp_path, monkeypatch):
 def test_import_reports_notes_and_bad_files(run, tmp_path):
     db = tmp_path / "x.db"
     (tmp_path / "d.txt").write_text("Japan spoke.", encoding="utf-8")
-    (tmp_path / "d.ann").write_text("T1\tACTOR 0 5\tJapan\nR1\tSays Arg1:T1 Arg2:T1\n", encoding="utf-8")
+    (tmp_path / "d.ann").write_text("T1\tACTOR 0 5\tJapan\nE1\tSays:T1\n", encoding="utf-8")
     result = run("import", tmp_path / "d.ann", "--db", db)
-    assert "not imported: 1 relations" in result.stderr and "1 span added" in result.stdout
+    assert "not imported: 1 events" in result.stderr and "1 span added" in result.stdout
     (tmp_path / "d.ann").write_text("T1\tACTOR 0 50\tJapan\n", encoding="utf-8")
     (tmp_path / "d.txt").write_text("Japan spoke again.", encoding="utf-8")
     result = run("import", tmp_path / "d.ann", "--db", db, code=1)

@@ -60,18 +60,18 @@ def test_brat_without_annotation_conf_needs_add_labels(tmp_path, store):
     assert import_files(store, [folder], fmt="brat", annotator="x", add_labels=True).spans == 540
 
 
-def test_brat_discontinuous_notes_attributes_and_relations(tmp_path, store):
+def test_brat_discontinuous_notes_attributes_and_events(tmp_path, store):
     (tmp_path / "doc.txt").write_text("North and\nSouth America met. Japan spoke.", encoding="utf-8")
     (tmp_path / "doc.ann").write_text(
         "T1\tLOCATION 0 5;16 23\tNorth America\nT2\tACTOR 29 34\tJapan\n#1\tAnnotatorNotes T2\tthe state\n"
-        "A1\tNegation T2\nA2\tAnnotator T1 alice\nR1\tSpeaks Arg1:T2 Arg2:T1\nE1\tMeet:T1\n", encoding="utf-8")
+        "A1\tNegation T2\nA2\tAnnotator T1 alice\nE1\tMeet:T1\n", encoding="utf-8")
     report = import_files(store, [tmp_path / "doc.ann"], annotator="x")
     spans = store.spans("doc")
     assert [(s.start, s.end, s.label, s.annotator, s.note) for s in spans] == [
         (0, 23, "LOCATION", "alice", None), (29, 34, "ACTOR", "x", "the state")]
     assert [s.attributes for s in spans] == [(), (("Negation", True),)]  # on the span, not the article
     assert any("T1 is discontinuous" in n for n in report.notes)
-    assert any("1 events, 1 relations" in n for n in report.notes)
+    assert any("not imported: 1 events" in n for n in report.notes)
 
 
 @pytest.mark.parametrize("name, content, message", [

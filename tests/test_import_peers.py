@@ -151,9 +151,10 @@ def test_brat_notes_on_relations_and_missing_targets_are_reported(store, tmp_pat
     ann = brat_copy(tmp_path)
     ann.write_text(ann.read_text("utf-8") + "R1\tRel Arg1:T1 Arg2:T2\n#9\tAnnotatorNotes R1\tx\nA9\tNeg T999\n",
                    encoding="utf-8")
-    report = import_files(store, [ann], fmt="brat", annotator="conll")
+    report = import_files(store, [ann], fmt="brat", annotator="conll", add_labels=True)  # adds the relation type
     (note,) = [n for n in report.notes if "not imported" in n]
-    assert "1 relations" in note and "1 notes on events or relations" in note and "missing T999" in note
+    assert report.relations == 1 and report.added_relation_types == ["Rel"]
+    assert "1 notes on events or relations" in note and "missing T999" in note
 
 
 def test_brat_text_with_a_byte_order_mark_keeps_every_offset(store, tmp_path):

@@ -10,6 +10,7 @@ from annotator import review
 from annotator.errors import UserError
 from annotator.model import Article, Span
 from annotator.store import open_store
+from annotator.store.migrations import BEFORE_RELATIONS
 
 TEXT = "Japan and NATO met in Brussels."
 
@@ -85,3 +86,31 @@ def test_unknown_labels_are_added(tmp_path, store):
     alice = annotator_db(tmp_path / "alice.db", "alice", spans=[("met", "EVENT")])
     report = review.merge(store, [alice])
     assert report.added_labels == ["EVENT"] and "EVENT" in {x.name for x in store.labels()}
+
+
+def test_merge_brings_relations_between_the_merged_spans_and_reports_those_that_do_not_fit(tmp_path, store):
+    from annotator.model import Label, Relation, RelationType
+
+    path = annotator_db(tmp_path / "alice.db", "alice", spans=[("Japan", "ACTOR"), ("NATO met", "CLAIM"), ("Brussels", "LOCATION")])
+    alice = open_store(path)
+    alice.set_label_set(alice.labels() + [Label("EVENT")], alice.relation_types() + [RelationType("AT", ("CLAIM",), ("LOCATION",))])
+    claim, japan, brussels = (next(s.id for s in alice.spans("a1") if s.text == t) for t in ("NATO met", "Japan", "Brussels"))
+    alice.add_relation(Relation("CLAIMED_BY", claim, japan))
+    alice.add_relation(Relation("AT", claim, brussels))
+    alice.close()
+    report = review.merge(store, [path])
+    assert (report.relations, report.relations_present) == (1, 0)
+    assert report.refused_relations == ["alice.db: a AT relation on article 'a1': no relation type AT here"]
+    assert "1 relation added (0 already present); 1 relation not merged (its type does not fit here)" in report.summary()
+    [relation] = store.relations("a1")
+    assert (relation.type, store.span(relation.from_id).text, store.span(relation.to_id).text) == ("CLAIMED_BY", "NATO met", "Japan")
+    again = review.merge(store, [path])
+    assert (again.relations, again.relations_present) == (0, 1)
+
+
+def test_merging_a_database_older_than_relations_brings_none(tmp_path, store):
+    from .test_store import make_old_database
+
+    make_old_database(tmp_path / "old.db", BEFORE_RELATIONS)
+    report = review.merge(store, [tmp_path / "old.db"])
+    assert (report.articles, report.relations) == (1, 0)

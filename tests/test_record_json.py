@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.formats.jsonl import finish_line, line
-from annotator.model import Article, GoldSpan, Span
+from annotator.model import Article, GoldSpan, Relation, RelationType, Span
 from annotator.store import open_store
 from tests.conftest import HARD_TEXTS
 
@@ -31,7 +31,11 @@ def articles(draw):
         end = draw(st.integers(start + 1, len(text)))
         spans.append(Span(start, end, draw(st.sampled_from(["CLAIM", "ACTOR"])), text[start:end],
                           draw(st.sampled_from(["a", "b"])), draw(st.none() | odd), attributes=draw(attributes)))
-    return text, draw(odd), draw(meta), spans
+    links = draw(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=4))
+    return text, draw(odd), draw(meta), spans, links
+
+
+ANY = ("CLAIM", "ACTOR")
 
 
 @pytest.mark.slow
@@ -39,19 +43,30 @@ def articles(draw):
 @given(st.lists(articles(), min_size=1, max_size=3))
 def test_sql_records_equal_python_records(tmp_path_factory, batch):
     store = open_store(tmp_path_factory.mktemp("json") / "s.db")
-    for i, (text, title, extra, spans) in enumerate(batch):
+    store.set_label_set(store.labels(), [RelationType("LINK", ANY, ANY), RelationType("ALSO", ANY, ANY)])
+    for i, (text, title, extra, spans, links) in enumerate(batch):
         article = Article(f"x{i}", text, title=title or "t", source=title, meta=extra)
         if store.article_by_sha(article.text_sha256):
             continue
         store.add_article(article)
-        for span in spans:
-            store.add_span(article.id, span)
+        made = [store.add_span(article.id, span) for span in spans]
+        for n, (first, second) in enumerate(links):  # relations between spans of one annotator, others are refused
+            ends = made[first % len(made)] if made else None, made[second % len(made)] if made else None
+            if ends[0] and ends[0].id != ends[1].id and ends[0].annotator == ends[1].annotator:
+                store.insert_relation_rows([(article.id, ends[0].annotator, ("LINK", "ALSO")[n % 2], ends[0].id, ends[1].id)])
         if spans:
             store.set_status(article.id, "a", "done")
             first = spans[0]
-            store.add_gold_span(article.id, GoldSpan(first.start, first.end, first.label, first.text, "rev", ("a",)))
+            gold = [store.add_gold_span(article.id, GoldSpan(s.start, s.end, s.label, s.text, "rev", ("a",))) for s in spans]
+            ids = sorted({g.id for g in gold})
+            if len(ids) > 1:
+                store.add_gold_relation(Relation("LINK", ids[-1], ids[0], "rev"))
     for options in ({}, {"annotator": "a"}, {"status": "done", "annotator": "a"}, {"gold": True}):
-        python = [line(a, s) for a, s in store.iter_articles(**options)]
+        def relations(article_id, options=options):
+            gold = options.get("gold")
+            return store.gold_relations(article_id) if gold else store.relations(article_id, options.get("annotator"))
+
+        python = [line(a, s, relations(a.id)) for a, s in store.iter_articles(**options)]
         sql = [finish_line(text) for _, text in store.iter_record_json(**options)]
         assert sql == python, options
         assert all(json.loads(text) for text in sql)

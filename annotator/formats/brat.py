@@ -6,7 +6,8 @@ reading splits at); notes are `#` AnnotatorNotes lines; the annotator is an `Ann
 whitespace, |, , and % written as %XX).
 Attributes (`A1<TAB>Negation T1`, `A2<TAB>Certainty T1 High`) are the span's attributes both ways (values as
 the annotator's). Reading keeps discontinuous spans as one span over their extent (and says so), every note of a
-span (one a line), and reports relations, events, normalizations and notes or attributes of anything but a span.
+span (one a line), relations (`R1<TAB>CLAIMED_BY Arg1:T1 Arg2:T2`) as relations from Arg1 to Arg2, and reports
+events, normalizations and notes or attributes of anything but a span.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _BREAKS = re.compile("[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # where str.spl
 _TEXTBOUND = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 _NOTE = re.compile(r"#\S*\t\S+ (?P<target>T\S*)\t(?P<note>.*)")
 _ATTRIBUTE = re.compile(r"[AM]\S*\t(?P<name>\S+) (?P<target>T\S*)(?: (?P<value>.+))?")
+_RELATION = re.compile(r"(R\S*)\t(\S+) Arg1:(\S+) Arg2:(\S+)\s*")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 _UNSAFE_VALUE = re.compile(r"[\s|,%]")
 
@@ -210,6 +212,7 @@ def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Ite
     lines = [(number, line.rstrip("\r")) for number, line in enumerate(
         decode(data, file, encoding).split("\n") if data.strip() else [], start=1) if line.strip()]
     spans, notes, problems = _textbounds(text, lines, file)
+    relations = _relations(spans, lines, file, problems)
     yield from problems
     if problems:
         return
@@ -218,8 +221,13 @@ def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Ite
         counts = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
         notes.append(f"{file}: not imported: {counts} (only text-bound annotations, their notes and attributes are read)")
     name = name or ann.name
+    for relation in relations:
+        for end in ("from", "to"):
+            spans[relation[end]]["id"] = relation[end]
     record = {"id": name_to_id(name), "text": text, "source": name[: -len(ann.suffix)] + txt.suffix,
               "spans": list(spans.values())}
+    if relations:
+        record["relations"] = relations
     yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
 
 
@@ -249,7 +257,29 @@ def _textbounds(text: str, lines: list[tuple[int, str]], file: str) -> tuple[dic
     return spans, notes, problems
 
 
-_KINDS = {"R": "relations", "E": "events", "*": "equivalences", "N": "normalizations", "A": "attributes of events",
+def _relations(spans: dict[str, dict], lines: list[tuple[int, str]], file: str, problems: list[InputError]) -> list[dict]:
+    """The R lines as relations naming their spans by T id; a line that is not one, or names a T line there is not,
+    is added to `problems`."""
+    relations = []
+    for number, line in lines:
+        if line[0] != "R":
+            continue
+        found = _RELATION.fullmatch(line)
+        if not found:
+            problems.append(InputError(file, number, "$.R", f"expected 'R1<TAB>TYPE Arg1:T1 Arg2:T2', found {line[:60]!r}",
+                                       record_line=None))
+            continue
+        ident, kind, head, tail = found.groups()
+        missing = [f"{arg}:{target}" for arg, target in (("Arg1", head), ("Arg2", tail)) if target not in spans]
+        if missing:
+            problems.append(InputError(file, number, f"$.{ident}", f"no text-bound annotation {' or '.join(missing)}",
+                                       record_line=None))
+            continue
+        relations.append({"type": kind, "from": head, "to": tail})
+    return relations
+
+
+_KINDS = {"E": "events", "*": "equivalences", "N": "normalizations", "A": "attributes of events",
           "M": "attributes of events", "#": "notes on events or relations"}
 
 
@@ -258,7 +288,7 @@ def _notes_and_attributes(spans: dict[str, dict], lines: list[tuple[int, str]]) 
     skipped: Counter = Counter()
     for _, line in lines:
         kind = line[0]
-        if kind == "T":
+        if kind in "TR":
             continue
         pattern = _NOTE if kind == "#" else _ATTRIBUTE if kind in "AM" else None
         found = pattern.fullmatch(line) if pattern else None

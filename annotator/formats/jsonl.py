@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
-from ..model import Article, Span
+from ..model import Article, Relation, Span
 from . import Incoming, check_text_file, decode, is_wide, read_bytes
 from ._json import parse
 from .writing import Report, TextWriter
@@ -52,25 +52,31 @@ def _lines(path: Path, encoding: str) -> Iterator[tuple[int, str, int]]:
 _LINE_SEPARATORS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
 
-def record(article: Article, spans: Iterable[Span]) -> dict:
-    """The canonical record of an article and its spans."""
-    return {
+def record(article: Article, spans: Iterable[Span], relations: Iterable[Relation] = ()) -> dict:
+    """The canonical record of an article, its spans and the relations between them (named by the spans' ids,
+    which only the spans in a relation carry; "relations" only when there are any)."""
+    relations = list(relations)
+    ends = {end for r in relations for end in (r.from_id, r.to_id)}
+    found = {
         "id": article.id,
         "text": article.text,
         "text_sha256": article.text_sha256,
         "title": article.title,
         "source": article.source,
         "meta": article.meta,
-        "spans": [span.to_record() for span in spans],
+        "spans": [{"id": span.id, **span.to_record()} if span.id in ends else span.to_record() for span in spans],
     }
+    if relations:
+        found["relations"] = [{"type": r.type, "from": r.from_id, "to": r.to_id, "annotator": r.annotator} for r in relations]
+    return found
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
-def line(article: Article, spans: Iterable[Span]) -> str:
+def line(article: Article, spans: Iterable[Span], relations: Iterable[Relation] = ()) -> str:
     """The record as one line of compact JSON (as SQLite writes it: see Store.iter_record_json), ending in a newline."""
-    return finish_line(_dumps(record(article, spans)))
+    return finish_line(_dumps(record(article, spans, relations)))
 
 
 def finish_line(text: str) -> str:

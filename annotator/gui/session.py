@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ..model import Article, Span
+from ..model import Article, Relation, Span
 from ..offsets import OffsetMap
 from ..store import Store
 
@@ -28,6 +28,7 @@ class Session(QObject):
         self.spans: dict[int, Span] = {}
         self.current: int | None = None
         self.writing = False  # our own store writes: the views are updated directly, not reloaded
+        self.removed_relations: dict[int, list[Relation]] = {}  # of spans removed here, for add() to put back
         self.opener = self.open  # the window sets its own: the one way an article is opened (list, find bar, ...)
 
     @property
@@ -67,9 +68,14 @@ class Session(QObject):
         return Span(start, end, label, self.article.text[start:end], self.annotator)
 
     def add(self, span: Span) -> Span:
+        """Store a span; one this session removed comes back with the relations it took along."""
+        relations = self.removed_relations.pop(span.id, []) if span.id is not None else []
         self.writing = True
         try:
-            span = self.store.add_span(self.article.id, span)
+            if relations:
+                span = self.store.restore_span(self.article.id, span, relations)
+            else:
+                span = self.store.add_span(self.article.id, span)
         finally:
             self.writing = False
         self.spans[span.id] = span
@@ -79,9 +85,11 @@ class Session(QObject):
     def remove(self, span_id: int) -> Span:
         self.writing = True
         try:
-            old = self.store.delete_span(span_id, annotator=self.annotator)
+            old, relations = self.store.delete_span_with_relations(span_id, annotator=self.annotator)
         finally:
             self.writing = False
+        if relations:
+            self.removed_relations[span_id] = relations
         self.spans.pop(span_id, None)
         if self.current == span_id:
             self.set_current(None)

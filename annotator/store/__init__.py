@@ -12,6 +12,8 @@ from .export import Export
 from .gold import Gold
 from .labels import KEYS, PALETTE, Labels
 from .migrations import MIGRATIONS, SCHEMA_VERSION, default_labels
+from .relation_bulk import RelationBulk
+from .relations import RelationConflict, Relations
 from .rows import ArticleRow, attributes_json
 from .spans import Spans
 from .sqlite import CACHE_MIB, EngineError, fts_query
@@ -20,11 +22,12 @@ from .suggestions import Suggestions
 
 __all__ = [
     "BUSY_WAIT_S", "CACHE_MIB", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "attributes_json", "EngineError",
+    "RelationConflict",
     "Store", "StoreBusy", "StoreError", "default_labels", "explain_error", "fts_query", "now", "open_store",
 ]
 
 
-class Store(Suggestions, Stats, Bulk, Gold, Export, Articles, Labels, Spans, Connection):
+class Store(Suggestions, Stats, Bulk, RelationBulk, Relations, Gold, Export, Articles, Labels, Spans, Connection):
     """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
 

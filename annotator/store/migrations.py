@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..model import Label
+from ..model import Label, RelationType
 from .sqlite import chars_of
 
 if TYPE_CHECKING:
@@ -142,8 +143,29 @@ def _v7(db: Database) -> None:
     db.execute("ALTER TABLE spans ADD COLUMN attributes TEXT")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _relations(db: Database) -> None:
+    """Relations between two spans (or two gold spans) of an article, and their types in the label set. A
+    relation is deleted with either of its spans by the store (no foreign key: a later migration that rebuilds
+    the spans table must not delete them)."""
+    db.execute("CREATE TABLE relation_types (name TEXT PRIMARY KEY, description TEXT, color TEXT, key TEXT, "
+               "from_labels TEXT NOT NULL, to_labels TEXT NOT NULL, position INTEGER)")
+    for table, owner in (("relations", "annotator"), ("gold_relations", "reviewer")):
+        db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                   "article_id TEXT NOT NULL REFERENCES articles(id), "
+                   f"{owner} TEXT NOT NULL, type TEXT NOT NULL, from_id INTEGER NOT NULL, to_id INTEGER NOT NULL, "
+                   "created TEXT)")
+        db.execute(f"CREATE UNIQUE INDEX idx_{table}_ends ON {table} (from_id, to_id, type)")
+        db.execute(f"CREATE INDEX idx_{table}_to ON {table} (to_id)")
+        db.execute(f"CREATE INDEX idx_{table}_article ON {table} (article_id)")
+    labels = {row[0] for row in db.conn.execute("SELECT name FROM labels")}
+    fitting = [replace(t, from_labels=tuple(n for n in t.from_labels if n in labels),
+                       to_labels=tuple(n for n in t.to_labels if n in labels)) for t in default_relation_types()]
+    write_relation_types(db.conn, [t for t in fitting if t.from_labels and t.to_labels])
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations]
 SCHEMA_VERSION = len(MIGRATIONS)
+BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 
 
 def write_labels(conn, labels: list[Label]) -> None:
@@ -155,9 +177,28 @@ def write_labels(conn, labels: list[Label]) -> None:
     )
 
 
-def default_labels() -> list[Label]:
-    """The label set in seeds/labels.json."""
+def write_relation_types(conn, types: list[RelationType]) -> None:
+    """Replace the stored relation types with `types`, in the caller's transaction."""
+    conn.execute("DELETE FROM relation_types")
+    conn.executemany(
+        "INSERT INTO relation_types (name, description, color, key, from_labels, to_labels, position) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(t.name, t.description, t.color, t.key, json.dumps(list(t.from_labels)), json.dumps(list(t.to_labels)), i)
+         for i, t in enumerate(types)],
+    )
+
+
+def _default_set() -> dict:
     from ..paths import seeds_dir
 
-    data = json.loads((seeds_dir() / "labels.json").read_text("utf-8"))
-    return [Label(**item) for item in data["labels"]]
+    return json.loads((seeds_dir() / "labels.json").read_text("utf-8"))
+
+
+def default_labels() -> list[Label]:
+    """The label set in seeds/labels.json."""
+    return [Label(**item) for item in _default_set()["labels"]]
+
+
+def default_relation_types() -> list[RelationType]:
+    """The relation types in seeds/labels.json."""
+    return [RelationType.from_record(item) for item in _default_set().get("relations", [])]

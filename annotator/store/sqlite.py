@@ -128,21 +128,40 @@ def search_conditions(query: str) -> list[tuple[str, tuple]]:
 # -- JSON functions: a canonical record built inside the database ---------------------------------------------------
 
 
-def record_json_sql(spans_sql: str, where_sql: str) -> str:
-    """SELECT (id, record as JSON) from articles `a`, with the spans `spans_sql` selects (start, end, label, text,
-    annotator, note, attributes of article a.id): the same text as `formats.jsonl.line()` makes in Python."""
-    return (
-        "SELECT a.id, json_object('id', a.id, 'text', a.text, 'text_sha256', a.text_sha256, "
-        "'title', coalesce(a.title, ''), 'source', coalesce(a.source, ''), "
-        "'meta', json(coalesce(nullif(a.meta, ''), '{}')), "
-        f"'spans', (SELECT json_group_array({_SPAN_JSON}) FROM ({spans_sql}))) FROM articles a {where_sql} ORDER BY a.id"
-    )
+def record_json_sql(spans: tuple[str, list], relations: tuple[str, list], linked: str, where: tuple[str, list]
+                    ) -> tuple[str, list]:
+    """SELECT (id, record as JSON) from articles `a`, and its parameters, with the spans the query `spans` selects
+    (id, start, end, label, text, annotator, note, attributes of article a.id, and `{linked}` as linked) and the relations
+    `relations` selects (type, from_id, to_id, annotator), each a (query, parameters): the same text as
+    `formats.jsonl.line()` makes in Python. Only a record with relations has "relations", and only the spans
+    they name (`linked`, an expression on the span's `id`) have an "id"."""
+    parts: list[str | tuple[str, list]] = [
+        "SELECT a.id, CASE WHEN EXISTS (", relations, ") THEN ", _RECORD_HEAD,
+        f"(SELECT json_group_array(CASE WHEN linked THEN {_span_json(_WITH_ID)} ELSE {_span_json()} END) "
+        "FROM (", (spans[0].format(linked=linked), spans[1]),
+        ")), 'relations', (SELECT json_group_array(json_object('type', type, 'from', from_id, 'to', to_id, "
+        "'annotator', annotator)) FROM (", relations, "))) ELSE ", _RECORD_HEAD,
+        f"(SELECT json_group_array({_span_json()}) FROM (", (spans[0].format(linked=0), spans[1]),
+        "))) END FROM articles a ", where, " ORDER BY a.id",
+    ]
+    sql = "".join(part if isinstance(part, str) else part[0] for part in parts)
+    return sql, [value for part in parts if not isinstance(part, str) for value in part[1]]
 
 
+_RECORD_HEAD = ("json_object('id', a.id, 'text', a.text, 'text_sha256', a.text_sha256, "
+                "'title', coalesce(a.title, ''), 'source', coalesce(a.source, ''), "
+                "'meta', json(coalesce(nullif(a.meta, ''), '{}')), 'spans', ")
+
+
+_WITH_ID = "'id', id, "
 _SPAN_FIELDS = "'start', start, 'end', end, 'label', label, 'text', text, 'annotator', annotator, 'note', note"
-# a span's record names its attributes only when it has some, as Span.to_record does
-_SPAN_JSON = (f"CASE WHEN attributes IS NULL THEN json_object({_SPAN_FIELDS}) "
-              f"ELSE json_object({_SPAN_FIELDS}, 'attributes', json(attributes)) END")
+
+
+def _span_json(first: str = "") -> str:
+    """A span's record (with the `first` fields before its own, e.g. its id): it names its attributes only when
+    it has some, as Span.to_record does."""
+    return (f"CASE WHEN attributes IS NULL THEN json_object({first}{_SPAN_FIELDS}) "
+            f"ELSE json_object({first}{_SPAN_FIELDS}, 'attributes', json(attributes)) END")
 
 
 # -- errors in words ------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from .labels import Labels
 
 class Stats(Articles, Labels):
     def stats(self) -> dict:
-        """Counts of articles, spans per label and annotator, and statuses per annotator."""
+        """Counts of articles, spans per label and annotator, relations per type, and statuses per annotator."""
         one = self.conn.execute
         result = {
             "articles": one("SELECT count(*) FROM articles").fetchone()[0],
@@ -22,6 +22,9 @@ class Stats(Articles, Labels):
         }
         for label, count in one("SELECT label, count(*) FROM spans GROUP BY label"):
             result["labels"][label] = count
+        if "relations" in sqlite.table_names(self.conn):  # not in a database older than relations, opened read-only
+            result["relations"] = dict(one("SELECT type, count(*) FROM relations GROUP BY type ORDER BY type"))
+            result["gold_relations"] = one("SELECT count(*) FROM gold_relations").fetchone()[0]
         for annotator, count in one("SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator"):
             result["annotators"][annotator] = {"spans": count, **self.status_counts(annotator)}
         for (annotator,) in one("SELECT DISTINCT annotator FROM statuses WHERE annotator NOT IN (SELECT annotator FROM spans)"):
