@@ -17,9 +17,7 @@ from annotator.offsets import OffsetMap
 from tests.conftest import HARD_TEXTS
 
 PEERS = Path(__file__).parent / "data" / "peers"
-BRAT = Path("/work/shared/interop/brat-conll2002-esp")
-if not BRAT.is_dir():
-    BRAT = Path(__file__).parent / "data" / "brat-conll2002-esp"
+BRAT = Path(__file__).parent / "data" / "brat-conll2002-esp"  # the brat corpus of shared/interop, as it is
 
 
 def spans_of(store, annotator=None):
