@@ -55,6 +55,7 @@ class ArticleView(QPlainTextEdit):
         self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
         self.find_hits: list[tuple[int, int]] = []  # view positions
         self._press = QPoint()
+        self._word_dragged: tuple[int, int] | None = None  # the double-clicked word a held button extends by words
         self._word_selected = (-1.0, QPoint())  # when and where a double-click selected a word: a click soon after
         session.opened.connect(self._show_article)
         session.spansReset.connect(self._rebuild)
@@ -198,6 +199,7 @@ class ArticleView(QPlainTextEdit):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press = event.position().toPoint()
+        self._word_dragged = None
         when, where = self._word_selected
         soon = time.monotonic() - when < QApplication.doubleClickInterval() / 1000
         if soon and (self._press - where).manhattanLength() < QApplication.startDragDistance():
@@ -209,7 +211,23 @@ class ArticleView(QPlainTextEdit):
             return
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        """After a double-click, dragging with the button held grows the selection word by word, as Qt's would."""
+        if self._word_dragged is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            super().mouseMoveEvent(event)
+            return
+        start, end = self._word_dragged
+        position = self.to_cp(self.position_at(event.position().toPoint()))
+        word = spanedits.word_at(self.session.article.text, position) or (position, position)
+        if word[0] < start:
+            self.select(end, word[0])  # the caret follows the mouse, the word stays selected
+        else:
+            self.select(start, max(end, word[1]))
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._word_dragged is not None:
+            self._word_dragged = None
+            return
         super().mouseReleaseEvent(event)
         moved = (event.position().toPoint() - self._press).manhattanLength()
         if event.button() == Qt.MouseButton.LeftButton and moved < 3 and not self.textCursor().hasSelection():
@@ -222,6 +240,7 @@ class ArticleView(QPlainTextEdit):
             word = spanedits.word_at(self.session.article.text, position)
             if word is not None:
                 self.select(*word)
+                self._word_dragged = word
                 self._word_selected = (time.monotonic(), event.position().toPoint())
                 return
         super().mouseDoubleClickEvent(event)

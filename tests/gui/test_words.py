@@ -124,3 +124,31 @@ def test_ctrl_arrows_in_a_right_to_left_paragraph_move_as_they_look(store, make_
         qtbot.keyClick(view, key, CTRL)
         seen.append(view.textCursor().position())
     assert seen == [4, 11, 4]  # Left goes on in the text, as Qt's own word keys do there
+
+
+def drag_to(view, cp: int) -> None:
+    """Move the mouse with the left button held (as after a double-click's press) to code point `cp`, and let go."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    at = QPointF(point(view, cp))
+    for kind, buttons in ((QEvent.Type.MouseMove, Qt.MouseButton.LeftButton),
+                          (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton)):
+        event = QMouseEvent(kind, at, view.viewport().mapToGlobal(at), Qt.MouseButton.LeftButton
+                            if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.NoButton,
+                            buttons, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(view.viewport(), event)
+
+
+def test_dragging_after_a_double_click_grows_the_selection_word_by_word(store, make_window, qtbot):
+    text = "Officials in Brussels said the talks would resume."
+    add(store, text)
+    window = make_window(store)
+    double_click(qtbot, window.view, text.index("Brussels") + 2)
+    drag_to(window.view, text.index("said") + 1)  # inside the next word: the whole of it joins
+    qtbot.keyClick(window.view, Qt.Key.Key_3)
+    double_click(qtbot, window.view, text.index("resume") + 2)
+    drag_to(window.view, text.index("talks") + 1)  # backwards: from the start of "talks" to the end of "resume"
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert spans(store) == [(13, 26, "LOCATION", "Brussels said"), (31, 49, "CLAIM", "talks would resume")]
