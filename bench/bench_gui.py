@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, ratio_text, run_child, table, write_section  # noqa: E402
+from common import ROOT, plain_widget_like, ratio_text, run_child, table, write_section  # noqa: E402
 from corpus import OUT, make_corpus_db  # noqa: E402
 
 WORDS = ["the", "minister", "said", "that", "Japan", "and", "NATO", "will", "strengthen", "cooperation", "in", "the", "region", "while", "China", "Russia"]
@@ -56,10 +56,9 @@ def timed(action) -> float:
 
 def in_process(size: int = 1_000_000, spans_count: int = 20_000, paragraphs: bool = True, edits: int = 200) -> dict:
     """Open, edit and scroll figures, each beside the same operation on a plain QPlainTextEdit."""
-    from PySide6.QtWidgets import QPlainTextEdit
 
     from annotator.gui.app import application
-    from annotator.gui.commands import AddSpan, DeleteSpan
+    from annotator.gui.commands import AddSpan, DeleteSpan, push
     from annotator.gui.window import MainWindow
     from annotator.model import Article
     from annotator.store import Store, now, open_store
@@ -88,11 +87,7 @@ def in_process(size: int = 1_000_000, spans_count: int = 20_000, paragraphs: boo
 
     result = {"chars": len(text), "spans": len(spans), "open_ms": timed(open_big)}
 
-    plain = QPlainTextEdit()
-    plain.setReadOnly(True)
-    plain.resize(view.size())
-    plain.setFont(view.font())
-    plain.show()
+    plain = plain_widget_like(view)
     app.processEvents()
 
     def open_plain():
@@ -103,20 +98,24 @@ def in_process(size: int = 1_000_000, spans_count: int = 20_000, paragraphs: boo
 
     # Add and delete spans on the visible page: database write, index, re-highlight of the block, repaint.
     visible = [(m.start(), m.end()) for m in re.finditer(r"\w+", text[:3000])]
+
+    def failed(message: str) -> None:  # a write the window would show as "Not saved": the figures would be wrong
+        raise RuntimeError(message)
+
     add, delete = [], []
     for _ in range(edits):
         start, end = rng.choice(visible)
         span = window.session.make_span(start, end, "LOCATION")
-        command = AddSpan(window.session, span)
+        command = AddSpan(window.session, span, failed)
 
         def do_add(command=command):
-            window.undo.push(command)
+            push(window.undo, command)
             view.viewport().repaint()
 
         add.append(timed(do_add))
 
         def do_delete(command=command):
-            window.undo.push(DeleteSpan(window.session, command.span))
+            push(window.undo, DeleteSpan(window.session, command.span, failed))
             view.viewport().repaint()
 
         delete.append(timed(do_delete))

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ratio_text, table, write_section  # noqa: E402
+from common import plain_widget_like, ratio_text, table, write_section  # noqa: E402
 
 VOCABULARY = ["東京", "都", "に", "住んで", "いる", "田中", "さん", "は", "昨日", "新しい", "本", "を", "買い", "ました",
               "政府", "来年度", "の", "予算案", "閣議", "決定", "し", "国会", "提出", "する", "方針", "だ", "大阪",
@@ -54,7 +54,6 @@ def window_figures(text: str) -> dict:
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QPlainTextEdit
 
     SHIFT_CTRL = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier  # noqa: N806
 
@@ -74,11 +73,7 @@ def window_figures(text: str) -> dict:
     window.show()
     app.processEvents()
     view = window.view
-    plain = QPlainTextEdit()
-    plain.setReadOnly(True)
-    plain.resize(view.size())
-    plain.setFont(view.font())
-    plain.show()
+    plain = plain_widget_like(view)
     app.processEvents()
     out = {"open": timed(lambda: (window.open_article("big"), view.viewport().repaint())),
            "open_plain": timed(lambda: (plain.setPlainText(text), plain.viewport().repaint()))}

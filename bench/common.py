@@ -76,3 +76,15 @@ def table(rows: list[tuple], header: tuple) -> str:
 def ratio_text(ours: float, baseline: float) -> str:
     """`ours` as a multiple of `baseline`, as the tables print it."""
     return f"{ours / baseline:.1f}x" if baseline > 0 else "n/a"
+
+
+def plain_widget_like(view):
+    """The baseline of the window benches: a read-only QPlainTextEdit of the view's size and font, shown."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    plain = QPlainTextEdit()
+    plain.setReadOnly(True)
+    plain.resize(view.size())
+    plain.setFont(view.font())
+    plain.show()
+    return plain
