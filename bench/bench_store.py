@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -99,6 +100,7 @@ def main() -> None:
     small_source = make_corpus_jsonl(OUT / f"corpus-{small}-10.jsonl", small, 10)
     db, small_db = OUT / f"store-{n}.db", OUT / f"store-{small}.db"
 
+    load = os.getloadavg()[0]
     ours = run_child(IMPORT, str(source), fresh(db), "fts")
     plain = run_child(BASELINE, str(source), fresh(OUT / "baseline.db"))
     bare = run_child(IMPORT, str(source), fresh(OUT / "no-fts.db"), "none")
@@ -129,8 +131,7 @@ def main() -> None:
         f"News-like synthetic corpus made by `bench/corpus.py`: {n:,} articles of about 3.6 KB (every 1,000th about "
         f"200 KB; every 10th one long line), 10 spans each ({ours['spans']:,} spans); words drawn by Zipf's law from "
         "400,000 syllable-built words plus 60,000 names and a few words in other scripts (about 460,000 distinct "
-        "tokens). The machine was shared with other jobs (load about 10 on 2 cores): compare the ratios, not the "
-        "times.\n\n"
+        f"tokens). Load average when the run started: {load:.1f} on {os.cpu_count()} cores.\n\n"
         + table(rows, ("what", "time", "rate", "peak memory", "target"))
         + "\n\n" + NOTE
     )
