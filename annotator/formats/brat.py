@@ -231,19 +231,26 @@ def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Ite
     yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
 
 
+def _parsed(lines: list[tuple[int, str]], pattern: re.Pattern, shape: str, file: str, problems: list[InputError]):
+    """The line number and fields of each line of the kind `shape` starts with; a line of that kind that does not
+    match `pattern` is added to `problems`."""
+    for number, line in lines:
+        if line[0] != shape[0]:
+            continue
+        found = pattern.fullmatch(line)
+        if found:
+            yield number, found.groups()
+        else:
+            problems.append(InputError(file, number, f"$.{shape[0]}", f"expected {shape!r}, found {line[:60]!r}",
+                                       record_line=None))
+
+
 def _textbounds(text: str, lines: list[tuple[int, str]], file: str) -> tuple[dict[str, dict], list[str], list[InputError]]:
     """The spans of the T lines by id, notes on discontinuous ones, and the problems of those that do not fit."""
     spans: dict[str, dict] = {}
     notes, problems = [], []
-    for number, line in lines:
-        if line[0] != "T":
-            continue
-        found = _TEXTBOUND.fullmatch(line)
-        if not found:
-            problems.append(InputError(file, number, "$.T", f"expected 'T1<TAB>TYPE START END<TAB>TEXT', found {line[:60]!r}",
-                                       record_line=None))
-            continue
-        ident, label, offsets, quoted = found.groups()
+    for number, (ident, label, offsets, quoted) in _parsed(lines, _TEXTBOUND, "T1<TAB>TYPE START END<TAB>TEXT",
+                                                             file, problems):
         parts = [tuple(map(int, part.split())) for part in offsets.split(";")]
         problem = _check(text, parts, quoted)
         if problem:
@@ -261,15 +268,7 @@ def _relations(spans: dict[str, dict], lines: list[tuple[int, str]], file: str, 
     """The R lines as relations naming their spans by T id; a line that is not one, or names a T line there is not,
     is added to `problems`."""
     relations = []
-    for number, line in lines:
-        if line[0] != "R":
-            continue
-        found = _RELATION.fullmatch(line)
-        if not found:
-            problems.append(InputError(file, number, "$.R", f"expected 'R1<TAB>TYPE Arg1:T1 Arg2:T2', found {line[:60]!r}",
-                                       record_line=None))
-            continue
-        ident, kind, head, tail = found.groups()
+    for number, (ident, kind, head, tail) in _parsed(lines, _RELATION, "R1<TAB>TYPE Arg1:T1 Arg2:T2", file, problems):
         missing = [f"{arg}:{target}" for arg, target in (("Arg1", head), ("Arg2", tail)) if target not in spans]
         if missing:
             problems.append(InputError(file, number, f"$.{ident}", f"no text-bound annotation {' or '.join(missing)}",
