@@ -139,7 +139,7 @@ def _random_docs(rng: random.Random, annotators: list[str], docs: int = 6):
                 j = i + rng.randrange(1, 5)
                 start, end = tokens[i].start, tokens[j].end
                 spans.append(Span(start, end, rng.choice(LABELS), text[start:end], who))
-        out.append((text, spans))
+        out.append((text, list(dict.fromkeys(spans))))  # the store holds no exact duplicates
     return out
 
 
@@ -158,7 +158,7 @@ def _agreeing_docs(rng: random.Random, annotators: list[str], docs: int = 6):
             if rng.random() < 0.5:
                 start = rng.randrange(len(text) - 10)
                 spans.append(Span(start, start + 5, "CLAIM", text[start:start + 5], who))
-        out.append((text, spans))
+        out.append((text, list(dict.fromkeys(spans))))  # the store holds no exact duplicates
     return out
 
 

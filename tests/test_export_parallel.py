@@ -175,7 +175,8 @@ def test_the_export_is_one_snapshot_while_a_writer_adds_spans(tmp_path, monkeypa
         while not stop.is_set():
             with writer_store.transaction():
                 for article_id in ("a0000", "a0999"):
-                    writer_store.add_span(article_id, Span(0, 5, "LOCATION", "Japan", "alice"))
+                    # a new annotator each round: the store refuses an annotator's exact duplicate
+                    writer_store.add_span(article_id, Span(0, 5, "LOCATION", "Japan", f"writer{len(writes)}"))
             writes.append(1)
             time.sleep(0.005)
 
@@ -187,8 +188,10 @@ def test_the_export_is_one_snapshot_while_a_writer_adds_spans(tmp_path, monkeypa
     thread = threading.Thread(target=write_pairs)
     thread.start()
     try:
-        while len(writes) < 3:
+        deadline = time.monotonic() + 60  # only against a writer that died
+        while len(writes) < 3 and thread.is_alive() and time.monotonic() < deadline:
             time.sleep(0.01)
+        assert len(writes) >= 3, "the writer did not get going"
         before = len(writes)
         lines = export(store, ExportOptions("jsonl", tmp_path / "all.jsonl"), slowly)
         brat = export(store, ExportOptions("brat", tmp_path / "brat", split="train=0.5,test=0.5"), slowly)

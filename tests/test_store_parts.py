@@ -104,3 +104,13 @@ def test_articles_are_indexed_for_search_when_their_transaction_commits_and_not_
     store.add_article(Article("one", "Zürich batch"))
     assert [row[0] for row in store.search("batch")] == ["b0", "b1", "b2", "one"]
     assert store.integrity_ok()
+
+
+def test_the_store_refuses_an_exact_duplicate_of_an_annotators_span(store):
+    store.add_article(Article("a", "Japan and NATO"))
+    store.add_span("a", Span(0, 5, "ACTOR", "Japan", "alice"))
+    store.add_span("a", Span(0, 5, "ACTOR", "Japan", "bob"))  # another annotator's is no duplicate
+    store.add_span("a", Span(0, 5, "LOCATION", "Japan", "alice"))  # nor another label
+    with pytest.raises(UserError, match="already has ACTOR at \\[0, 5\\)"):
+        store.add_span("a", Span(0, 5, "ACTOR", "Japan", "alice"))
+    assert len(store.spans("a")) == 3

@@ -33,6 +33,13 @@ class Editor(QObject):
     def _push(self, command: StoreCommand) -> bool:
         return push(self.undo, command)
 
+    def _already_labelled(self, start: int, end: int, label: str) -> bool:
+        """Whether the annotator has this very span already (then said in the status bar): no exact duplicates."""
+        if any((s.start, s.end, s.label) == (start, end, label) for s in self.session.spans.values()):
+            self.message.emit(f"Already labelled {label} there.")
+            return True
+        return False
+
     def current(self):
         return self.session.spans.get(self.session.current)
 
@@ -53,16 +60,13 @@ class Editor(QObject):
             if self.snap and not any(c.isalnum() for c in text[start:end]):
                 self.message.emit("No word in the selection (only punctuation); W turns snapping off to label it.")
                 return
-            if any((s.start, s.end, s.label) == (start, end, name) for s in self.session.spans.values()):
-                self.message.emit(f"Already labelled {name} there.")
+            if self._already_labelled(start, end, name):
                 return
             if self._push(AddSpan(self.session, self.session.make_span(start, end, name), self.failed.emit)):
                 self.view.clear_selection()
                 self.view.move_caret(_next_word(text, end))  # Ctrl+Shift+Right selects the word after the new span
         elif (span := self.current()) is not None:
-            if any((s.start, s.end, s.label) == (span.start, span.end, name) for s in self.session.spans.values()):
-                self.message.emit(f"Already labelled {name} there.")
-            elif span.label != name:
+            if not self._already_labelled(span.start, span.end, name) and span.label != name:
                 self._push(UpdateSpan(self.session, span, f"Label {span.label} → {name}", self.failed.emit, label=name))
         else:
             self.message.emit("Select some text first (drag, double-click, or Shift+arrows).")

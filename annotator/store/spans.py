@@ -33,6 +33,12 @@ class Spans(Connection):
         the id it had (`span.id`) without meeting anyone else's."""
         with self.transaction():
             self.check_span(article_id, span)
+            if self.conn.execute(
+                "SELECT 1 FROM spans WHERE article_id = ? AND annotator = ? AND start = ? AND end = ? AND label = ?",
+                (article_id, span.annotator, span.start, span.end, span.label),
+            ).fetchone():
+                raise UserError(f"{span.annotator or 'this annotator'} already has {span.label} at "
+                                f"[{span.start}, {span.end}) in {article_id}; nothing was changed")
             stamp = now()
             cursor = self.conn.execute(
                 "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated, "
