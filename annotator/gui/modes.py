@@ -91,13 +91,16 @@ class Modes:
                     module.install(self.window)
             except ModuleNotFoundError as e:
                 if e.name != name:
-                    _report_plugin(name, e)
+                    self._report_plugin(name, e)
             except Exception as e:  # a broken optional part must not stop labelling
-                _report_plugin(name, e)
+                self._report_plugin(name, e)
+
+    def _report_plugin(self, name: str, error: Exception) -> None:
+        """Said in the status bar as well as on stderr: the user sees why a mode or panel is missing."""
+        text = f"{name} left out: {type(error).__name__}: {error}"
+        print(f"annotator: {text}", file=sys.stderr)
+        self.window.statusBar().showMessage(f"Not loaded: {text}")
 
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 
-
-def _report_plugin(name: str, error: Exception) -> None:
-    print(f"annotator: {name} left out: {type(error).__name__}: {error}", file=sys.stderr)

@@ -339,3 +339,12 @@ def test_the_note_dialog_shows_the_span_text_literally(store, make_window, qtbot
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)
     qtbot.keyClick(window.view, Qt.Key.Key_N)
     assert seen["format"] == Qt.TextFormat.PlainText
+
+
+def test_an_optional_part_that_fails_to_load_is_said_in_the_status_bar(store, make_window, monkeypatch, tmp_path):
+    (tmp_path / "broken_panel.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr("annotator.gui.modes.PLUGINS", ("annotator.gui.review", "broken_panel"))
+    window = make_window(store)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Not loaded: broken_panel left out: RuntimeError: boom")
