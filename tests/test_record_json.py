@@ -31,6 +31,7 @@ def articles(draw):
         end = draw(st.integers(start + 1, len(text)))
         spans.append(Span(start, end, draw(st.sampled_from(["CLAIM", "ACTOR"])), text[start:end],
                           draw(st.sampled_from(["a", "b"])), draw(st.none() | odd), attributes=draw(attributes)))
+    spans = list({(s.start, s.end, s.label, s.annotator): s for s in spans}.values())  # no exact duplicates
     links = draw(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=4))
     return text, draw(odd), draw(meta), spans, links
 
