@@ -22,7 +22,8 @@ SPANS_KEY = "sc"
 TOKENIZER = "annotator.tokenizer.v1"
 LONGEST_NGRAM = 20  # the longest span, in tokens, the model proposes; longer labelled spans are reported
 SCORE_FLOOR = 0.2  # a multi-label model's spans scoring less are not proposed at all
-DEV_ARTICLES = 10  # held-out articles scored during training to keep the best model (all are scored at the end)
+DEV_ARTICLES = 10  # held-out articles scored during training to keep the best model (corpus/checkpoints.spacy);
+# all of them (corpus/dev.spacy) are scored at the end
 PROGRESS = "annotator.train_progress.v1"
 
 
@@ -98,7 +99,8 @@ def write_config(out: Path, lang: str, seed: int, max_steps: int, longest: int, 
 
     config = init_config(lang=lang, pipeline=["spancat"], optimize="efficiency")
     config["nlp"]["tokenizer"] = {"@tokenizers": TOKENIZER}
-    config["paths"]["train"], config["paths"]["dev"] = str(out / "corpus" / "train.spacy"), str(out / "corpus" / "dev.spacy")
+    config["paths"]["train"] = str(out / "corpus" / "train.spacy")
+    config["paths"]["dev"] = str(out / "corpus" / "checkpoints.spacy")
     config["system"]["seed"] = seed
     config["training"].update(max_steps=max_steps, patience=0, eval_frequency=max(1, min(200, max_steps // 5)))
     if progress:
@@ -138,7 +140,8 @@ def train(store, out: Path, *, annotator: str | None = None, gold: bool = False,
     (out / "corpus").mkdir(parents=True, exist_ok=True)
     examples = pieces(nlp, train_docs)
     DocBin(docs=examples).to_disk(out / "corpus" / "train.spacy")
-    DocBin(docs=eval_docs[:DEV_ARTICLES]).to_disk(out / "corpus" / "dev.spacy")
+    DocBin(docs=eval_docs).to_disk(out / "corpus" / "dev.spacy")
+    DocBin(docs=eval_docs[:DEV_ARTICLES]).to_disk(out / "corpus" / "checkpoints.spacy")
     longest = max((len(s) for d in docs for s in d.spans[SPANS_KEY]), default=1)
     steps = min(max_steps, updates(max_epochs * sum(len(doc) for doc in examples))) if max_epochs else max_steps
     config = write_config(out, lang, seed, steps, longest, flat=flat, progress=progress is not None)
