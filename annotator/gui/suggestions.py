@@ -223,6 +223,7 @@ class Suggester(QObject):
         self._say(f"Loading the model {self.options.model} …")
 
     def stop(self) -> None:
+        """Stop the model's worker (and, as the window closes, a training run)."""
         self.timer.stop()
         if self.worker is not None:
             self.worker.stop()
@@ -281,6 +282,13 @@ class Suggester(QObject):
         from .training_dialog import TrainingDialog
 
         TrainingDialog(self.window, self).start()
+
+    def close(self) -> None:
+        from .training_dialog import TrainingDialog
+
+        for run in self.findChildren(TrainingDialog):
+            run.cancel()
+        self.stop()
 
     def use_model(self, folder: str) -> None:
         """A better model replaces the configured one: saved in the settings, the worker restarted on it."""

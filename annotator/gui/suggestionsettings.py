@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
@@ -31,6 +32,7 @@ class SuggestionOptions:
     min_score: float = 0.5  # Shift+Enter accepts the article's suggestions scoring at least this
     hidden: bool = False
     by_uncertainty: bool = False  # "next not done" opens the article the model is least sure about
+    train_steps: int = 2000  # Tools › Train model: spaCy's max_steps
 
     @classmethod
     def load(cls) -> SuggestionOptions:
@@ -69,12 +71,14 @@ class SuggestionSettingsDialog(QDialog):
         self.label_map = QLineEdit(options.label_map)
         self.label_map.setPlaceholderText("ORG=ACTOR,GPE=LOCATION")
         self.min_score = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2, value=options.min_score)
+        self.train_steps = QSpinBox(minimum=10, maximum=100000, singleStep=100, value=options.train_steps)
         self.by_uncertainty = QCheckBox("Next article: the one the model is least sure about")
         self.by_uncertainty.setChecked(options.by_uncertainty)
         form.addRow(self.propagate)
         form.addRow("Model:", row)
         form.addRow("Label map:", self.label_map)
         form.addRow("Shift+Enter accepts from score:", self.min_score)
+        form.addRow("Training steps:", self.train_steps)
         form.addRow(self.by_uncertainty)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -89,4 +93,5 @@ class SuggestionSettingsDialog(QDialog):
 
     def options(self) -> SuggestionOptions:
         return SuggestionOptions(self.propagate.isChecked(), self.model.text().strip(), self.label_map.text().strip(),
-                                 self.min_score.value(), self.hidden, self.by_uncertainty.isChecked())
+                                 self.min_score.value(), self.hidden, self.by_uncertainty.isChecked(),
+                                 self.train_steps.value())

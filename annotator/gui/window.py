@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         from .workers import Task
 
         self.follower.timer.stop()
-        self.suggester.stop()
+        self.suggester.close()
         for task in self.findChildren(Task):
             task.thread.wait()  # an import or export finishes (or rolls back) before the window goes
         self.settings.save()
