@@ -61,3 +61,56 @@ def test_train_from_the_tools_menu_then_the_model_suggests_ahead(store, make_win
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     assert any(s.label in ("ACTOR", "LOCATION") for s in store.spans("a30", "tester"))
     assert window.suggester.doubts.keys() >= {"a30", "a31", "a32"}
+
+
+def test_an_installed_pipeline_with_a_label_map_set_in_the_settings_dialog(store, make_window, qtbot, tmp_path):
+    """Any spaCy pipeline (here an entity ruler spaCy saved) with its labels renamed; set from Tools › Suggestion
+    settings, remembered, and loaded in a process of its own while the article is already shown."""
+    import os
+
+    import spacy
+
+    from annotator.gui.suggestionsettings import SuggestionOptions, SuggestionSettingsDialog
+    from tests.gui.modal import answering
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "NATO"}, {"label": "GPE", "pattern": "Lima"}])
+    nlp.to_disk(tmp_path / "ruler")
+    store.add_article(Article("a1", "On Monday NATO met in Lima."))
+    window = make_window(store)
+
+    def fill(dialog):
+        dialog.model.setText(str(tmp_path / "ruler"))
+        dialog.label_map.setText("ORG=ACTOR,GPE=LOCATION")
+        dialog.accept()
+
+    with answering(SuggestionSettingsDialog, fill) as shown:
+        window.actions["suggestion_settings"].trigger()
+    assert shown and SuggestionOptions.load().model == str(tmp_path / "ruler")
+    assert window.suggester.worker.process.pid != os.getpid()
+    qtbot.waitUntil(lambda: len(window.suggester.layer.suggestions) == 2, timeout=TRAINING_WAIT_MS)
+    assert {(s.text, s.label, s.score) for s in store.suggestions("a1", "tester")} == {
+        ("NATO", "ACTOR", 1.0), ("Lima", "LOCATION", 1.0)}
+
+
+def test_a_model_that_does_not_load_is_said_on_screen(store, make_window, qtbot, tmp_path):
+    store.add_article(Article("a1", "On Monday NATO met in Lima."))
+    window = make_window(store)
+    window.suggester.use_model(str(tmp_path / "no-such-model"))
+    qtbot.waitUntil(lambda: window.suggester.worker is None, timeout=TRAINING_WAIT_MS)
+    assert "Model: " in window.statusBar().currentMessage()
+    assert "no such folder, nor an installed spaCy pipeline" in window.statusBar().currentMessage()
+
+
+def test_next_not_done_by_the_models_uncertainty(store, make_window, qtbot):
+    for n in range(4):
+        store.add_article(Article(f"b{n}", f"Article number {n} about NATO."))
+    window = make_window(store)
+    window.suggester.options.by_uncertainty = True
+    window.suggester.doubts = {"b1": 0.1, "b2": 0.2, "b3": 0.9}
+    store.set_status("b3", "tester", "done")
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, and on
+    assert window.session.article_id == "b2"  # the least sure of those not done; b1 is next in the list
+    window.suggester.options.by_uncertainty = False
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.article_id == "b1"
