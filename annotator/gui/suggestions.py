@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from ..errors import UserError
 from ..model import Suggestion
+from ..propagation import SOURCE as PROPAGATION
 from ..propagation import Propagator
 from ..suggesting import overlaps, per_label
 from ..tokens import tokenize
@@ -21,6 +22,9 @@ from .suggestionsettings import SuggestionOptions, SuggestionSettingsDialog
 AHEAD = 5  # articles after the open one whose model suggestions are computed ahead
 AHEAD_BY_UNCERTAINTY = 20  # more of them when the next article is the one the model is least sure about
 POLL_MS = 100  # how often the window looks for the model worker's results
+PROPAGATE_AT_MOST = 200  # places suggested per key press: a common word in a 1 MB article stays one key press
+PROPAGATE_ON_OPEN_UP_TO = 300_000  # characters: longer articles get only what is labelled while they are open
+REACH = 100  # characters around a match tokenized to see that it is made of whole words
 
 
 class Suggester(QObject):
@@ -168,12 +172,13 @@ class Suggester(QObject):
         self._annotator_terms()[(span.text, span.label)] += 1
         self.propagator = None
         if self.options.propagate and self.session.article is not None:
-            found = Propagator([(span.text, span.label, 1)]).find(self.session.article.text, self._text_tokens())
-            self.store_found(self.session.article_id, found)
+            self.store_found(self.session.article_id, occurrences(self.session.article.text, span.text, span.label))
         self.layer.reload()
 
     def _propagate_all(self, article_id: str) -> None:
         if not self.options.propagate or article_id != self.session.article_id:
+            return
+        if len(self.session.article.text) > PROPAGATE_ON_OPEN_UP_TO:
             return
         if self.propagator is None:
             self.propagator = Propagator((text, label, n) for (text, label), n in self._annotator_terms().items() if n > 0)
@@ -295,3 +300,16 @@ class Suggester(QObject):
         self.options.model = folder
         self.options.save()
         self.start_model()
+
+
+def occurrences(text: str, term: str, label: str, limit: int = PROPAGATE_AT_MOST) -> list[Suggestion]:
+    """The first `limit` places of `term` in `text` made of whole tokens, as propagation.Propagator finds them (case
+    and all), without tokenizing the whole text: the cost is the matches', not the article's."""
+    found, at = [], text.find(term) if term.strip() else -1
+    while at >= 0 and len(found) < limit:
+        end = at + len(term)
+        near = tokenize(text, max(0, at - REACH), min(len(text), end + REACH))
+        if any(t.start == at for t in near) and any(t.end == end for t in near):
+            found.append(Suggestion(at, end, label, term, PROPAGATION, 1.0))
+        at = text.find(term, at + 1)
+    return found

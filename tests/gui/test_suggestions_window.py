@@ -143,3 +143,16 @@ def test_a_span_made_over_a_suggestion_hides_it(store, make_window, qtbot):
     start = TEXT.index("Later NATO")
     label(qtbot, window, start, start + 10, Qt.Key.Key_1)  # a CLAIM around it
     assert len(window.suggester.layer.suggestions) == 2
+
+
+def test_a_key_press_finds_the_places_propagation_finds_without_tokenizing_the_article():
+    from annotator.gui.suggestions import occurrences
+    from annotator.propagation import Propagator
+    from annotator.tokens import tokenize
+    from tests.conftest import HARD_TEXTS
+
+    for text in [*HARD_TEXTS, TEXT * 3, "NATO-led NATOs NATO. 東京都に住んで東京 U.S. U.S.A. 3.5 3.5%"]:
+        for term in {t.text for t in tokenize(text)} | {"NATO met", "東京", "U.S", "Later NATO said"}:
+            expected = [(s.start, s.end) for s in Propagator([(term, "ACTOR", 1)]).find(text)]
+            assert [(s.start, s.end) for s in occurrences(text, term, "ACTOR")] == expected, (text, term)
+    assert len(occurrences("NATO " * 1000, "NATO", "ACTOR")) == 200  # at most this many a key press
