@@ -48,13 +48,12 @@ class AcceptSuggestions(_SuggestionCommand):
 
         spans = self._write(accept)
         self.span_ids = [span.id for span in spans]
-        self.session.spans.update((span.id, span) for span in spans)
+        with self.layer.quietly():  # one by one, as Session.add tells of a span: view, table and counts follow
+            for span in spans:
+                self.session.spans[span.id] = span
+                self.session.spanAdded.emit(span)
         if len(spans) == 1:
-            self.session.spanAdded.emit(spans[0])
             self.session.set_current(spans[0].id)
-        else:
-            self.session.spans = dict(sorted(self.session.spans.items(), key=lambda kv: _order(kv[1])))
-            self.session.spansReset.emit()
         self.layer.reload()
 
     def backward(self) -> None:
@@ -65,14 +64,12 @@ class AcceptSuggestions(_SuggestionCommand):
                 return [self.store.unaccept_suggestion(i, s) for s, i in zip(self.suggestions, self.span_ids, strict=True)]
 
         spans = self._write(unaccept)
-        for span in spans:
-            self.session.spans.pop(span.id, None)
         if self.session.current in self.span_ids:
             self.session.set_current(None)
-        if len(spans) == 1:
-            self.session.spanRemoved.emit(spans[0])
-        else:
-            self.session.spansReset.emit()
+        with self.layer.quietly():
+            for span in spans:
+                self.session.spans.pop(span.id, None)
+                self.session.spanRemoved.emit(span)
         self.layer.reload()
         if len(spans) == 1:
             self.layer.set_current(self.suggestions[0].id)
@@ -96,6 +93,3 @@ class RejectSuggestion(_SuggestionCommand):
         self.layer.reload()
         self.layer.set_current(self.suggestion.id)
 
-
-def _order(span) -> tuple:
-    return (span.start, -span.end, span.label, span.id)

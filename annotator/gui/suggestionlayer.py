@@ -3,6 +3,9 @@ of them chosen (Tab, a click, a table row)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QObject, Signal
 
 from ..model import Suggestion
@@ -27,9 +30,18 @@ class SuggestionLayer(QObject):
         self.current: int | None = None
         self.index = SpanIndex("", self.session.offsets)
         self.nesting: set[tuple[str, str]] | None = None  # the annotator's (outer, inner) label pairs, read once
+        self.quiet = False  # spans come and go by accepting suggestions: no propagation, one reload after
         self.table = SuggestionTableModel(window.colors, self)
         self.painter = SuggestionPainter(self.view, self)
         self.view.overlays.append(self.painter.paint)
+
+    @contextmanager
+    def quietly(self) -> Iterator[None]:
+        self.quiet = True
+        try:
+            yield
+        finally:
+            self.quiet = False
 
     def opened(self) -> None:
         text = self.session.article.text if self.session.article else ""

@@ -49,8 +49,8 @@ class Suggester(QObject):
         s.opened.connect(self._opened)
         s.spansReset.connect(self.layer.reload)  # after the view has filed the spans
         s.spanAdded.connect(self._span_added)
-        s.spanRemoved.connect(lambda _span: self.layer.reload())
-        s.spanUpdated.connect(lambda _old, _new: self.layer.reload())
+        s.spanRemoved.connect(self._span_removed)
+        s.spanUpdated.connect(self._span_updated)
         s.currentChanged.connect(lambda span_id: span_id is not None and self.layer.set_current(None))
         self.layer.currentChanged.connect(self._suggestion_chosen)
         self.view.clicked.connect(self._clicked)
@@ -152,7 +152,8 @@ class Suggester(QObject):
         self.layer.nesting = None
         self.layer.opened()
         article_id = self.session.article_id
-        if article_id is not None:  # the text shows first; suggestions follow
+        if article_id is not None and self.window.settings.remember:  # the text shows first; suggestions follow
+            # (a window that remembers nothing, a screenshot's, writes no suggestion of its own accord)
             QTimer.singleShot(0, lambda: self._propagate_all(article_id))
             QTimer.singleShot(0, self._ask_ahead)
 
@@ -171,8 +172,25 @@ class Suggester(QObject):
         """The span's text is suggested at its other places in this article at once; in others as they open."""
         self._annotator_terms()[(span.text, span.label)] += 1
         self.propagator = None
+        if self.layer.quiet:
+            return
         if self.options.propagate and self.session.article is not None:
             self.store_found(self.session.article_id, occurrences(self.session.article.text, span.text, span.label))
+        self.layer.reload()
+
+    def _span_removed(self, span) -> None:
+        """What an undone or deleted label propagated here stays (later undo steps may name it); it is no longer
+        looked for in other articles."""
+        self._annotator_terms()[(span.text, span.label)] -= 1
+        self.propagator = None
+        if not self.layer.quiet:
+            self.layer.reload()
+
+    def _span_updated(self, old, new) -> None:
+        terms = self._annotator_terms()
+        terms[(old.text, old.label)] -= 1
+        terms[(new.text, new.label)] += 1
+        self.propagator = None
         self.layer.reload()
 
     def _propagate_all(self, article_id: str) -> None:

@@ -156,3 +156,18 @@ def test_a_key_press_finds_the_places_propagation_finds_without_tokenizing_the_a
             expected = [(s.start, s.end) for s in Propagator([(term, "ACTOR", 1)]).find(text)]
             assert [(s.start, s.end) for s in occurrences(text, term, "ACTOR")] == expected, (text, term)
     assert len(occurrences("NATO " * 1000, "NATO", "ACTOR")) == 200  # at most this many a key press
+
+
+def test_an_undone_label_is_not_looked_for_in_the_next_articles(store, make_window, qtbot):
+    add_articles(store, TEXT, NEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    label(qtbot, window, TEXT.index("Brussels"), TEXT.index("Brussels") + 8, Qt.Key.Key_3)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # Brussels undone; NATO stays
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)
+    qtbot.waitUntil(lambda: open_suggestions(store, "a001") != [])
+    qtbot.wait(20)
+    assert open_suggestions(store, "a001") == [(13, 17, "ACTOR", "propagation")]
+    assert "1 span" not in window.status_line.position_label.text()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, SHIFT)
+    assert window.status_line.position_label.text().endswith("· 1 span")
