@@ -23,13 +23,21 @@ def serve(conn, model: str, labels: list[str], mapping: dict[str, str]) -> None:
         conn.send(("error", None, f"{model}: {e}"))
         return
     conn.send(("ready", None, suggester.source))
-    while (request := conn.recv()) is not None:
+    while (request := _next(conn)) is not None:
         article_id, text = request
         try:
             found = [(s.start, s.end, s.label, s.text, s.source, s.score) for s in suggester.find(text)]
             conn.send(("found", article_id, found))
         except Exception as e:
             conn.send(("error", article_id, f"{type(e).__name__}: {e}"))
+
+
+def _next(conn):
+    """The next request, or None when the window says stop or has gone (its end of the pipe closed)."""
+    try:
+        return conn.recv()
+    except EOFError:
+        return None
 
 
 class ModelWorker:
