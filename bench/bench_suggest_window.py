@@ -102,7 +102,7 @@ def stalls_while_loading(app, window, model: str, wait_s: float = 20.0) -> dict:
         return max(gaps) * 1000, time.perf_counter() - started
 
     window.suggester.use_model(model)
-    answered = lambda s: "bench" in window.suggester.doubts or time.perf_counter() - s > wait_s  # noqa: E731
+    answered = lambda s: "bench" in window.suggester.model.doubts or time.perf_counter() - s > wait_s  # noqa: E731
     loading_gap, took = longest_gap(answered)
     idle_gap, _ = longest_gap(lambda s: time.perf_counter() - s > took)
     return {"loading_gap_ms": loading_gap, "idle_gap_ms": idle_gap, "load_s": took}

@@ -13,15 +13,12 @@ from ..propagation import SOURCE as PROPAGATION
 from ..propagation import Propagator
 from ..suggesting import overlaps, per_label
 from ..tokens import tokenize
-from ..uncertainty import most_uncertain, uncertainty
 from .commands import push
+from .modelahead import ModelAhead
 from .suggestioncommands import AcceptSuggestions, RejectSuggestion
 from .suggestionlayer import SuggestionLayer
 from .suggestionsettings import SuggestionOptions, SuggestionSettingsDialog
 
-AHEAD = 5  # articles after the open one whose model suggestions are computed ahead
-AHEAD_BY_UNCERTAINTY = 20  # more of them when the next article is the one the model is least sure about
-POLL_MS = 100  # how often the window looks for the model worker's results
 PROPAGATE_AT_MOST = 200  # places suggested per key press: a common word in a 1 MB article stays one key press
 PROPAGATE_ON_OPEN_UP_TO = 300_000  # characters: longer articles get only what is labelled while they are open
 REACH = 100  # characters around a match tokenized to see that it is made of whole words
@@ -41,10 +38,7 @@ class Suggester(QObject):
         self.terms_of = ""  # the annotator whose terms they are
         self.propagator: Propagator | None = None  # built from the terms when first needed after a change
         self.tokens = None  # the open article's, when first needed
-        self.worker = None
-        self.doubts: dict[str, float] = {}  # article id: the model's uncertainty there
-        self.timer = QTimer(self, interval=POLL_MS)
-        self.timer.timeout.connect(self._poll)
+        self.model = ModelAhead(self)
         s = self.session
         s.opened.connect(self._opened)
         s.spansReset.connect(self.layer.reload)  # after the view has filed the spans
@@ -57,9 +51,9 @@ class Suggester(QObject):
         window.editor.stepper = self.step
         window.events.changed.connect(self._store_changed)
         if self.options.model:
-            QTimer.singleShot(0, self.start_model)
+            QTimer.singleShot(0, self.model.start)
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 5000)
 
     # -- keys -------------------------------------------------------------------------------------
@@ -68,7 +62,7 @@ class Suggester(QObject):
         """Enter: the chosen suggestion (or the one at the caret) becomes the annotator's span."""
         chosen = self.layer.chosen()
         if chosen is None:
-            self._say("No suggestion at the caret (Tab goes to the next one).")
+            self.say("No suggestion at the caret (Tab goes to the next one).")
         else:
             push(self.window.undo, AcceptSuggestions(self.layer, [chosen], self.window.show_failure))
 
@@ -76,7 +70,7 @@ class Suggester(QObject):
         """X: reject the chosen suggestion (or the one at the caret); the next one is chosen."""
         chosen = self.layer.chosen()
         if chosen is None:
-            self._say("No suggestion at the caret (Tab goes to the next one).")
+            self.say("No suggestion at the caret (Tab goes to the next one).")
             return
         after = [s.id for s in self.layer.suggestions.values() if (s.start, s.id) > (chosen.start, chosen.id)]
         if push(self.window.undo, RejectSuggestion(self.layer, chosen, self.window.show_failure)) and after:
@@ -86,15 +80,15 @@ class Suggester(QObject):
         """Shift+Enter: every suggestion in the article scoring at least the setting's score, one undoable edit."""
         chosen = self.layer.above(self.options.min_score)
         if not chosen:
-            self._say(f"No suggestion here scores {self.options.min_score:.2f} or more.")
+            self.say(f"No suggestion here scores {self.options.min_score:.2f} or more.")
         elif push(self.window.undo, AcceptSuggestions(self.layer, chosen, self.window.show_failure)):
-            self._say(f"Accepted {len(chosen)} suggestions{per_label(Counter(s.label for s in chosen))}")
+            self.say(f"Accepted {len(chosen)} suggestions{per_label(Counter(s.label for s in chosen))}")
 
     def set_hidden(self, hidden: bool) -> None:
         self.options.hidden = self.layer.hidden = hidden
         self.options.save()
         self.layer.reload()
-        self._say("Suggestions hidden" if hidden else "Suggestions shown")
+        self.say("Suggestions hidden" if hidden else "Suggestions shown")
 
     def step(self, forward: bool) -> bool:
         """Tab and Shift+Tab through spans and suggestions together, in text order; False when there are none."""
@@ -134,7 +128,7 @@ class Suggester(QObject):
         selection = table.selectionModel()
         selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
         table.scrollTo(index)
-        self._say(f"Suggestion {s.label} [{s.start}, {s.end}) from {s.source}, score {s.score:.2f}: "
+        self.say(f"Suggestion {s.label} [{s.start}, {s.end}) from {s.source}, score {s.score:.2f}: "
                   "Enter accepts, X rejects")
 
     def row_chosen(self, row: int) -> None:
@@ -146,16 +140,15 @@ class Suggester(QObject):
     def _opened(self) -> None:
         self.tokens = None
         if self.terms_of != self.session.annotator:
-            self.terms, self.propagator, self.doubts = None, None, {}
-            if self.worker is not None:
-                self.worker.asked.clear()
+            self.terms, self.propagator = None, None
+            self.model.forget()
         self.layer.nesting = None
         self.layer.opened()
         article_id = self.session.article_id
         if article_id is not None and self.window.settings.remember:  # the text shows first; suggestions follow
             # (a window that remembers nothing, a screenshot's, writes no suggestion of its own accord)
             QTimer.singleShot(0, lambda: self._propagate_all(article_id))
-            QTimer.singleShot(0, self._ask_ahead)
+            QTimer.singleShot(0, self.model.ask_ahead)
 
     def _annotator_terms(self) -> Counter[tuple[str, str]]:
         if self.terms is None:
@@ -225,71 +218,6 @@ class Suggester(QObject):
         if kind in ("suggestions", "outside") and article_id in (None, self.session.article_id):
             self.layer.reload()
 
-    # -- the model, in a worker process ------------------------------------------------------------------
-
-    def start_model(self) -> None:
-        """(Re)start the worker on the configured model; the window goes on while it loads."""
-        from ..suggestworker import ModelWorker
-        from ..training import parse_mapping
-
-        self.stop()
-        if not self.options.model:
-            return
-        try:
-            mapping = parse_mapping(self.options.label_map)
-        except UserError as e:
-            self.window.show_failure(f"Model not started: {e}")
-            return
-        self.worker = ModelWorker(self.options.model, [lb.name for lb in self.window.labels], mapping)
-        self.doubts = {}
-        self.timer.start()
-        self._say(f"Loading the model {self.options.model} …")
-
-    def stop(self) -> None:
-        """Stop the model's worker (and, as the window closes, a training run)."""
-        self.timer.stop()
-        if self.worker is not None:
-            self.worker.stop()
-            self.worker = None
-
-    def _ask_ahead(self) -> None:
-        """The open article and the next ones not done go to the model (each once)."""
-        if self.worker is None or self.worker.dead or self.session.article_id is None:
-            return
-        ids, article_id = [self.session.article_id], self.session.article_id
-        for _ in range(AHEAD_BY_UNCERTAINTY if self.options.by_uncertainty else AHEAD):
-            article_id = self.store.next_article(self.session.annotator, article_id)
-            if article_id is None or article_id in ids:
-                break
-            ids.append(article_id)
-        for article_id in ids:
-            if article_id not in self.worker.asked:
-                self.worker.ask(article_id, self.store.article(article_id).text)
-
-    def _poll(self) -> None:
-        if self.worker is None:
-            return
-        for kind, article_id, payload in self.worker.results():
-            if kind == "ready":
-                self._say(f"Model ready: {payload}")
-                self._ask_ahead()
-            elif kind == "found" and self.store.article_exists(article_id):
-                self.doubts[article_id] = uncertainty(s.score for s in payload)
-                self.store_found(article_id, payload)
-            elif kind == "error":
-                self.window.show_failure(f"Model: {payload}")
-                if article_id is None:
-                    self.stop()
-                    return
-
-    def next_article(self) -> str | None:
-        """With ordering by uncertainty: the not-done article the model is least sure about, of those it has seen."""
-        if not self.options.by_uncertainty or not self.doubts:
-            return None
-        annotator, here = self.session.annotator, self.session.article_id
-        open_ = [a for a in self.doubts if a != here and self.store.status(a, annotator) in ("todo", "in_progress")]
-        return most_uncertain(self.doubts, open_)
-
     # -- Tools menu ---------------------------------------------------------------------------------
 
     def configure(self) -> None:
@@ -298,8 +226,8 @@ class Suggester(QObject):
             old, self.options = self.options, dialog.options()
             self.options.save()
             if (old.model, old.label_map) != (self.options.model, self.options.label_map):
-                self.start_model() if self.options.model else self.stop()
-            self._ask_ahead()
+                self.model.start()
+            self.model.ask_ahead()
 
     def train(self) -> None:
         from .training_dialog import TrainingDialog
@@ -311,13 +239,16 @@ class Suggester(QObject):
 
         for run in self.findChildren(TrainingDialog):
             run.cancel()
-        self.stop()
+        self.model.stop()
+
+    def next_article(self) -> str | None:
+        return self.model.next_article()
 
     def use_model(self, folder: str) -> None:
         """A better model replaces the configured one: saved in the settings, the worker restarted on it."""
         self.options.model = folder
         self.options.save()
-        self.start_model()
+        self.model.start()
 
 
 def occurrences(text: str, term: str, label: str, limit: int = PROPAGATE_AT_MOST) -> list[Suggestion]:
