@@ -12,6 +12,7 @@ from ..uncertainty import most_uncertain, uncertainty
 AHEAD = 5  # articles after the open one whose model suggestions are computed ahead
 AHEAD_BY_UNCERTAINTY = 20  # more of them when the next article is the one the model is least sure about
 POLL_MS = 100  # how often the window looks for the model worker's results
+LOADING = "Loading the model"
 
 
 class ModelAhead(QObject):
@@ -52,7 +53,7 @@ class ModelAhead(QObject):
         self.worker = ModelWorker(self.options.model, [lb.name for lb in self.window.labels], mapping)
         self.doubts = {}
         self.timer.start()
-        self.suggester.say(f"Loading the model {self.options.model} …")
+        self.suggester.say(f"{LOADING} {self.options.model} …")
 
     def stop(self) -> None:
         self.timer.stop()
@@ -79,7 +80,8 @@ class ModelAhead(QObject):
             return
         for kind, article_id, payload in self.worker.results():
             if kind == "ready":
-                self.suggester.say(f"Model ready: {payload}")
+                if self.window.statusBar().currentMessage().startswith(LOADING):  # not over a training's verdict
+                    self.suggester.say(f"Model ready: {payload}")
                 self.ask_ahead()
             elif kind == "found" and self.store.article_exists(article_id):
                 self.doubts[article_id] = uncertainty(s.score for s in payload)

@@ -171,3 +171,16 @@ def test_an_undone_label_is_not_looked_for_in_the_next_articles(store, make_wind
     assert "1 span" not in window.status_line.position_label.text()
     qtbot.keyClick(window.view, Qt.Key.Key_Return, SHIFT)
     assert window.status_line.position_label.text().endswith("· 1 span")
+
+
+def test_the_suggestion_keys_are_in_the_key_check_and_the_shortcut_list(store, make_window):
+    from annotator.windowkeys import label_key_problems
+
+    assert label_key_problems([("FOO", "x")]) == [(0, "key 'x' is the window's key for 'Reject suggestion'; choose another")]
+    add_articles(store, TEXT)
+    window = make_window(store)
+    window.show_shortcuts()
+    listed = window.guidelines.toPlainText()
+    for text in ("Accept suggestion", "Reject suggestion", "Accept all above the score", "Hide suggestions",
+                 "Shift+Return", "Ctrl+Shift+H", "Next span or suggestion"):
+        assert text in listed, text
