@@ -54,6 +54,8 @@ class SuggestionLayer(QObject):
         article_id = self.session.article_id
         found = [] if self.hidden or article_id is None else self.store.suggestions(article_id, self.session.annotator)
         found = [s for s in found if not self.covered(s)]
+        if found == list(self.suggestions.values()):  # most key presses: rows, index and picture stay
+            return
         self.suggestions = {s.id: s for s in found}
         self.index.reset(found)
         self.table.set_suggestions(found)

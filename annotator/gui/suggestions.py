@@ -21,7 +21,7 @@ from .suggestionsettings import SuggestionOptions, SuggestionSettingsDialog
 
 PROPAGATE_AT_MOST = 200  # places suggested per key press: a common word in a 1 MB article stays one key press
 PROPAGATE_ON_OPEN_UP_TO = 300_000  # characters: longer articles get only what is labelled while they are open
-REACH = 100  # characters around a match tokenized to see that it is made of whole words
+REACH = 40  # characters around a match tokenized to see that it is made of whole words
 
 
 class Suggester(QObject):
