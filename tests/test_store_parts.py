@@ -38,7 +38,7 @@ def test_span_check_counts_every_code_point_nul_included(store):
 
 def test_span_ids_are_never_reused_even_after_migrating_an_old_database(tmp_path):
     path = tmp_path / "previous.db"
-    make_old_database(path, SCHEMA_VERSION - 1)  # the schema before ids were never reused
+    make_old_database(path, 4)  # the schema before ids were never reused (v5)
     with sqlite3.connect(path) as conn:
         conn.executemany("INSERT INTO spans (id, article_id, annotator, label, start, end, text) "
                          "VALUES (?, 'old', 'alice', 'ACTOR', 0, 2, 'An')", [(1,), (2,)])
@@ -53,7 +53,7 @@ def test_span_ids_are_never_reused_even_after_migrating_an_old_database(tmp_path
     theirs = store.add_span("old", Span(3, 10, "ACTOR", "article", "bob"))
     assert theirs.id > mine.id > 1
     assert "AUTOINCREMENT" in store.db["spans"].schema and "AUTOINCREMENT" in store.db["gold_spans"].schema
-    assert {index.name for index in store.db["spans"].indexes} == {"idx_spans_article_id_annotator_start"}
+    assert {index.name for index in store.db["spans"].indexes} == {"idx_spans_outlines", "idx_spans_extras"}
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 

@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
 
     def _span_row_chosen(self, current, _previous) -> None:
         if current.isValid():
-            self.session.set_current(self.span_model.spans[current.row()].id)
+            self.session.set_current(self.span_model.span_id(current.row()))
 
     def _show_find_hits(self, hits: list, current: int) -> None:
         self.view.show_find_hits(hits)
