@@ -28,11 +28,23 @@ class Session(QObject):
         self.annotator = annotator
         self.article: Article | None = None
         self.offsets = OffsetMap("", fold_crlf=True)
-        self.spans = SpanSet()  # span id -> Span, made only when asked for
+        self._spans = SpanSet()
         self.current: int | None = None
         self.writing = False  # our own store writes: the views are updated directly, not reloaded
         self.removed_relations: dict[int, list[Relation]] = {}  # of spans removed here, for add() to put back
         self.opener = self.open  # the window sets its own: the one way an article is opened (list, find bar, ...)
+
+    @property
+    def spans(self) -> SpanSet:
+        """The annotator's spans on the article: span id -> Span, made only when asked for (see SpanSet)."""
+        return self._spans
+
+    @spans.setter
+    def spans(self, spans) -> None:  # a SpanSet, or any mapping of span id to Span
+        if not isinstance(spans, SpanSet):
+            article = self.article
+            spans = SpanSet.of(article and article.id, self.annotator, article.text if article else "", spans.values())
+        self._spans = spans
 
     @property
     def article_id(self) -> str | None:
@@ -68,10 +80,9 @@ class Session(QObject):
         outlines, extras = self.store.span_outlines(self.article.id, self.annotator)
         if self.spans.same_as(outlines, extras):
             return
-        new = self._read_spans(outlines, extras)
-        gone, came, changed = self.spans.changes_to(new)
-        if len(gone) + len(came) + len(changed) > FEW_CHANGES:
-            self.spans = new
+        gone, new, changed = self.spans.changes_to(outlines, extras)
+        if len(gone) + len(new) > FEW_CHANGES:
+            self.spans = self._read_spans(outlines, extras)
             if self.current not in self.spans:
                 self.current = None
                 self.currentChanged.emit(None)
@@ -83,13 +94,14 @@ class Session(QObject):
             if self.current == span_id:
                 self.set_current(None)
             self.spanRemoved.emit(old)
-        for span_id in came:
-            self.spans.put(new[span_id])
-            self.spanAdded.emit(new[span_id])
-        for span_id in changed:
-            old = self.spans[span_id]
-            self.spans.put(new[span_id])
-            self.spanUpdated.emit(old, new[span_id])
+        for span_id in new:
+            if span_id in changed:
+                old = self.spans[span_id]
+                self.spans.put(new[span_id])
+                self.spanUpdated.emit(old, new[span_id])
+            else:
+                self.spans.put(new[span_id])
+                self.spanAdded.emit(new[span_id])
 
     def set_current(self, span_id: int | None) -> None:
         if span_id != self.current:

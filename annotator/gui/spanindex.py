@@ -87,11 +87,16 @@ class SpanIndex:
         self.marks.insert(i, mark)
         self.longest = max(self.longest, mark.end - mark.start)
 
-    def reset(self, outlines: list[Mark]) -> None:
+    def reset(self, spans) -> None:
+        """File exactly these spans (anything with start, end in code points, label and id), dropping those filed
+        before."""
+        self.reset_outlines(sorted((Mark(s.start, s.end, s.label, s.id) for s in spans), key=itemgetter(0)))
+
+    def reset_outlines(self, outlines: list[Mark]) -> None:
         """File exactly these spans, dropping those filed before (opening an article, reloading).
 
         `outlines` are marks in code points sorted by start (`SpanSet.outlines`): with no emoji and no CRLF they
-        are view positions already, and are filed as they are.
+        are view positions already, and are filed as they are, with no Python work per span.
         """
         if self.offsets.is_identity:
             self.marks = list(outlines)

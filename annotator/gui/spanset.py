@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from itertools import repeat
 from operator import itemgetter
 
@@ -13,14 +13,16 @@ from .spanindex import Mark
 
 def table_order(outline: Mark) -> tuple:
     """Spans in text order: by start, the longest first, then label and id (as `Store.spans` gives them)."""
-    return (outline.start, -outline.end, outline.label, outline.span_id)
+    start, end, label, span_id = outline  # a Mark, or a row as the store reads it
+    return (start, -end, label, span_id)
 
 
-class SpanSet(Mapping):
+class SpanSet(MutableMapping):
     """Span id -> Span, over outlines (start, end, label, id) in code points kept in table order.
 
     Opening an article reads only the outlines and the few notes and attributes; a Span is made the first time it
     is asked for, its text being the article's text[start:end] (which the store guarantees is the span's text).
+    Iterating values() or items() makes every Span: to go over all spans, read `outlines`.
     """
 
     def __init__(self, article_id: str | None = None, annotator: str = "", text: str = "",
@@ -42,6 +44,16 @@ class SpanSet(Mapping):
             self._made[span_id] = span
         return span
 
+    def __setitem__(self, span_id, span: Span) -> None:
+        if span_id != span.id:
+            raise ValueError(f"span {span.id} filed as {span_id}")
+        self.put(span)
+
+    def __delitem__(self, span_id) -> None:
+        if span_id not in self:
+            raise KeyError(span_id)
+        self.drop(span_id)
+
     def __contains__(self, span_id) -> bool:
         return span_id in self._outline_of
 
@@ -51,17 +63,36 @@ class SpanSet(Mapping):
     def __len__(self) -> int:
         return len(self.outlines)
 
+    @classmethod
+    def of(cls, article_id: str | None, annotator: str, text: str, spans: Iterable[Span]) -> SpanSet:
+        """A set holding these Span objects."""
+        made = cls(article_id, annotator, text)
+        for span in spans:
+            made.put(span)
+        return made
+
+    def outline(self, span_id) -> Mark | None:
+        """(start, end, label, id) of a span, without making the Span."""
+        return self._outline_of.get(span_id)
+
     def same_as(self, outlines: list, extras: dict) -> bool:
         """Whether these are the spans held already (as `Store.span_outlines` reads them)."""
         return outlines == self.outlines and extras == self._extras
 
-    def changes_to(self, new: SpanSet) -> tuple[list[int], list[int], list[int]]:
-        """Ids of the spans gone, come, and changed (edges, label, note or attributes) from this set to `new`."""
-        before, after = self._outline_of.keys(), new._outline_of.keys()
-        gone, came = before - after, after - before
-        moved = {outline.span_id for outline in set(new.outlines).difference(self.outlines)}
-        noted = {i for i in self._extras.keys() | new._extras.keys() if self._extras.get(i) != new._extras.get(i)}
-        return sorted(gone), sorted(came), sorted((moved | noted) - gone - came)
+    def changes_to(self, outlines: list, extras: dict) -> tuple[list[int], SpanSet, list[int]]:
+        """From this set to the spans `Store.span_outlines` read: ids of the spans gone, the spans come or changed
+        (edges, label, note or attributes) as a SpanSet, and the ids of the changed ones. Set operations in C: no
+        Python work per span that did not change."""
+        fresh = set(outlines).difference(self.outlines)  # rows come or changed
+        stale = set(self.outlines).difference(outlines)  # rows gone or changed
+        fresh_ids, stale_ids = {row[3] for row in fresh}, {row[3] for row in stale}
+        noted = {i for i in self._extras.keys() | extras.keys() if self._extras.get(i) != extras.get(i)}
+        noted_only = noted - fresh_ids - stale_ids  # the same edges and label, another note or attributes
+        changed = (fresh_ids & stale_ids) | noted_only
+        rows = sorted(fresh | {self._outline_of[i] for i in noted_only}, key=table_order)
+        new = SpanSet(self.article_id, self.annotator, self.text, rows,
+                      {row[3]: extras[row[3]] for row in rows if row[3] in extras})
+        return sorted(stale_ids - fresh_ids), new, sorted(changed)
 
     def has(self, start: int, end: int, label: str) -> bool:
         """Whether a span has exactly these edges and label: a bisection, whatever the number of spans."""

@@ -37,7 +37,7 @@ def test_spans_made_on_demand_are_the_stored_ones_and_lie_where_stored(store, qa
         assert list(session.spans.values()) == store.spans(f"h{k}", "tester")  # text, note, attributes, ids, order
         offsets = OffsetMap(text, fold_crlf=True)
         index = SpanIndex(text, offsets)
-        index.reset(session.spans.outlines)
+        index.reset_outlines(session.spans.outlines)
         expected = [Mark(offsets.to_units(s.start), offsets.to_units(s.end), s.label, s.id)
                     for s in store.spans(f"h{k}", "tester")]
         assert sorted(index.marks) == sorted(expected)
@@ -116,3 +116,16 @@ def test_the_span_table_keeps_its_scroll_when_another_program_adds_a_span(store,
     assert bar.value() == scrolled and window.session.current == current
     assert window.span_table.currentIndex().row() == 99
     other.close()
+
+
+def test_the_session_spans_take_spans_as_a_dict_would(store, qapp):
+    store.add_article(Article("a", "Japan and NATO"))
+    session = Session(store, "tester")
+    session.open("a")
+    japan, nato = (store.add_span("a", session.make_span(s, e, "ACTOR")) for s, e in ((0, 5), (10, 14)))
+    session.spans.update({nato.id: nato, japan.id: japan})
+    assert list(session.spans.values()) == [japan, nato] and session.spans.has(10, 14, "ACTOR")
+    assert session.spans.pop(nato.id) == nato and session.spans.pop(nato.id, None) is None
+    session.spans = {nato.id: nato}  # any mapping of spans becomes the session's set
+    assert session.spans.has(10, 14, "ACTOR") and not session.spans.has(0, 5, "ACTOR")
+    assert session.spans.outline(nato.id) == (10, 14, "ACTOR", nato.id)
