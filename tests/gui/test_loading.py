@@ -129,3 +129,24 @@ def test_the_session_spans_take_spans_as_a_dict_would(store, qapp):
     session.spans = {nato.id: nato}  # any mapping of spans becomes the session's set
     assert session.spans.has(10, 14, "ACTOR") and not session.spans.has(0, 5, "ACTOR")
     assert session.spans.outline(nato.id) == (10, 14, "ACTOR", nato.id)
+
+
+def test_many_spans_from_another_program_reset_the_table_once_keeping_the_current_span(store, make_window, qtbot):
+    words = " ".join(f"word{i}" for i in range(400))
+    add(store, words)
+    window = make_window(store)
+    window.open_article("a000")
+    first = window.session.add(window.session.make_span(0, 5, "CLAIM"))
+    window.session.set_current(first.id)
+    resets = []
+    window.span_model.modelReset.connect(lambda: resets.append(1))
+    other = Store(store.path)
+    with other.transaction():
+        for i in range(300):
+            start = words.index(f"word{i} ")
+            other.add_span("a000", Span(start, start + len(f"word{i}"), "ACTOR", f"word{i}", "tester"))
+    qtbot.waitUntil(lambda: window.span_model.rowCount() == 301, timeout=5000)
+    assert resets == [1] and window.session.current == first.id
+    assert window.span_model.span_id(window.span_table.currentIndex().row()) == first.id
+    assert list(window.session.spans.values()) == store.spans("a000", "tester")
+    other.close()
