@@ -31,7 +31,7 @@ class Spans(Connection):
                       for id_, note, attributes in self.conn.execute(
                           f"SELECT id, note, attributes {where} AND (note IS NOT NULL OR attributes IS NOT NULL)",
                           (article_id, annotator))}
-        return outlines, extras
+        return outlines, {id_: extra for id_, extra in extras.items() if extra != (None, ())}  # "{}" is none too
 
     def annotators(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT DISTINCT annotator FROM spans ORDER BY annotator")]
