@@ -94,7 +94,7 @@ class Suggester(QObject):
         """Tab and Shift+Tab through spans and suggestions together, in text order; False when there are none."""
         if not self.layer.suggestions:
             return False
-        items = sorted([(s.start, -s.end, s.label, 0, s.id) for s in self.session.spans.values()]
+        items = sorted([(s.start, -s.end, s.label, 0, s.span_id) for s in self.session.spans.outlines]
                        + [(s.start, -s.end, s.label, 1, s.id) for s in self.layer.suggestions.values()])
         keys = [(kind, id_) for *_, kind, id_ in items]
         here = (0, self.session.current) if self.session.current is not None else (1, self.layer.current)
@@ -124,7 +124,7 @@ class Suggester(QObject):
         self.view.move_caret(s.start)
         self.view.ensureCursorVisible()
         table = self.window.span_table
-        index = table.model().index(len(self.window.span_model.spans) + list(self.layer.suggestions).index(s.id), 0)
+        index = table.model().index(len(self.window.span_model.rows) + list(self.layer.suggestions).index(s.id), 0)
         selection = table.selectionModel()
         selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
         table.scrollTo(index)
