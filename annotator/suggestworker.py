@@ -10,7 +10,7 @@ from collections import deque
 
 from .model import Suggestion
 
-STOP_WAIT_S = 2.0
+STOP_WAIT_S = 0.5  # then the worker is ended: it holds nothing to save
 
 
 def serve(conn, model: str, labels: list[str], mapping: dict[str, str]) -> None:
