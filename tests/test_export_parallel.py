@@ -73,15 +73,15 @@ def test_workers_write_what_one_process_writes(tmp_path, monkeypatch, fmt, optio
 class Exploding(conll.Writer):
     """A writer that fails on one article, in whichever process formats it."""
 
-    def entries(self, article, spans, report):
+    def entries(self, article, spans, relations, report):
         if article.id == "n007":
             raise ValueError(f"cannot format {article.id}")
-        return super().entries(article, spans, report)
+        return super().entries(article, spans, relations, report)
 
 
 def test_a_worker_error_comes_back_as_the_exception():
     writer = Exploding(Settings(tuple(default_labels())))
-    batches = [(k, [(Article(f"n{i:03d}", f"Text {i}."), [])]) for k, i in enumerate(range(12))]
+    batches = [(k, [(Article(f"n{i:03d}", f"Text {i}."), [], [])]) for k, i in enumerate(range(12))]
     with pytest.raises(ValueError, match="cannot format n007"):
         for _ in parallel.formatted(writer, batches, workers=2):
             pass
