@@ -180,7 +180,8 @@ def _write_new(path: str, data: bytes) -> None:
 @cache
 def declared(folder: Path) -> tuple[tuple[str, ...], tuple[RelationType, ...]]:
     """The entity types and the relation types (`NAME<TAB>Arg1:A|B, Arg2:C`, `<ENTITY>` or `<ANY>` standing for
-    every entity type) of the nearest annotation.conf, in `folder` or above it, as brat finds it."""
+    every entity type; a type on several lines allows every label any of them names at each end) of the nearest
+    annotation.conf, in `folder` or above it, as brat finds it."""
     for place in [folder, *folder.parents]:
         conf = place / "annotation.conf"
         if conf.is_file():
@@ -194,8 +195,13 @@ def declared(folder: Path) -> tuple[tuple[str, ...], tuple[RelationType, ...]]:
                     sections.setdefault(section, []).append(stripped)
             names = tuple(n for n in (line.split()[0].split("|")[0] for line in sections.get("entities", ()))
                           if not n.startswith("!"))
-            kinds = (_relation_type(line, names) for line in sections.get("relations", ()))
-            return names, tuple(kind for kind in kinds if kind)
+            kinds: dict[str, RelationType] = {}
+            for kind in filter(None, (_relation_type(line, names) for line in sections.get("relations", ()))):
+                known = kinds.get(kind.name)  # a type on several lines allows the labels of them all
+                kinds[kind.name] = kind if known is None else RelationType(
+                    kind.name, tuple(dict.fromkeys(known.from_labels + kind.from_labels)),
+                    tuple(dict.fromkeys(known.to_labels + kind.to_labels)))
+            return names, tuple(kinds.values())
     return (), ()
 
 

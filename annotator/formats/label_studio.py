@@ -224,12 +224,12 @@ def _relations(results: list, ends: dict, file: str, line: int | None) -> tuple[
             if span is None:
                 return InputError(file, line, f"{at}.{key}", f"no text labels result {json.dumps(result.get(key))[:40]} "
                                                              "in this annotation"), []
+        for span, key in zip(found, ("from_id", "to_id"), strict=True):
+            span.setdefault("id", f"{group}:{result[key]}")
         head, tail = found if result.get("direction") != "left" else found[::-1]
         labels = [str(label) for label in result.get("labels") or []]
         unlabelled += not labels
         bidirectional += result.get("direction") == "bi" and bool(labels)
-        for span, ident in ((head, f"{group}:{result['from_id']}"), (tail, f"{group}:{result['to_id']}")):
-            span.setdefault("id", ident)
         relations += [{"type": label, "from": head["id"], "to": tail["id"]} for label in labels]
     tallies = [("relation", "without a label, not imported", unlabelled)] if unlabelled else []
     tallies += [("relation", "with direction bi read from from_id to to_id", bidirectional)] if bidirectional else []
