@@ -57,7 +57,22 @@ def brat_problems(folder: Path) -> list[str]:
                                     f"to {ids[found.group(3)]}")
             else:
                 problems.append(f"{where}: unknown line {line!r}")
+        problems += _overlaps(ann, OVERLAP_ANY in _section(ann.parent / "annotation.conf", "relations"))
     return problems
+
+
+def _overlaps(ann: Path, allowed: bool) -> list[str]:
+    """A problem for the first two text-bound annotations whose extents overlap, unless annotation.conf allows it."""
+    extents = sorted((int(found.group(2).split()[0]), int(found.group(2).split()[-1]))
+                     for found in map(_T.fullmatch, ann.read_text("utf-8").splitlines()) if found)
+    for (_, end), (start, _) in zip(extents, extents[1:], strict=False):
+        if start < end and not allowed:
+            return [f"{ann.name}: overlapping text-bound annotations, and annotation.conf has no {OVERLAP_ANY!r}"]
+    return []
+
+
+# brat refuses text-bound annotations that nest, cross or coincide unless [relations] allows it, as this line does
+OVERLAP_ANY = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
 
 
 def relation_config(conf: Path) -> dict[str, set[tuple[str, str]]]:
@@ -67,6 +82,8 @@ def relation_config(conf: Path) -> dict[str, set[tuple[str, str]]]:
     allowed: dict[str, set[tuple[str, str]]] = {}
     for line in _section(conf, "relations"):
         found = re.match(r"^(\S+)(?:\s+(.*))?$", line)
+        if line == OVERLAP_ANY:
+            continue
         if not found or not re.fullmatch(r"[a-zA-Z0-9_-]+", found.group(1).split("|")[0]):
             raise ValueError(f"not a term brat stores as it is: {line!r}")
         args = [a.strip() for a in (found.group(2) or "").split(",") if a.strip()]

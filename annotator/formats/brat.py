@@ -5,7 +5,8 @@ which is how brat holds it (also at U+2028, U+0085 and the other breaks of str.s
 reading splits at); notes are `#` AnnotatorNotes lines; the annotator is an `Annotator` attribute (with
 whitespace, |, , and % written as %XX).
 Attributes (`A1<TAB>Negation T1`, `A2<TAB>Certainty T1 High`) are the span's attributes both ways (values as
-the annotator's). Reading keeps discontinuous spans as one span over their extent (and says so), every note of a
+the annotator's); relations are `R1<TAB>CLAIMED_BY Arg1:T1 Arg2:T2` both ways, their types in annotation.conf's
+[relations] (with `<OVERLAP>` allowing spans to nest, cross and coincide, as ours do). Reading keeps discontinuous spans as one span over their extent (and says so), every note of a
 span (one a line), relations (`R1<TAB>CLAIMED_BY Arg1:T1 Arg2:T2`) as relations from Arg1 to Arg2, and reports
 events, normalizations and notes or attributes of anything but a span.
 """
@@ -34,6 +35,8 @@ _NOTE = re.compile(r"#\S*\t\S+ (?P<target>T\S*)\t(?P<note>.*)")
 _ATTRIBUTE = re.compile(r"[AM]\S*\t(?P<name>\S+) (?P<target>T\S*)(?: (?P<value>.+))?")
 _RELATION = re.compile(r"(R\S*)\t(\S+) Arg1:(\S+) Arg2:(\S+)\s*")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
+# brat refuses spans that nest, cross or coincide unless its configuration allows it; ours may do all three
+OVERLAP = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n"
 _UNSAFE_VALUE = re.compile(r"[\s|,%]")
 
 
@@ -142,7 +145,7 @@ class Writer(FormatWriter):
         for name, kinds in sorted(self.attributes.items()):
             attributes += f"{name}\tArg:<ENTITY>" + (f", Value:{'|'.join(sorted(kinds))}" if kinds else "") + "\n"
         relations = "".join(f"{t.name}\tArg1:{'|'.join(t.from_labels)}, Arg2:{'|'.join(t.to_labels)}\n"
-                            for t in self.settings.relation_types)
+                            for t in self.settings.relation_types) + OVERLAP
         (self.folder / "annotation.conf").write_text(
             f"[entities]\n{entities}\n\n[relations]\n{relations}\n[events]\n\n[attributes]\n{attributes}", encoding="utf-8"
         )
