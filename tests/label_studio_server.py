@@ -213,7 +213,10 @@ def check(command: Path, folder: Path) -> dict:
 
 
 def write_report(result: dict) -> None:
+    """The Label Studio part of docs/interop.md; the sections after it (other tools) are kept."""
     rows = "\n".join(f"| {name} | {value} |" for name, value in result.items())
+    old = REPORT.read_text("utf-8") if REPORT.exists() else ""
+    others = old[old.index("\n## "):] if "\n## " in old else ""
     REPORT.write_text(
         "# Interoperability: a real Label Studio server\n\n"
         f"_Run by `make interop` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
@@ -227,7 +230,7 @@ def write_report(result: dict) -> None:
         "with its annotator's name and note, and every relation (a CLAIM linked to an ACTOR or a LOCATION by each "
         "annotator in each article: `relation` results and `<Relations>` in the config) between the same spans. It also sends one task as our export wrote it before (with "
         "`completed_by: {\"email\": \"Jane Doe\"}`) and records Label Studio's answer.\n\n"
-        f"| check | result |\n|---|---|\n{rows}\n", "utf-8")
+        f"| check | result |\n|---|---|\n{rows}\n{others}", "utf-8")
 
 
 def main() -> int:

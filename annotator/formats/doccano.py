@@ -84,7 +84,8 @@ def _line(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
             who = f"user{user}" if type(user) is int else user if isinstance(user, str) and user else None
             ident = item.get("id") if key == "entities" and type(item.get("id")) in (int, str) else None
             raw.append((f"$.{key}[{k}]", item["start_offset"], item["end_offset"], item["label"], who, ident))
-    spans, by_id = [], {}
+    spans: list[dict] = []
+    by_id: dict[int | str, dict] = {}  # entity id -> its span, which a relation names
     for where, start, end, label, who, ident in raw:
         if not 0 <= start < end <= units.units_length:
             yield InputError(file, line, where, f"[{start}, {end}) does not fit the text ({units.units_length} UTF-16 units)")

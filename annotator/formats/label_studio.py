@@ -182,7 +182,8 @@ def _task(text: str, results: list, meta: dict, where: str, file: str, line: int
     if problems:
         yield from problems
         return
-    spans, ends = [], {}
+    spans: list[dict] = []
+    ends: dict[tuple[str, str], dict] = {}  # (annotation, result id) -> the span a relation names
     for (_, who, result, group), (start, end) in zip(labelled, placed, strict=True):
         note = "\n".join((result.get("meta") or {}).get("text") or []) or None
         for label in result["value"]["labels"]:
@@ -212,20 +213,23 @@ def _is_relation(result) -> bool:
     return isinstance(result, dict) and result.get("type") == "relation"
 
 
-def _relations(results: list, ends: dict, file: str, line: int | None) -> tuple[list[dict] | InputError, list]:
+def _relations(results: list, ends: dict[tuple[str, str], dict], file: str, line: int | None
+               ) -> tuple[list[dict] | InputError, list[tuple[str, str, int]]]:
     """The relation results as relations between the spans (given an "id") of the results they name in their own
     annotation, one per label, and tallies of those read with a caveat or left out; or the first that names none."""
-    relations, bidirectional, unlabelled = [], 0, 0
+    relations: list[dict] = []
+    bidirectional = unlabelled = 0
     for at, _, result, group in results:
         if not _is_relation(result):
             continue
-        found = [ends.get((group, result.get(key))) for key in ("from_id", "to_id")]
-        for key, span in zip(("from_id", "to_id"), found, strict=True):
+        found: list[dict] = []
+        for key in ("from_id", "to_id"):
+            span = ends.get((group, result.get(key)))
             if span is None:
                 return InputError(file, line, f"{at}.{key}", f"no text labels result {json.dumps(result.get(key))[:40]} "
                                                              "in this annotation"), []
-        for span, key in zip(found, ("from_id", "to_id"), strict=True):
             span.setdefault("id", f"{group}:{result[key]}")
+            found.append(span)
         head, tail = found if result.get("direction") != "left" else found[::-1]
         labels = [str(label) for label in result.get("labels") or []]
         unlabelled += not labels

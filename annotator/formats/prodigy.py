@@ -156,12 +156,13 @@ def _relations(items, spans: list[tuple[dict, int | None]], file: str, line: int
     """rel.manual's relations as relations between the task's spans (given an "id"): each end is the span its
     head_span or child_span names (start, end, label), else the one span whose last token is `head` or `child`.
     Also how many link a token that is no span (left out); or the first relation that cannot be read."""
-    relations, tokens_only = [], 0
+    relations: list[dict] = []
+    tokens_only = 0
     for k, item in enumerate(items if isinstance(items, list) else [items]):
         where = f"$.relations[{k}]"
         if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not item["label"]:
             return InputError(file, line, f"{where}.label", "is required: the relation's type"), 0
-        ends = []
+        ends: list[int] = []
         for role in ("head", "child"):
             named = item.get(f"{role}_span")
             if isinstance(named, dict):
@@ -172,8 +173,10 @@ def _relations(items, spans: list[tuple[dict, int | None]], file: str, line: int
             if len(found) > 1 and not isinstance(named, dict):
                 return InputError(file, line, f"{where}.{role}", f"{len(found)} spans end at token {item.get(role)}; "
                                                                  f"name the one meant with {role}_span"), 0
-            ends.append(found[0] if found else None)
-        if None in ends:
+            if not found:
+                break
+            ends.append(found[0])
+        if len(ends) < 2:
             tokens_only += 1
             continue
         for n in ends:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..model import Article, Relation, Span
@@ -56,10 +57,11 @@ class Writer(TextWriter):
                 annotation["creator"] = {"type": "Person", "name": span.annotator}
             lines.append(self.dumps(annotation))
         for relation in report.linked(relations, spans):
-            link = {"id": f"urn:annotator:relation:{relation.id}", "type": "Annotation", "motivation": "linking",
-                    "body": [{"type": "TextualBody", "purpose": "tagging", "value": relation.type},
-                             {"type": "SpecificResource", "purpose": "linking", "source": ids[relation.to_id]}],
-                    "target": ids[relation.from_id]}
+            link: dict[str, Any] = {
+                "id": f"urn:annotator:relation:{relation.id}", "type": "Annotation", "motivation": "linking",
+                "body": [{"type": "TextualBody", "purpose": "tagging", "value": relation.type},
+                         {"type": "SpecificResource", "purpose": "linking", "source": ids[relation.to_id]}],
+                "target": ids[relation.from_id]}
             if relation.annotator:
                 link["creator"] = {"type": "Person", "name": relation.annotator}
             lines.append(self.dumps(link))
