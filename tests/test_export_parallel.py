@@ -30,6 +30,10 @@ MANY = [  # ids that clash as file names ("a" after "A", "b_x" after "B x"), spa
     for article_id in ["A", "B x", "C", "D", "a", "b_x", "c", "e"]
 ] + [{"id": f"n{i:03d}", "text": f"Text {i} about Japan.", "spans": [{"start": 0, "end": 4, "label": "ACTOR"}]}
      for i in range(450)]  # more than two batches
+for record in MANY[8::3]:  # a claim about Japan in every third: its relations go to the workers with the spans
+    record["spans"] = [{"id": 1, "start": 0, "end": len(record["text"]), "label": "CLAIM"},
+                       {"id": 2, "start": len(record["text"]) - 6, "end": len(record["text"]) - 1, "label": "LOCATION"}]
+    record["relations"] = [{"type": "ABOUT", "from": 1, "to": 2}]
 
 
 def written(folder: Path, name: str) -> dict:
@@ -66,6 +70,7 @@ def test_workers_write_what_one_process_writes(tmp_path, monkeypatch, fmt, optio
         assert written(tmp_path, "two") == written(tmp_path, "one") and written(tmp_path, "one")
     assert two.summary() == one.summary().replace(str(tmp_path / "one"), str(tmp_path / "two"))
     assert (two.tokens, two.dropped, two.moved, two.splits) == (one.tokens, one.dropped, one.moved, one.splits)
+    assert (two.relations, two.not_carried) == (one.relations, one.not_carried) and two.relations + two.not_carried["relation"] == 150
     assert seen[-1] == (461, 461) and len(seen) > 2
     assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
 
