@@ -147,8 +147,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--against", default="", help="a git ref whose export to measure in the same run (e.g. main)")
-    parser.add_argument("--alternate", type=int, default=0,
-                        help="with --against: only compare the two codes, alternating this many times each")
+    parser.add_argument("--alternate", type=int, default=0, help="with --against: only compare the codes, N runs each")
     args = parser.parse_args()
     source = baseline_source(args.against) if args.against else ""
     small = max(1, args.articles // 10)

@@ -97,20 +97,10 @@ def _line(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
         spans.append({"start": a, "end": b, "label": label, "text": text[a:b], **({"annotator": who} if who else {})})
         if ident is not None:
             by_id.setdefault(ident, spans[-1])
-    relations = []
-    for k, item in enumerate(data.get("relations") or []):
-        where = f"$.relations[{k}]"
-        if not (isinstance(item, dict) and isinstance(item.get("type"), str) and item["type"]):
-            yield InputError(file, line, where, 'expected {"from_id", "to_id", "type"} with the type\'s name')
-            return
-        for key in ("from_id", "to_id"):
-            if type(item.get(key)) not in (int, str) or item[key] not in by_id:
-                yield InputError(file, line, f"{where}.{key}", f"no entity has id {json.dumps(item.get(key))[:40]}")
-                return
-        head, tail = by_id[item["from_id"]], by_id[item["to_id"]]
-        head.setdefault("id", item["from_id"])
-        tail.setdefault("id", item["to_id"])
-        relations.append({"type": item["type"], "from": head["id"], "to": tail["id"]})
+    relations = _relations(data.get("relations") or [], by_id, file, line)
+    if isinstance(relations, InputError):
+        yield relations
+        return
     record = {"text": text, "spans": spans}
     if relations:
         record["relations"] = relations
@@ -120,6 +110,24 @@ def _line(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
     if meta:
         record["meta"] = meta
     yield Incoming(record, file, line, tallies=tuple(tallies))
+
+
+def _relations(items, by_id: dict[int | str, dict], file: str, line: int | None) -> list[dict] | InputError:
+    """A relation project's relations between the spans of the entities they name (given an "id"), or the first
+    problem."""
+    relations = []
+    for k, item in enumerate(items if isinstance(items, list) else [items]):
+        where = f"$.relations[{k}]"
+        if not (isinstance(item, dict) and isinstance(item.get("type"), str) and item["type"]):
+            return InputError(file, line, where, 'expected {"from_id", "to_id", "type"} with the type\'s name')
+        for key in ("from_id", "to_id"):
+            if type(item.get(key)) not in (int, str) or item[key] not in by_id:
+                return InputError(file, line, f"{where}.{key}", f"no entity has id {json.dumps(item.get(key))[:40]}")
+        head, tail = by_id[item["from_id"]], by_id[item["to_id"]]
+        head.setdefault("id", item["from_id"])
+        tail.setdefault("id", item["to_id"])
+        relations.append({"type": item["type"], "from": head["id"], "to": tail["id"]})
+    return relations
 
 
 _READ = ("label", "labels", "entities", "annotations", "relations")
