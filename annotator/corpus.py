@@ -346,9 +346,15 @@ class _Importer:
                                for r in record["relations"]]
 
     def add_declared_types(self, record: dict) -> None:
-        """A relation type the record uses that the label set lacks and its source declares (brat's annotation.conf)
-        is added, allowing the declared labels at each end that the label set has."""
-        for name in dict.fromkeys(r["type"] for r in record.get("relations", ())):
+        """A relation type the record uses that the label set lacks and its source declares is added: allowing the
+        declared labels at each end that the label set has (brat's annotation.conf), or, declared without them (a
+        Label Studio <Relation>), the labels of the ends it links, as --add-labels does."""
+        names = dict.fromkeys(r["type"] for r in record.get("relations", ()))
+        open_names = {name for name in names if name in self.declared_types and not self.declared_types[name].from_labels
+                      and (name not in self.relation_types or name in self.report.added_relation_types)}
+        if open_names:
+            self.add_relation_types(record, open_names)
+        for name in names:
             kind = self.declared_types.get(name)
             if name in self.relation_types or kind is None:
                 continue
@@ -360,12 +366,14 @@ class _Importer:
                 self.store.set_label_set(self.store.labels(), list(self.relation_types.values()))
                 self.report.added_relation_types.append(name)
 
-    def add_relation_types(self, record: dict) -> None:
-        """With --add-labels: a relation type not in the label set is added, allowing the labels of the ends it
-        links (more as this import uses it); one already in the set stays as it is."""
+    def add_relation_types(self, record: dict, names: set[str] | None = None) -> None:
+        """With --add-labels: a relation type (of `names`, when given) not in the label set is added, allowing the
+        labels of the ends it links (more as this import uses it); one already in the set stays as it is."""
         by_id = {span["id"]: span for span in record.get("spans", []) if "id" in span}
         for relation in record.get("relations", []):
             name, head, tail = relation["type"], by_id.get(relation["from"]), by_id.get(relation["to"])
+            if names is not None and name not in names:
+                continue
             kind = self.relation_types.get(name)
             if head is None or tail is None or (kind is not None and (name not in self.report.added_relation_types
                                                                       or not kind.misfit(head["label"], tail["label"]))):

@@ -43,8 +43,11 @@ def test_brat_relation_types_declared_in_annotation_conf_are_added_when_used(sto
 
 
 def test_label_studio_relations_follow_their_direction_and_the_doubtful_ones_are_reported(store):
-    report = import_files(store, [PEERS / "ls-relations.json"], fmt="label-studio", annotator="x", add_labels=True)
+    report = import_files(store, [PEERS / "ls-relations.json"], fmt="label-studio", annotator="x")
     assert (report.spans, report.relations) == (3, 3)
+    assert report.added_relation_types == ["works_for", "lives_in", "based_in"]  # the config's <Relation> values
+    kinds = {t.name: (t.from_labels, t.to_labels) for t in store.relation_types()}
+    assert kinds["lives_in"] == (("PER",), ("LOC",))  # allowing the labels of the ends it links
     assert listed(store) == {("user1", "works_for", "Maria Ruiz", "PER", "Telefónica", "ORG"),
                              ("user1", "lives_in", "Maria Ruiz", "PER", "Madrid", "LOC"),
                              ("user1", "based_in", "Telefónica", "ORG", "Madrid", "LOC")}

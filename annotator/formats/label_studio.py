@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from ..errors import InputError
-from ..model import Article, Relation, Span
+from ..model import Article, Relation, RelationType, Span
 from ..offsets import OffsetMap
 from . import Incoming, _json
 from .writing import Report, TextWriter
@@ -72,8 +72,9 @@ def _result_id(span_id: int) -> str:
     return f"s{span_id}"
 
 
-def read_config(path: Path) -> tuple[tuple[str, ...], str | None]:
-    """The Label values and the text's data field ($content -> content) of the labeling config beside a task file."""
+def read_config(path: Path) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
+    """The Label values, the text's data field ($content -> content) and the Relation values of the labeling config
+    beside a task file."""
     for candidate in (path.with_name(f"{path.stem}.config.xml"), path.with_name("config.xml")):
         if candidate.is_file():
             try:
@@ -84,8 +85,9 @@ def read_config(path: Path) -> tuple[tuple[str, ...], str | None]:
             targets = {el.get("toName") for el in root.iter("Labels")}
             objects = [el for el in root.iter() if (el.get("value") or "").startswith("$")]
             named = [el for el in objects if el.get("name") in targets] or [el for el in objects if el.tag == "Text"]
-            return labels, named[0].get("value")[1:] if named else None
-    return (), None
+            relations = tuple(el.get("value") for el in root.iter("Relation") if el.get("value"))
+            return labels, named[0].get("value")[1:] if named else None, relations
+    return (), None, ()
 
 
 def config_labels(path: Path) -> tuple[str, ...]:
@@ -102,7 +104,8 @@ def read(path: Path, *, encoding: str = "utf-8", text_key: str | None = None) ->
     file = str(path)
     text, data = _json.load(path, encoding)
     tasks, lines = _json.items(text, data, key="tasks")
-    declared, config_key = read_config(path)
+    declared, config_key, relation_names = read_config(path)
+    relation_types = tuple(RelationType(name, (), ()) for name in relation_names)  # the ends' labels: those used
     key = text_key or config_key or "text"
     read_tasks = [_parts(task, f"$[{i}]" if isinstance(data, list) else "$", key)
                   for i, task in enumerate(tasks)]
@@ -113,7 +116,10 @@ def read(path: Path, *, encoding: str = "utf-8", text_key: str | None = None) ->
             hint = "" if text_key else "; name the field with --text-key"
             yield InputError(file, line, where, message + hint)
             continue
-        yield from _task(*parts, file, line, declared, utf16)
+        for item in _task(*parts, file, line, declared, utf16):
+            if isinstance(item, Incoming):
+                item.relation_types = relation_types
+            yield item
 
 
 _MIN_FIELDS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
