@@ -168,3 +168,23 @@ def test_gold_relations_are_exported_with_the_gold_layer(tmp_path, fmt):
     import_files(back, [out], fmt=fmt, annotator="rita")
     assert {(kind, head, tail) for _, kind, head, tail, _ in relation_set(back)} == {
         ("CLAIMED_BY", (14, 30, "CLAIM"), (0, 8, "ACTOR")), ("ABOUT", (14, 30, "CLAIM"), (34, 42, "LOCATION"))}
+
+
+@SETTINGS
+@given(records=with_relations())
+def test_jsonl_with_labels_writes_no_relation_to_a_span_it_left_out(records):
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        store = make_store(tmp, records)
+        summary = export(store, ExportOptions("jsonl", tmp / "out.jsonl", labels=["CLAIM", "ACTOR"]))
+        written = 0
+        for line in (tmp / "out.jsonl").read_text("utf-8").splitlines():
+            record = json.loads(line)
+            ids = {span["id"] for span in record["spans"] if "id" in span}
+            assert all(r["from"] in ids and r["to"] in ids for r in record.get("relations", []))
+            written += len(record.get("relations", []))
+        kept = sum(1 for _, _, _, tail, _ in relation_set(store) if tail[2] == "ACTOR")
+        assert written == summary.relations == kept
+        assert summary.relations_left == ({"an end's label is not among --labels": store.count_relations() - kept}
+                                          if store.count_relations() > kept else {})
+        store.close()
