@@ -148,7 +148,7 @@ def train(store, out: Path, *, annotator: str | None = None, gold: bool = False,
     _run_spacy_train(config, out, progress and (lambda step: tell(0.05 + 0.85 * step / steps,
                                                                   f"training: update {step} of {steps}")))
     tell(0.9, f"scoring on {len(eval_docs)} held-out articles")
-    metrics = evaluate(out / "model-best", eval_docs)
+    metrics = evaluate(out / "model-best", eval_docs, {s.text for doc in train_docs for s in doc.spans[SPANS_KEY]})
     metrics.update(train_articles=len(train_docs), eval_articles=len(eval_docs), **counts,
                    layer="gold" if gold else annotator, lang=lang, seed=seed, flat=flat)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", "utf-8")
@@ -179,9 +179,11 @@ def _run_spacy_train(config: Path, out: Path, on_step: Callable[[int], None] | N
         spacy_train(config, out)
 
 
-def evaluate(model: Path, eval_docs: list) -> dict:
+def evaluate(model: Path, eval_docs: list, known: set[str] | None = None) -> dict:
     """Precision, recall and F1 of the pipeline at `model`, over all labels and per label, on `eval_docs`; and the
-    min-score that saves most actions on them (see `best_min_score`), with precision and recall from it."""
+    min-score that saves most actions on them (see `best_min_score`), with precision and recall from it. Given the
+    `known` texts (those labelled in the training articles), also the min-score to use beside propagation, which
+    suggests those texts anyway: there a right suggestion of a known text gains nothing."""
     import spacy
     from spacy.scorer import Scorer
     from spacy.training import Example
@@ -195,15 +197,19 @@ def evaluate(model: Path, eval_docs: list) -> dict:
     for example in examples:
         group, gold = example.predicted.spans.get(SPANS_KEY, []), example.reference.spans[SPANS_KEY]
         keys = {(s.start_char, s.end_char, s.label_) for s in gold}
-        scored += [(score, (s.start_char, s.end_char, s.label_) in keys) for s, score in scored_spans(group)]
+        scored += [(score, (s.start_char, s.end_char, s.label_) in keys, s.text) for s, score in scored_spans(group)]
     reference = sum(len(doc.spans[SPANS_KEY]) for doc in eval_docs)
-    min_score = best_min_score(scored)
-    right = sum(ok for score, ok in scored if score >= min_score)
-    shown = sum(score >= min_score for score, _ in scored)
-    return {"model": str(model), "precision": scores[f"spans_{SPANS_KEY}_p"], "recall": scores[f"spans_{SPANS_KEY}_r"],
-            "f1": scores[f"spans_{SPANS_KEY}_f"], "labels": per_label, "min_score": min_score,
-            "precision_at_min_score": right / shown if shown else 0.0,
-            "recall_at_min_score": right / reference if reference else 0.0}
+    min_score = best_min_score([(score, 1 if ok else -1) for score, ok, _ in scored])
+    right = sum(ok for score, ok, _ in scored if score >= min_score)
+    shown = sum(score >= min_score for score, _, _ in scored)
+    found = {"model": str(model), "precision": scores[f"spans_{SPANS_KEY}_p"], "recall": scores[f"spans_{SPANS_KEY}_r"],
+             "f1": scores[f"spans_{SPANS_KEY}_f"], "labels": per_label, "min_score": min_score,
+             "precision_at_min_score": right / shown if shown else 0.0,
+             "recall_at_min_score": right / reference if reference else 0.0}
+    if known is not None:
+        found["min_score_beside_propagation"] = best_min_score(
+            [(score, (0 if text in known else 1) if ok else -1) for score, ok, text in scored])
+    return found
 
 
 def scored_spans(group) -> list[tuple]:
@@ -216,21 +222,24 @@ def scored_spans(group) -> list[tuple]:
     return [(span, float(scores[i]) if scores is not None else 1.0) for i, span in enumerate(group)]
 
 
-def best_min_score(scored: list[tuple[float, bool]]) -> float:
-    """The lowest score to suggest from so that right suggestions outnumber wrong ones most (each right one accepted
-    saves making a span, each wrong one costs a rejection), from (score, right) pairs; 1.0 when none gains."""
+def best_min_score(scored: list[tuple[float, int]]) -> float:
+    """The lowest score to suggest from that saves most actions, from (score, gain) pairs, gain the actions a
+    suggestion saves: 1 a right one (accepted, no span to make), -1 a wrong one (a rejection), 0 one that saves
+    nothing; 1.0 when no score saves any."""
     best, gain, threshold = 0, 0, 1.0
-    for score, right in sorted(scored, key=lambda pair: -pair[0]):
-        gain += 1 if right else -1
+    for score, value in sorted(scored, key=lambda pair: -pair[0]):
+        gain += value
         if gain > best:
             best, threshold = gain, round(score, 4)
     return threshold
 
 
-def tuned_min_score(folder: Path) -> float:
+def tuned_min_score(folder: Path, beside_propagation: bool = False) -> float:
     """The min-score `annotator train` chose on its held-out articles (in metrics.json beside the model), else 0."""
+    key = "min_score_beside_propagation" if beside_propagation else "min_score"
     try:
-        return float(json.loads((folder / "metrics.json").read_text("utf-8")).get("min_score", 0.0))
+        metrics = json.loads((folder / "metrics.json").read_text("utf-8"))
+        return float(metrics.get(key, metrics.get("min_score", 0.0)))
     except (OSError, ValueError, AttributeError):
         return 0.0
 
@@ -238,10 +247,11 @@ def tuned_min_score(folder: Path) -> float:
 class ModelSuggester:
     """A spaCy pipeline's spans as suggestions: a span categorizer's (scored by the model) and named entities (scored
     1), labels renamed by `mapping` (ORG to ACTOR...); those whose label is still not in `labels` are counted. Spans
-    scoring under `min_score` are left out: by default the one `annotator train` chose (see `evaluate`), else none."""
+    scoring under `min_score` are left out: by default the one `annotator train` chose (see `evaluate`; with
+    `beside_propagation`, the one for suggesting beside propagation), else none."""
 
     def __init__(self, model: str, labels: set[str], mapping: dict[str, str] | None = None, *,
-                 min_score: float | None = None):
+                 min_score: float | None = None, beside_propagation: bool = False):
         import spacy
 
         register_tokenizer()
@@ -253,7 +263,7 @@ class ModelSuggester:
             where = "not a spaCy pipeline" if folder.exists() else "no such folder, nor an installed spaCy pipeline"
             raise UserError(f"{model}: {where} (nothing is downloaded; {str(e)[:100]})") from None
         self.labels, self.mapping = labels, mapping or {}
-        self.min_score = tuned_min_score(folder) if min_score is None else min_score
+        self.min_score = tuned_min_score(folder, beside_propagation) if min_score is None else min_score
         self.source = f"model:{folder.name or model}"
         self.left_out: dict[str, int] = {}
 

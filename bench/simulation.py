@@ -3,6 +3,7 @@ after article and counts its actions, with suggestions from propagation, pattern
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -147,8 +148,8 @@ class PatternsFromLabels:
 
 class RetrainedModel:
     """`annotator train` on the articles labelled so far (once there are `first`), again every `every` articles,
-    and its suggestions (from the min-score it chose on its held-out articles) on the next. Trainings are kept,
-    so that several simulations share them."""
+    and its suggestions (from the min-score it chose on its held-out articles; `beside_propagation()`: the one it
+    chose for suggesting beside propagation) on the next. Trainings are kept, so that several simulations share them."""
 
     def __init__(self, labels: set[str], *, every: int, first: int = 2, lang: str = "xx", **train_options):
         self.labels, self.every, self.first, self.lang = labels, every, first, lang
@@ -156,6 +157,13 @@ class RetrainedModel:
         self.folder = Path(tempfile.mkdtemp(prefix="simulated-model-"))
         self.models: dict[int, object] = {}
         self.metrics: dict[int, dict] = {}
+        self.min_score_key = "min_score"
+
+    def beside_propagation(self) -> RetrainedModel:
+        """The same trainings, suggesting from the min-score chosen for use beside propagation."""
+        view = copy.copy(self)
+        view.min_score_key = "min_score_beside_propagation"
+        return view
 
     def trained_on(self, count: int) -> int:
         """How many articles the model used before article number `count` was trained on (0: none yet)."""
@@ -167,7 +175,7 @@ class RetrainedModel:
             return []
         if count not in self.models:
             self.models[count] = self.train(done[:count])
-        return self.models[count].find(text)
+        return [s for s in self.models[count].find(text) if s.score >= self.metrics[count][self.min_score_key]]
 
     def train(self, labelled: list[Labelled]):
         from annotator.store import open_store
@@ -183,4 +191,4 @@ class RetrainedModel:
         self.metrics[len(labelled)] = train(store, out, annotator="sim", lang=self.lang,
                                             progress=lambda share, message: None, **self.train_options)
         store.close()
-        return ModelSuggester(str(out), self.labels)
+        return ModelSuggester(str(out), self.labels, min_score=0.0)

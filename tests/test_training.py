@@ -116,6 +116,7 @@ def test_train_reports_progress_to_a_callback_and_chooses_a_min_score(labelled, 
     assert any(message.startswith("training: update") for _, message in calls)
     assert capfd.readouterr().out == ""
     assert 0.0 < metrics["min_score"] <= 1.0 and metrics["flat"] is True
+    assert 0.0 < metrics["min_score_beside_propagation"] <= 1.0
     assert json.loads((tmp_path / "m" / "metrics.json").read_text())["min_score"] == metrics["min_score"]
     text = "Yesterday Merkel met officials in Tokyo. The talks went on (new)."
     tuned = ModelSuggester(str(tmp_path / "m"), {"ACTOR", "LOCATION"})
@@ -128,7 +129,8 @@ def test_train_reports_progress_to_a_callback_and_chooses_a_min_score(labelled, 
 def test_the_min_score_is_where_right_suggestions_outnumber_wrong_ones_most():
     from annotator.training import best_min_score
 
-    assert best_min_score([(0.9, True), (0.8, True), (0.7, False), (0.65, True), (0.6, True), (0.5, False)]) == 0.6
-    assert best_min_score([(0.9, True), (0.7, False), (0.6, True)]) == 0.9  # a tie: the fewer suggestions
-    assert best_min_score([(0.9, False), (0.8, True)]) == 1.0  # no score gains: nothing suggested
+    assert best_min_score([(0.9, 1), (0.8, 1), (0.7, -1), (0.65, 1), (0.6, 1), (0.5, -1)]) == 0.6
+    assert best_min_score([(0.9, 1), (0.7, -1), (0.6, 1)]) == 0.9  # a tie: the fewer suggestions
+    assert best_min_score([(0.9, -1), (0.8, 1)]) == 1.0  # no score gains: nothing suggested
+    assert best_min_score([(0.9, 0), (0.8, -1), (0.7, 1), (0.6, 1)]) == 0.6  # right but saving nothing: 0
     assert best_min_score([]) == 1.0
