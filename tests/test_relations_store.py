@@ -99,8 +99,8 @@ def test_label_set_keeps_relation_types_consistent(store, spans):
     narrowed = [RelationType("CLAIMED_BY", ("CLAIM",), ("LOCATION",)), *store.relation_types()[1:]]
     with pytest.raises(RelationConflict, match="would no longer fit: CLAIMED_BY goes to LOCATION, not to ACTOR"):
         store.set_label_set(labels, narrowed)
-    store.set_label_set([*labels, Label("EVENT")], [*store.relation_types(), RelationType("AT", ("EVENT",), ("LOCATION",), key="t")])
-    assert store.relation_types()[-1] == RelationType("AT", ("EVENT",), ("LOCATION",), key="t")
+    store.set_label_set([*labels, Label("EVENT")], [*store.relation_types(), RelationType("AT", ("EVENT",), ("LOCATION",), key="e")])
+    assert store.relation_types()[-1] == RelationType("AT", ("EVENT",), ("LOCATION",), key="e")
     store.set_labels([*labels, Label("EVENT")])  # the label set alone: the types stay
     assert [t.name for t in store.relation_types()] == ["CLAIMED_BY", "ABOUT", "AT"]
     store.set_labels(labels)  # without EVENT, AT has nothing to start from and goes

@@ -51,6 +51,7 @@ class ArticleView(QPlainTextEdit):
         self.setFont(font)
         self.index = SpanIndex("", session.offsets)
         self.span_painter = SpanPainter(self)
+        self.overlays: list = []  # painters with paint_under(rect) and paint_over(rect), e.g. relation arcs
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
         self.find_hits: list[tuple[int, int]] = []  # view positions
@@ -97,7 +98,11 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         self.span_painter.paint(event.rect())
+        for overlay in self.overlays:
+            overlay.paint_under(event.rect())
         super().paintEvent(event)  # the text over the tints
+        for overlay in self.overlays:
+            overlay.paint_over(event.rect())
 
     def _current_changed(self, span_id) -> None:
         span = self.session.spans.get(span_id)

@@ -19,7 +19,7 @@ from .. import __version__
 from ..errors import UserError
 from ..store import Store
 from ..words import segmenter
-from . import actions, transfer
+from . import actions, relations, transfer
 from .editor import Editor
 from .findbar import FindBar
 from .follow import Follower
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.span_table = make_span_table(self.span_model, list(self.colors))
         self.guidelines = Guidelines()
         lay_out(self)
+        relations.install(self)  # before the actions: its keys are in the action table
         actions.build(self)
         self.menus["view"].addSeparator()
         self.mode_switch = Modes(self)
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.status_line.show_annotator(annotator)
         self._connect()
         self.set_labels(self.labels)
+        relations.bind_window_types(self)
         self.setWindowTitle(f"annotator — {Path(store.path).name}")
         self.settings.restore()
         self.mode_switch.install_plugins()
