@@ -36,7 +36,7 @@ ACTIONS: tuple[WindowAction, ...] = (
     A("delete", "&Delete span", ("Delete", "Backspace"), "edit", "editor.delete", separator=True),
     A("note", "&Note…", ("N",), "edit", "edit_note"),
     A("sentence", "Select &sentence", ("S",), "edit", "editor.sentence"),
-    A("relation", "Make a &relation from the span (again: next type)", ("R",), "edit/relation", "relation_editor.start"),
+    A("relation", "Make a &relation from the span (again: next type)", ("R",), "edit/relation", "relation_editor.start_any"),
     A("relation_type", "Change the relation's &type", ("Shift+R",), "edit/relation", "relation_editor.change_type"),
     A("relation_delete", "&Delete the relation", ("Shift+Del",), "edit/relation", "relation_editor.delete_current"),
     A("grow_start", "Start one word left", ("Alt+Left",), "edit/edges", "editor.grow_start"),

@@ -64,6 +64,9 @@ class RelationEditor(QObject):
     def fitting_types(self, span: Span) -> list[RelationType]:
         return [t for t in self.layer.types.values() if span.label in t.from_labels or span.label in t.to_labels]
 
+    def start_any(self) -> None:
+        self.start(None)
+
     def start(self, type_name: str | None = None) -> None:
         """Start a relation from the current span (R: the first type that fits; again: the next one)."""
         if self.picking is not None:
@@ -77,8 +80,8 @@ class RelationEditor(QObject):
         if type_name is not None:
             kinds = [t for t in kinds if t.name == type_name]
         if not kinds:
-            what = type_name or "No relation type"
-            self.message.emit(f"{what} cannot link a {source.label} span (see the label set).")
+            what = f"{type_name} cannot" if type_name else "No relation type can"
+            self.message.emit(f"{what} link a {source.label} span (see the label set).")
             return
         self.picking = Picking(source.id, kinds[0].name, [])
         self._find_candidates()
@@ -271,7 +274,7 @@ def install(window) -> None:
     window.relation_table.selectionModel().currentRowChanged.connect(lambda current, _: _row_chosen(window, current))
     window.session.currentChanged.connect(lambda span_id: _span_chosen(window, span_id))
     editor.changed.connect(lambda: _show_chosen(window))
-    window.events.changed.connect(lambda kind, _id: kind in ("labels", "outside") and _types_changed(window))
+    window.events.changed.connect(lambda kind, article_id: _store_changed(window, kind, article_id))
 
 
 def bind_window_types(window) -> None:
@@ -279,7 +282,9 @@ def bind_window_types(window) -> None:
     types = list(window.relation_layer.types.values())
     unbound = bind_types(window, window.relation_editor, types)
     if unbound:
-        window.show_failure(f"Relation keys left unbound: {unbound}. Fix them with `annotator labels --set`.")
+        window.unbound_keys = " ".join(filter(None, [window.unbound_keys, f"Relation keys left unbound: {unbound}. "
+                                                     "Fix them with `annotator labels --set`."]))
+        window.show_failure(window.unbound_keys)
     _show_keys(window, types)
 
 
@@ -298,11 +303,14 @@ def _show_keys(window, types: list[RelationType]) -> None:
     window.relation_keys.setVisible(bool(types))
 
 
-def _types_changed(window) -> None:
+def _store_changed(window, kind: str, article_id) -> None:
+    """New relation types from a new label set; relations written by something else than this layer."""
     layer = window.relation_layer
-    if window.store.relation_types() != list(layer.types.values()):
+    if kind in ("labels", "outside") and window.store.relation_types() != list(layer.types.values()):
         layer.reload_types()
         bind_window_types(window)
+    if kind == "relations" and article_id in (None, window.session.article_id) and not window.session.writing:
+        layer.reload()
 
 
 def _row_chosen(window, current) -> None:
