@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
 from ..model import Relation, RelationType, Span
 from .commands import _short, _SpanCommand
 from .session import Session
+
+
+class Link(NamedTuple):
+    """A relation as the window reads it on opening an article: Relation's fields, cheaper to make by the thousand."""
+
+    type: str
+    from_id: int
+    to_id: int
+    annotator: str
+    id: int
+    article_id: str
+
+
+def as_relation(relation) -> Relation:
+    return relation if isinstance(relation, Relation) else Relation(*relation)
 
 
 class RelationLayer(QObject):
@@ -37,11 +53,13 @@ class RelationLayer(QObject):
     def reload(self) -> None:
         """Read the article's relations again (opening it, or after another program changed it)."""
         article_id = self.session.article_id
-        found = self.store.relations(article_id, self.session.annotator) if article_id else []
+        found = list(map(Link._make, self.store.relation_links(article_id, self.session.annotator))) if article_id else []
         self.relations = {r.id: r for r in found}
-        self.by_span = {}
+        by_span: dict[int, set[int]] = {}
         for relation in found:
-            self._file(relation)
+            by_span.setdefault(relation.from_id, set()).add(relation.id)
+            by_span.setdefault(relation.to_id, set()).add(relation.id)
+        self.by_span = by_span
         self.reset.emit()
 
     def _file(self, relation: Relation) -> None:
@@ -141,7 +159,7 @@ class AddRelation(_SpanCommand):
 class DeleteRelation(_SpanCommand):
     def __init__(self, layer: RelationLayer, relation: Relation, report: Callable[[str], None]):
         super().__init__(layer.session, layer.session.article_id, f"Delete {describe(layer.session, relation)}", report)
-        self.layer, self.relation = layer, relation
+        self.layer, self.relation = layer, as_relation(relation)
 
     def forward(self) -> None:
         self._show()

@@ -40,7 +40,9 @@ class RelationTableModel(ListTableModel):
 
     def _reset(self) -> None:
         self.beginResetModel()
-        self.rows = sorted(self.layer.relations.values(), key=self._order)
+        starts = {span_id: span.start for span_id, span in self.layer.session.spans.items()}
+        self.rows = sorted(self.layer.relations.values(),
+                           key=lambda r: (starts.get(r.from_id, -1), starts.get(r.to_id, -1), r.id))
         self.endResetModel()
 
     def row_of(self, relation_id: int | None) -> int:
