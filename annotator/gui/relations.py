@@ -274,6 +274,8 @@ def install(window) -> None:
     window.relation_table.selectionModel().currentRowChanged.connect(lambda current, _: _row_chosen(window, current))
     window.session.currentChanged.connect(lambda span_id: _span_chosen(window, span_id))
     editor.changed.connect(lambda: _show_chosen(window))
+    layer.added.connect(lambda relation: editor.choose(relation.id))  # made, or put back by an undo: Shift+R acts on it
+    layer.updated.connect(lambda _old, new: editor.choose(new.id))
     window.events.changed.connect(lambda kind, article_id: _store_changed(window, kind, article_id))
 
 
