@@ -248,7 +248,7 @@ def bind_types(window, editor: RelationEditor, types: list[RelationType]) -> str
 
 def install(window) -> None:
     """The relation layer, keys, arcs and table of the labelling page (before the window's actions are built)."""
-    from PySide6.QtWidgets import QLabel, QSplitter
+    from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter
 
     from .relationpainter import RelationPainter
     from .relationtable import RelationTable, RelationTableModel
@@ -270,6 +270,7 @@ def install(window) -> None:
     tables.setSizes([620, 380])
     window.relation_keys = QLabel()
     window.relation_keys.setTextFormat(Qt.TextFormat.RichText)
+    window.relation_keys.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # narrow windows clip it
     window.view.parentWidget().layout().insertWidget(1, window.relation_keys)
     window.relation_table.selectionModel().currentRowChanged.connect(lambda current, _: _row_chosen(window, current))
     window.session.currentChanged.connect(lambda span_id: _span_chosen(window, span_id))
