@@ -57,6 +57,7 @@ class RelationEditor(QObject):
         view.installEventFilter(self)
         view.clicked.connect(self._clicked)  # connected after the span editor's: the clicked span is current already
         session.opened.connect(self.cancel)
+        session.spansReset.connect(self._spans_reloaded)
         layer.removed.connect(lambda relation: self.current_relation == relation.id and self.choose(None))
 
     # -- starting and ending ---------------------------------------------------------------------
@@ -121,6 +122,15 @@ class RelationEditor(QObject):
         self.message.emit(f"{p.type} with {target.label} “{target.text[:30]}” ({p.index + 1} of {len(p.candidates)}): "
                           "Enter links, Tab / Shift+Tab: next / previous, or click a span; R: next type, Esc: cancel.")
         self.changed.emit()
+
+    def _spans_reloaded(self) -> None:
+        """Another program changed the spans while the other end was being picked: pick among those there now."""
+        if self.picking is not None:
+            if self.picking.source in self.session.spans:
+                self._find_candidates()
+            else:
+                self.picking = None
+                self.changed.emit()
 
     def cancel(self) -> None:
         if self.picking is not None:
@@ -215,7 +225,11 @@ class RelationEditor(QObject):
                 self.step(key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             return True
         if key not in MODIFIER_KEYS and QKeySequence(event.keyCombination()).toString().upper() not in self.own_keys:
-            self.cancel()  # any other key ends the picking and does what it does
+            self.cancel()
+            self.message.emit("No relation made.")
+            if not held and event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # a plain key only ends the picking (Delete must not delete the span it started from)
+                return True
         return False
 
 

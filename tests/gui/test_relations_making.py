@@ -151,3 +151,11 @@ def test_a_stored_relation_key_the_window_owns_is_left_unbound_and_said(store, m
         in window.statusBar().currentMessage()
     assert window.actions["relation:CLAIMED_BY"].shortcut().isEmpty()
     assert window.actions["relation:ABOUT"].shortcut().toString() == "T"
+
+
+def test_a_plain_key_while_picking_only_ends_the_picking(store, make_window, qtbot):
+    claim, nakatani, china, window = claim_actors_and_window(store, make_window, qtbot)
+    key(qtbot, window, Qt.Key.Key_R)
+    key(qtbot, window, Qt.Key.Key_Delete)  # not the claim, nor the candidate: nothing is deleted
+    assert window.relation_editor.picking is None and len(store.spans("a000")) == 3 and window.undo.count() == 0
+    assert window.session.current == claim.id and window.statusBar().currentMessage() == "No relation made."
