@@ -93,24 +93,11 @@ def linked_pairs(spans: list[tuple[int, int, str]], count: int) -> list[tuple[in
     return found
 
 
-def window_figures(repeat: int = 7, edits: int = 200) -> dict:
-    """Open the article without and with relations (alternating, medians); add and delete relations on its first page."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench_gui import synthetic_article, timed
-    from common import plain_widget_like
+def _window_store(folder: Path, text: str, spans: list[tuple[int, int, str]]):
+    """A database with the article twice, "plain" and "linked" (its 5,000 relations), and a small one to start on."""
+    from annotator.model import Article
+    from annotator.store import now, open_store
 
-    from annotator.gui.app import application
-    from annotator.gui.commands import AddSpan, DeleteSpan, push
-    from annotator.gui.relationlayer import DeleteRelation
-    from annotator.gui.window import MainWindow
-    from annotator.model import Article, Relation
-    from annotator.store import Store, now, open_store
-
-    app = application()
-    text, spans = synthetic_article(random.Random(3), 1_000_000, 20_000)
-    folder = Path(tempfile.mkdtemp(prefix="bench-relations-"))
-    os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
     store = open_store(folder / "bench.db")
     store.add_article(Article("small", "A small article to start on."))
     for article_id, body in (("plain", text), ("linked", text + ".")):  # one text, twice: the SHA-256 differs
@@ -121,61 +108,73 @@ def window_figures(repeat: int = 7, edits: int = 200) -> dict:
     rows = dict.fromkeys(("linked", "bench", kind, ids[spans[i]], ids[spans[j]]) for i, j, kind in linked_pairs(spans, 6_000))
     with store.transaction():  # the synthetic spans repeat now and then: 5,000 distinct relations
         store.insert_relation_rows(list(rows)[:5_000])
-    window = MainWindow(store, "bench", remember=False)
-    window.resize(1280, 800)
-    window.show()
-    app.processEvents()
+    return store
 
-    def opening(article_id: str) -> float:
-        window.open_article("small")
-        app.processEvents()
-        return timed(lambda: (window.open_article(article_id), window.view.viewport().repaint()))
 
+def _failed(message: str) -> None:
+    """A write the window would show as "Not saved": the figures would be wrong."""
+    raise RuntimeError(message)
+
+
+def _opening(window, app, repeat: int, timed) -> dict:
+    """Median time to open each article and draw its first page, alternating, from the small article each time."""
     opened: dict[str, list[float]] = {"plain": [], "linked": []}
     for _ in range(repeat):
         for article_id in opened:
-            opened[article_id].append(opening(article_id))
-    result = {"spans": len(spans), "relations": len(store.relations("linked")), "chars": len(text),
-              **{f"open_{k}_ms": statistics.median(v) for k, v in opened.items()}}
+            window.open_article("small")
+            app.processEvents()
+            opened[article_id].append(timed(lambda a=article_id: (window.open_article(a), window.view.viewport().repaint())))
+    return {f"open_{k}_ms": statistics.median(v) for k, v in opened.items()}
 
-    window.open_article("linked")
-    app.processEvents()
 
-    def failed(message: str) -> None:  # a write the window would show as "Not saved": the figures would be wrong
-        raise RuntimeError(message)
+def _adding(window, edits: int, timed, rng: random.Random) -> dict:
+    """Relations made as a user does (T on a claim and Tab untimed, then Enter timed), then spans as a label key does."""
+    from annotator.gui.commands import AddSpan, DeleteSpan, push
+    from annotator.gui.relationlayer import DeleteRelation
 
-    session, layer, rng = window.session, window.relation_layer, random.Random(5)
+    session, layer, editor, view = window.session, window.relation_layer, window.relation_editor, window.view.viewport()
     first_page = [s for s in session.spans.values() if s.end < 3000]
-    claims = [s for s in first_page if s.label == "CLAIM"]
     ends = [s for s in first_page if s.label in ("ACTOR", "LOCATION")]
-    free = [(c, e) for c in claims for e in ends if not layer.between("ABOUT", c.id, e.id)]
-    added, span_added, written = [], [], []
-    editor = window.relation_editor
-    for _ in range(edits):  # as a user does: T on a claim, Tab to the other end (untimed), then Enter (timed)
+    free = [(c, e) for c in first_page if c.label == "CLAIM" for e in ends if not layer.between("ABOUT", c.id, e.id)]
+    added, span_added = [], []
+    for _ in range(edits):
         claim, end = rng.choice(free)
         session.set_current(claim.id)
         editor.start("ABOUT")
         session.set_current(end.id)
-        window.view.viewport().repaint()
-        added.append(timed(lambda end=end: (editor.finish(end.id), window.view.viewport().repaint())))
+        view.repaint()
+        added.append(timed(lambda end=end: (editor.finish(end.id), view.repaint())))
         made = layer.between("ABOUT", claim.id, end.id)
         if made is None:
             raise RuntimeError(f"no relation made: {window.statusBar().currentMessage()}")
-        push(window.undo, DeleteRelation(layer, made, failed))  # each edit undone again, the page drawn, before the next
-        window.view.viewport().repaint()
-    for word in rng.sample([w for w in ends if (w.start, w.end, "CLAIM") not in ids], min(edits, len(ends))):
+        push(window.undo, DeleteRelation(layer, made, _failed))  # each edit undone again, the page drawn, before the next
+        view.repaint()
+    taken = {(s.start, s.end, s.label) for s in session.spans.values()}
+    for word in rng.sample([w for w in ends if (w.start, w.end, "CLAIM") not in taken], min(edits, len(ends))):
         session.set_current(None)
-        window.view.viewport().repaint()
-        span = AddSpan(session, session.make_span(word.start, word.end, "CLAIM"), failed)  # a label key on a selection
-        span_added.append(timed(lambda span=span: (push(window.undo, span), window.view.viewport().repaint())))
-        push(window.undo, DeleteSpan(session, span.span, failed))
-        window.view.viewport().repaint()
-    plain = plain_widget_like(window.view)  # the floor: the same write from another connection, a plain widget repainted
+        view.repaint()
+        span = AddSpan(session, session.make_span(word.start, word.end, "CLAIM"), _failed)
+        span_added.append(timed(lambda span=span: (push(window.undo, span), view.repaint())))
+        push(window.undo, DeleteSpan(session, span.span, _failed))
+        view.repaint()
+    return {"add_relation_ms": statistics.median(added), "add_span_ms": statistics.median(span_added),
+            "add_relation_p95_ms": sorted(added)[int(len(added) * 0.95) - 1], "free": free}
+
+
+def _floor(window, store, text: str, free: list, edits: int, timed, rng: random.Random) -> float:
+    """The same relation written from another connection, a plain QPlainTextEdit of the view's size repainted."""
+    from common import plain_widget_like
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.model import Relation
+    from annotator.store import Store
+
+    plain = plain_widget_like(window.view)
     plain.setPlainText(text)
-    app.processEvents()
+    QApplication.processEvents()
     other = Store(store.path)
     other.fast_commits()
-    floor = []
+    floor, written = [], []
     for _ in range(edits):
         claim, end = rng.choice(free)
         relation = Relation("ABOUT", claim.id, end.id)
@@ -183,10 +182,35 @@ def window_figures(repeat: int = 7, edits: int = 200) -> dict:
         other.delete_relation(written.pop().id)
     other.close()
     plain.close()
-    repaint = [timed(window.view.viewport().repaint) for _ in range(edits)]
-    result.update(add_relation_ms=statistics.median(added), add_span_ms=statistics.median(span_added),
-                  add_relation_p95_ms=sorted(added)[int(len(added) * 0.95) - 1], write_plain_ms=statistics.median(floor),
-                  repaint_ms=statistics.median(repaint))
+    return statistics.median(floor)
+
+
+def window_figures(repeat: int = 7, edits: int = 200) -> dict:
+    """Open the article without and with relations (alternating, medians); add relations on its first page."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench_gui import synthetic_article, timed
+
+    from annotator.gui.app import application
+    from annotator.gui.window import MainWindow
+
+    app = application()
+    text, spans = synthetic_article(random.Random(3), 1_000_000, 20_000)
+    folder = Path(tempfile.mkdtemp(prefix="bench-relations-"))
+    os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
+    store = _window_store(folder, text, spans)
+    window = MainWindow(store, "bench", remember=False)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    result = {"spans": len(spans), "relations": len(store.relations("linked")), "chars": len(text), "load": os.getloadavg()[0],
+              **_opening(window, app, repeat, timed)}
+    window.open_article("linked")
+    app.processEvents()
+    rng = random.Random(5)
+    result.update(_adding(window, edits, timed, rng))
+    result["write_plain_ms"] = _floor(window, store, text, result.pop("free"), edits, timed, rng)
+    result["repaint_ms"] = statistics.median(timed(window.view.viewport().repaint) for _ in range(edits))
     window.close()
     store.close()
     shutil.rmtree(folder, ignore_errors=True)
@@ -216,7 +240,8 @@ def window_section() -> str:
              "its arcs, 200 times on the first page, each deleted again before the next; adding a span is a label key on "
              "a selection, measured the same way. A repaint of the window after an edit draws the text, both tables and "
              f"the status bar: on this machine that alone is {r['repaint_ms']:.0f} ms for the text. The machine was shared "
-             "with other work while measured (8 sessions on 2 cores, load average about 9): the ratios are what to read.")
+             f"with other work while measured (8 sessions on 2 cores, load average {r['load']:.0f}): the ratios are what to "
+             "read.")
     write_section("Relations in the window", body)
     return body
 
