@@ -133,7 +133,7 @@ def _adding(window, edits: int, timed, rng: random.Random) -> dict:
     from annotator.gui.relationlayer import DeleteRelation
 
     session, layer, editor, view = window.session, window.relation_layer, window.relation_editor, window.view.viewport()
-    first_page = [s for s in session.spans.values() if s.end < 3000]
+    first_page = [session.spans[o.span_id] for o in session.spans.outlines if o.end < 3000]
     ends = [s for s in first_page if s.label in ("ACTOR", "LOCATION")]
     free = [(c, e) for c in first_page if c.label == "CLAIM" for e in ends if not layer.between("ABOUT", c.id, e.id)]
     added, span_added = [], []
@@ -149,7 +149,7 @@ def _adding(window, edits: int, timed, rng: random.Random) -> dict:
             raise RuntimeError(f"no relation made: {window.statusBar().currentMessage()}")
         push(window.undo, DeleteRelation(layer, made, _failed))  # each edit undone again, the page drawn, before the next
         view.repaint()
-    taken = {(s.start, s.end, s.label) for s in session.spans.values()}
+    taken = {o[:3] for o in session.spans.outlines}
     for word in rng.sample([w for w in ends if (w.start, w.end, "CLAIM") not in taken], min(edits, len(ends))):
         session.set_current(None)
         view.repaint()

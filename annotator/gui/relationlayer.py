@@ -62,6 +62,13 @@ class RelationLayer(QObject):
         self.by_span = by_span
         self.reset.emit()
 
+    def reload_if_changed(self) -> None:
+        """Read the relations again if another program changed them (one query; nothing redrawn otherwise)."""
+        article_id = self.session.article_id
+        found = self.store.relation_links(article_id, self.session.annotator) if article_id else []
+        if set(map(Link._make, found)) != {Link(*(getattr(r, f) for f in Link._fields)) for r in self.relations.values()}:
+            self.reload()
+
     def _file(self, relation: Relation) -> None:
         self.by_span.setdefault(relation.from_id, set()).add(relation.id)
         self.by_span.setdefault(relation.to_id, set()).add(relation.id)

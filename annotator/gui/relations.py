@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
 from ..model import Relation, RelationType, Span
@@ -28,16 +28,17 @@ class Picking:
     index: int = 0
 
 
-def _distance(a: Span, b: Span) -> tuple[int, int]:
-    return (max(0, a.start - b.end, b.start - a.end), b.start)
+def _distance(a: Span, b) -> tuple[int, int]:
+    """How far span `b` (a Span or an outline: start, end, label, id) is from `a`: 0 when they overlap."""
+    return (max(0, a.start - b[1], b[0] - a.end), b[0])
 
 
-def direction(kind: RelationType, source: Span, other: Span) -> tuple[int, int] | None:
+def direction(kind: RelationType, source: Span, other_id: int, other_label: str) -> tuple[int, int] | None:
     """(from id, to id) of a relation of `kind` between two spans (from the first span when both ways fit), or None."""
-    if kind.misfit(source.label, other.label) is None:
-        return source.id, other.id
-    if kind.misfit(other.label, source.label) is None:
-        return other.id, source.id
+    if kind.misfit(source.label, other_label) is None:
+        return source.id, other_id
+    if kind.misfit(other_label, source.label) is None:
+        return other_id, source.id
     return None
 
 
@@ -102,12 +103,15 @@ class RelationEditor(QObject):
     def _find_candidates(self) -> None:
         p = self.picking
         source, kind = self.session.spans[p.source], self.layer.types[p.type]
+        allowed = set(kind.from_labels) | set(kind.to_labels)
         found = []
-        for span in self.session.spans.values():
-            if span.id != source.id and (ends := direction(kind, source, span)) and not self.layer.between(p.type, *ends):
-                found.append(span)
-        found.sort(key=lambda s: _distance(source, s))
-        p.candidates, p.index = [s.id for s in found], 0
+        for outline in self.session.spans.outlines:  # (start, end, label, id): no Span made for each
+            span_id, label = outline[3], outline[2]
+            if label in allowed and span_id != source.id and (ends := direction(kind, source, span_id, label)) \
+                    and not self.layer.between(p.type, *ends):
+                found.append(outline)
+        found.sort(key=lambda o: _distance(source, o))
+        p.candidates, p.index = [o[3] for o in found], 0
         self.session.set_current(p.candidates[0] if p.candidates else None)
         self._prompt()
 
@@ -154,7 +158,7 @@ class RelationEditor(QObject):
             self.message.emit("That span cannot be this relation's other end; pick another, or Esc.")
             return
         source, target = self.session.spans[p.source], self.session.spans[target_id]
-        from_id, to_id = direction(self.layer.types[p.type], source, target)
+        from_id, to_id = direction(self.layer.types[p.type], source, target.id, target.label)
         self.picking = None
         command = AddRelation(self.layer, Relation(p.type, from_id, to_id, self.session.annotator), self.failed.emit)
         if push(self.undo, command):
@@ -321,13 +325,16 @@ def _show_keys(window, types: list[RelationType]) -> None:
 
 
 def _store_changed(window, kind: str, article_id) -> None:
-    """New relation types from a new label set; relations written by something else than this layer."""
+    """New relation types from a new label set; relations written by something else than this layer (another
+    program's, once the session has taken in its span changes)."""
     layer = window.relation_layer
     if kind in ("labels", "outside") and window.store.relation_types() != list(layer.types.values()):
         layer.reload_types()
         bind_window_types(window)
     if kind == "relations" and article_id in (None, window.session.article_id) and not window.session.writing:
         layer.reload()
+    elif kind == "outside":
+        QTimer.singleShot(0, layer.reload_if_changed)
 
 
 def _row_chosen(window, current) -> None:

@@ -31,18 +31,16 @@ class RelationTableModel(ListTableModel):
         layer.session.spanUpdated.connect(lambda old, new: (old.start, old.end) != (new.start, new.end) and self._reset())
 
     def _order(self, relation: Relation) -> tuple:
-        spans = self.layer.session.spans
-        ends = [spans.get(i) for i in (relation.from_id, relation.to_id)]
-        return (*(s.start if s else -1 for s in ends), relation.id)
+        outline = self.layer.session.spans.outline  # (start, end, label, id), without making the Span
+        ends = [outline(i) for i in (relation.from_id, relation.to_id)]
+        return (*(end[0] if end else -1 for end in ends), relation.id)
 
     def items(self) -> list:
         return self.rows
 
     def _reset(self) -> None:
         self.beginResetModel()
-        starts = {span_id: span.start for span_id, span in self.layer.session.spans.items()}
-        self.rows = sorted(self.layer.relations.values(),
-                           key=lambda r: (starts.get(r.from_id, -1), starts.get(r.to_id, -1), r.id))
+        self.rows = sorted(self.layer.relations.values(), key=self._order)
         self.endResetModel()
 
     def row_of(self, relation_id: int | None) -> int:

@@ -163,6 +163,15 @@ def _relations(db: Database) -> None:
     write_relation_types(db.conn, [t for t in fitting if t.from_labels and t.to_labels])
 
 
+def _span_outlines(db: Database) -> None:
+    """The window opens an article from indexes alone: each span's (start, end, label, id) in the order it shows
+    them, and, in a partial index, the few spans with a note or attributes (Store.span_outlines)."""
+    db.execute("DROP INDEX IF EXISTS idx_spans_article_id_annotator_start")
+    db.execute("CREATE INDEX idx_spans_outlines ON spans (article_id, annotator, start, end DESC, label)")
+    db.execute("CREATE INDEX idx_spans_extras ON spans (article_id, annotator) "
+               "WHERE note IS NOT NULL OR attributes IS NOT NULL")
+
+
 def _relation_rejections(db: Database) -> None:
     """Relation candidates a reviewer rejected: the type and both ends by (start, end, label), as span rejections."""
     db.execute("CREATE TABLE relation_rejections (article_id TEXT NOT NULL REFERENCES articles(id), type TEXT NOT NULL, "
@@ -171,7 +180,8 @@ def _relation_rejections(db: Database) -> None:
                "PRIMARY KEY (article_id, type, from_start, from_end, from_label, to_start, to_end, to_label))")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations, _relation_rejections]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations, _span_outlines,
+                                               _relation_rejections]
 SCHEMA_VERSION = len(MIGRATIONS)
 BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 

@@ -159,3 +159,18 @@ def test_a_plain_key_while_picking_only_ends_the_picking(store, make_window, qtb
     key(qtbot, window, Qt.Key.Key_Delete)  # not the claim, nor the candidate: nothing is deleted
     assert window.relation_editor.picking is None and len(store.spans("a000")) == 3 and window.undo.count() == 0
     assert window.session.current == claim.id and window.statusBar().currentMessage() == "No relation made."
+
+
+def test_another_programs_relation_shows_up_in_the_table_and_the_arcs(store, make_window, qtbot):
+    from annotator.store import Store
+
+    claim, nakatani, china, window = claim_actors_and_window(store, make_window, qtbot)
+    other = Store(store.path)  # another program: the window hears of it through the database only
+    try:
+        made = other.add_relation(Relation("CLAIMED_BY", claim.id, nakatani.id, "tester"))
+        qtbot.waitUntil(lambda: window.relation_model.rowCount() == 1, timeout=5000)
+        assert window.relation_layer.of_span(claim.id)[0].id == made.id
+        other.delete_relation(made.id)
+        qtbot.waitUntil(lambda: window.relation_model.rowCount() == 0, timeout=5000)
+    finally:
+        other.close()
