@@ -47,7 +47,7 @@ class RelationPainter:
         rects = {}
         wanted = self._picked()
         for mark in self.view.index.overlapping(lo, hi):
-            if mark.start < lo or not self.layer.by_span.get(mark.span_id) and mark.span_id not in wanted:
+            if mark.start < lo or not self.layer.ends.has(mark.span_id) and mark.span_id not in wanted:
                 continue
             i = bisect_right(starts, mark.start) - 1
             first, base, left, top, line = lines[i]
@@ -64,7 +64,7 @@ class RelationPainter:
     def _relations(self, rects: dict[int, QRectF]) -> list[Relation]:
         ids = set()
         for span_id in rects:
-            ids |= self.layer.by_span.get(span_id, set())
+            ids.update(self.layer.ends.of(span_id))
         return [self.layer.relations[i] for i in sorted(ids)]
 
     def paint_under(self, _area) -> None:

@@ -24,7 +24,7 @@ class RelationTableModel(ListTableModel):
         super().__init__(parent)
         self.layer = layer
         self.rows: list[Relation] = []
-        layer.reset.connect(self._reset)
+        layer.reset.connect(lambda: self._reset(ordered=True))
         layer.added.connect(self._insert)
         layer.removed.connect(self._remove)
         layer.updated.connect(self._update)
@@ -38,9 +38,11 @@ class RelationTableModel(ListTableModel):
     def items(self) -> list:
         return self.rows
 
-    def _reset(self) -> None:
+    def _reset(self, ordered: bool = False) -> None:
+        """All rows again; `ordered`: the layer has just read them in table order (no sort needed)."""
         self.beginResetModel()
-        self.rows = sorted(self.layer.relations.values(), key=self._order)
+        values = self.layer.relations.values()
+        self.rows = list(values) if ordered else sorted(values, key=self._order)
         self.endResetModel()
 
     def row_of(self, relation_id: int | None) -> int:
