@@ -276,7 +276,9 @@ def install(window) -> None:
     window.relation_layer, window.relation_editor = layer, editor
     editor.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     editor.failed.connect(window.show_failure)
-    window.view.overlays.append(RelationPainter(window.view, layer, editor))
+    painter = RelationPainter(window.view, layer, editor)
+    window.view.underlays.append(painter.paint_under)
+    window.view.overlays.append(painter.paint_over)
     for signal in (layer.reset, layer.added, layer.removed, layer.updated, editor.changed):
         signal.connect(window.view.viewport().update)
     window.relation_model = RelationTableModel(layer, window)

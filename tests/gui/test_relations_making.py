@@ -107,7 +107,7 @@ def test_the_relations_table_selects_both_ends_and_deletes_with_the_delete_key(s
     row = window.relation_model.row_of(relation.id)
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(window.relation_model.index(row, 1)).center())
     assert window.relation_editor.current_relation == relation.id and window.session.current == claim.id
-    painter = window.view.overlays[0]
+    painter = window.view.underlays[0].__self__
     rects, _, _ = painter._anchors(painter._visible())
     assert {claim.id, nakatani.id} <= set(rects) and relation.id in [r.id for r in painter._relations(rects)]
     qtbot.keyClick(table, Qt.Key.Key_Delete)
