@@ -200,7 +200,8 @@ def stats(db_path, as_json):
 
     Example: annotator stats --json
     """
-    result = open_db(db_path, create=False).stats()
+    store = open_db(db_path, create=False)
+    result = {**store.stats(), "assignments": store.assignment_progress()}
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -213,6 +214,19 @@ def stats(db_path, as_json):
             click.echo(f"  {kind:<12} {count:>8}")
     for name, row in result["annotators"].items():
         click.echo(f"{name}: {counted(row['spans'], 'span')}; {row['done']} done, {row['in_progress']} in progress, "
+                   f"{row['skipped']} skipped, {row['todo']} to do")
+    _echo_assignments(result.get("assignments"))
+
+
+def _echo_assignments(progress: dict | None) -> None:
+    """`stats`' lines on the assignments: per annotator, then over the articles assigned."""
+    if not progress or not progress["articles"]["assigned"]:
+        return
+    articles = progress["articles"]
+    click.echo(f"assignments: {counted(articles['assigned'], 'article')}: {articles['finished']} finished by everyone "
+               f"assigned, {articles['started']} started, {articles['not_started']} not started")
+    for name, row in progress["annotators"].items():
+        click.echo(f"  {name}: {row['assigned']} assigned; {row['done']} done, {row['in_progress']} in progress, "
                    f"{row['skipped']} skipped, {row['todo']} to do")
 
 
@@ -500,6 +514,40 @@ def patterns(db_path, out, annotator, gold):
         raise UserError("give --annotator or --gold, not both")
     written = write_patterns(open_db(db_path, create=False).labelled_terms(annotator, gold=gold), out)
     click.echo(f"Wrote {counted(written, 'pattern')} to {out}")
+
+
+@cli.command(short_help="Plan who labels which article, with overlap for agreement.")
+@db_option
+@click.option("--annotators", required=True, help="The annotators, comma-separated: alice,bob,carol.")
+@click.option("--per-article", default=1, show_default=True, help="Annotators per article (2 or more for agreement).")
+@click.option("--status", type=click.Choice(["any", "todo", "done"]), default="any", show_default=True,
+              help="Only articles nobody has started (todo) or somebody marked done.")
+@click.option("--articles", "articles_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Only the articles in this file, an id a line.")
+@click.option("--seed", default=0, show_default=True, help="Seed for choosing among equally loaded annotators.")
+@click.option("--dry-run", is_flag=True, help="Show the plan's counts; store nothing.")
+def assign(db_path, annotators, per_article, status, articles_file, seed, dry_run):
+    """Assign articles not yet assigned to annotators, each to --per-article of them.
+
+    Loads stay balanced (counting earlier assignments) and pairs share articles evenly.
+    Each annotator's window then opens their assigned articles, in order, as "next".
+
+    Example: annotator assign --annotators alice,bob,carol --per-article 2 --status todo
+    """
+    from .assignment import plan, read_article_ids
+
+    store = open_db(db_path, create=False)
+    chosen = store.unassigned_article_ids(status)
+    left_alone = 0
+    if articles_file is not None:
+        named = read_article_ids(articles_file, set(store.article_ids()))
+        left_alone = len([i for i in named if i not in set(chosen)])
+        chosen = [i for i in chosen if i in set(named)]
+    made = plan(chosen, _names(annotators), per_article, seed=seed, loads=store.assignment_loads())
+    made.left_alone = left_alone
+    if not dry_run:
+        store.assign(made.pairs)
+    click.echo(("Would have: " if dry_run else "") + made.summary())
 
 
 class _progress:

@@ -148,9 +148,10 @@ class MainWindow(QMainWindow):
             self.open_article(model.rows[0].id)
 
     def next_not_done(self) -> None:
-        article_id = self.store.next_article(self.annotator, self.session.article_id)
+        article_id = self.store.next_to_label(self.annotator, self.session.article_id)  # the assigned ones, if any
         if article_id is None:
-            self.statusBar().showMessage("Every article is done or skipped.", 5000)
+            assigned = " assigned to you" if self.store.has_assignments(self.annotator) else ""
+            self.statusBar().showMessage(f"Every article{assigned} is done or skipped.", 5000)
         else:
             self.open_article(article_id)
 
