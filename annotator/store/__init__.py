@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
+from ..paths import is_database_url
 from .articles import Articles
 from .assignments import TEAM_STATUSES, Assignments
 from .bulk import Bulk
@@ -33,7 +34,10 @@ class Store(Assignments, Suggestions, Stats, Bulk, RelationBulk, Relations, Gold
 
 
 def open_store(path: str | Path, *, create: bool = True) -> Store:
-    """Open (and create, or upgrade) an annotator database; with `create=False` a missing one is refused."""
+    """Open (and create, or upgrade) an annotator database, a file or a PostgreSQL URL (postgresql://user@host/name,
+    which needs the `postgres` extra); with `create=False` a missing one is refused."""
+    if is_database_url(path):
+        return _open_postgres(str(path), create=create)
     path = Path(path)
     if path.is_dir():
         raise UserError(f"{path}: is a directory, not a database")
@@ -46,9 +50,21 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     return Store(path)
 
 
+def _open_postgres(url: str, *, create: bool) -> Store:
+    try:
+        from .pg_store import PostgresStore
+    except ImportError as e:
+        raise UserError(f"{url.split('@')[-1]}: PostgreSQL needs psycopg: pip install 'annotator[postgres]' ({e})") from None
+    return PostgresStore(url, create=create)
+
+
 def explain_error(error: BaseException, path: str | Path) -> str | None:
     """One line for an engine error the user can act on (busy, read-only, damaged, full), or None for a bug."""
     from .sqlite import explain
 
     explained = explain(error)
+    if explained is None and type(error).__module__.startswith("psycopg"):
+        from .postgres import explain as explain_postgres, shown
+
+        explained, path = explain_postgres(error), shown(str(path))
     return f"{path}: {explained}" if explained else None

@@ -1,0 +1,81 @@
+"""A psycopg connection that takes the store's SQLite-dialect queries: `?` and `?N` placeholders, the column
+named `end` (a reserved word in PostgreSQL), `BEGIN IMMEDIATE` and `IS NOT ?`; so the store keeps one set of
+queries wherever the SQL itself is portable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import psycopg
+
+# a quoted string or identifier (kept as it is), or a placeholder, `end` as a column, `%`, `IS NOT ?`
+_TOKEN = re.compile(r"""'(?:[^']|'')*'|"[^"]*"|\?(\d*)|\bIS NOT \?|(?<![\w.'"])end\b|(?<=\.)end\b|%""")
+
+
+@lru_cache(maxsize=512)
+def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
+    """`sql` in psycopg's dialect, and for each of its `%s` the index of the parameter it takes (None: in order)."""
+    if sql.startswith("BEGIN IMMEDIATE"):
+        return "BEGIN", None
+    order: list[int] = []
+    numbered = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal numbered
+        token = match.group(0)
+        if token[0] in "'\"":
+            return token
+        if token == "%":
+            return "%%"
+        if token == "end":
+            return '"end"'
+        if token.startswith("IS NOT"):
+            order.append(len(order))
+            return "IS DISTINCT FROM %s"
+        if match.group(1):
+            numbered = True
+            order.append(int(match.group(1)) - 1)
+        else:
+            order.append(len(order))
+        return "%s"
+
+    return _TOKEN.sub(replace, sql), tuple(order) if numbered else None
+
+
+def _arranged(params, order: tuple[int, ...] | None):
+    return params if order is None or params is None else [params[i] for i in order]
+
+
+class PgConnection:
+    """The few methods of sqlite3.Connection the store uses, over one psycopg connection in autocommit mode (the
+    store begins and commits its own transactions)."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.raw = conn
+        self.total_changes = 0  # rows inserted, changed or deleted so far, as sqlite3 counts them
+
+    def execute(self, sql: str, params: Iterable = ()) -> psycopg.Cursor:
+        text, order = translate(sql)
+        cursor = self.raw.cursor()
+        cursor.execute(text, _arranged(list(params), order) if params else None)
+        if cursor.rowcount > 0 and cursor.description is None:
+            self.total_changes += cursor.rowcount
+        return cursor
+
+    def executemany(self, sql: str, rows: Iterable) -> psycopg.Cursor:
+        text, order = translate(sql)
+        cursor = self.raw.cursor()
+        batch = [_arranged(list(row), order) for row in rows]
+        if batch:
+            cursor.executemany(text, batch)
+            self.total_changes += max(cursor.rowcount, 0)
+        return cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def close(self) -> None:
+        self.raw.close()

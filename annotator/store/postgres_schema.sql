@@ -1,0 +1,161 @@
+-- The annotator schema on PostgreSQL: the same tables and columns as SQLite's after its migrations (see
+-- migrations.py and docs/design.md), in one script per version of this schema. Each part starts with a line
+-- `-- version N`; a new database runs them all, an older one the parts after its version (table schema_version).
+--
+-- Text columns that are sorted or compared take the "C" collation: code-point order, as SQLite and Python sort,
+-- whatever the database's own locale. Ids made by the database come from sequences and are never reused; a
+-- NULL id given on insert takes the next one (SQLite's INTEGER PRIMARY KEY does the same).
+
+-- version 1
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE schema_version (version integer NOT NULL);
+INSERT INTO schema_version VALUES (0);
+
+CREATE FUNCTION annotator_next_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.id := nextval(pg_get_serial_sequence(TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, 'id'));
+    RETURN NEW;
+END $$;
+
+CREATE TABLE articles (
+    rowid bigint GENERATED ALWAYS AS IDENTITY UNIQUE,  -- corpus order, as SQLite's rowid
+    id text COLLATE "C" PRIMARY KEY,
+    title text COLLATE "C",
+    text text NOT NULL,
+    text_sha256 text COLLATE "C" NOT NULL UNIQUE,
+    source text,
+    meta text,
+    created text,
+    words tsvector,  -- its words, folded (lower case, no diacritics): full-text search
+    runs text        -- its runs of Chinese, Japanese, Thai... (scripts without spaces): found by pg_trgm
+);
+CREATE INDEX articles_words ON articles USING gin (words);
+CREATE INDEX articles_runs ON articles USING gin (runs gin_trgm_ops);
+
+CREATE TABLE labels (
+    name text COLLATE "C" PRIMARY KEY, description text, color text, key text, position integer
+);
+
+CREATE TABLE relation_types (
+    name text COLLATE "C" PRIMARY KEY, description text, color text, key text,
+    from_labels text NOT NULL, to_labels text NOT NULL, position integer
+);
+
+CREATE TABLE spans (
+    id bigserial PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    annotator text COLLATE "C" NOT NULL,
+    label text COLLATE "C" NOT NULL,
+    start integer NOT NULL,
+    "end" integer NOT NULL,
+    text text COLLATE "C" NOT NULL,
+    note text,
+    origin text,
+    created text,
+    updated text,
+    attributes text  -- JSON object, NULL when none
+);
+CREATE INDEX spans_article ON spans (article_id, annotator, start);
+CREATE INDEX spans_annotator ON spans (annotator);
+
+CREATE TABLE statuses (
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    annotator text COLLATE "C" NOT NULL,
+    status text,
+    updated text,
+    PRIMARY KEY (article_id, annotator)
+);
+
+CREATE TABLE gold_spans (
+    id bigserial PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    label text COLLATE "C" NOT NULL,
+    start integer NOT NULL,
+    "end" integer NOT NULL,
+    text text COLLATE "C" NOT NULL,
+    note text,
+    reviewer text COLLATE "C",
+    annotators text,  -- JSON array of names
+    decision text,
+    created text,
+    UNIQUE (article_id, start, "end", label)
+);
+
+CREATE TABLE rejections (
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    label text COLLATE "C" NOT NULL,
+    start integer NOT NULL,
+    "end" integer NOT NULL,
+    reviewer text,
+    created text,
+    PRIMARY KEY (article_id, label, start, "end")
+);
+
+CREATE TABLE reviews (
+    article_id text COLLATE "C" PRIMARY KEY REFERENCES articles (id),
+    status text,
+    reviewer text,
+    updated text
+);
+
+CREATE TABLE suggestions (
+    id bigserial PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    annotator text COLLATE "C" NOT NULL,
+    label text COLLATE "C" NOT NULL,
+    start integer NOT NULL,
+    "end" integer NOT NULL,
+    text text NOT NULL,
+    source text NOT NULL,
+    score double precision NOT NULL,
+    created text,
+    UNIQUE (annotator, article_id, start, "end", label)
+);
+
+CREATE TABLE suggestion_rejections (
+    annotator text COLLATE "C" NOT NULL,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    start integer NOT NULL,
+    "end" integer NOT NULL,
+    label text COLLATE "C" NOT NULL,
+    source text,
+    created text,
+    PRIMARY KEY (annotator, article_id, start, "end", label)
+);
+
+-- a relation goes with its spans: the store deletes it with either end (no foreign key, as in SQLite)
+CREATE TABLE relations (
+    id bigserial PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    annotator text COLLATE "C" NOT NULL,
+    type text COLLATE "C" NOT NULL,
+    from_id bigint NOT NULL,
+    to_id bigint NOT NULL,
+    created text,
+    UNIQUE (from_id, to_id, type)
+);
+CREATE INDEX relations_to ON relations (to_id);
+CREATE INDEX relations_article ON relations (article_id);
+
+CREATE TABLE gold_relations (
+    id bigserial PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    reviewer text COLLATE "C" NOT NULL,
+    type text COLLATE "C" NOT NULL,
+    from_id bigint NOT NULL,
+    to_id bigint NOT NULL,
+    created text,
+    UNIQUE (from_id, to_id, type)
+);
+CREATE INDEX gold_relations_to ON gold_relations (to_id);
+CREATE INDEX gold_relations_article ON gold_relations (article_id);
+
+CREATE TRIGGER spans_next_id BEFORE INSERT ON spans FOR EACH ROW WHEN (NEW.id IS NULL)
+    EXECUTE FUNCTION annotator_next_id();
+CREATE TRIGGER gold_spans_next_id BEFORE INSERT ON gold_spans FOR EACH ROW WHEN (NEW.id IS NULL)
+    EXECUTE FUNCTION annotator_next_id();
+CREATE TRIGGER relations_next_id BEFORE INSERT ON relations FOR EACH ROW WHEN (NEW.id IS NULL)
+    EXECUTE FUNCTION annotator_next_id();
+CREATE TRIGGER gold_relations_next_id BEFORE INSERT ON gold_relations FOR EACH ROW WHEN (NEW.id IS NULL)
+    EXECUTE FUNCTION annotator_next_id();
