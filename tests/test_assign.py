@@ -133,18 +133,56 @@ def test_assign_refuses_a_missing_database_and_an_impossible_overlap_in_one_line
     assert too_many.exit_code == 1 and len(too_many.output.splitlines()) == 1 and "--per-article 3" in too_many.output
 
 
-def test_next_follows_the_assignments_in_planned_order_and_wraps(db):
-    store = open_store(db)
-    store.assign([("a007", "alice"), ("a002", "alice"), ("a009", "alice"), ("a004", "bob")])
+@pytest.fixture
+def team_store(any_store):
+    """A store on each engine holding articles a000..a011."""
+    for article_id in ids(12):
+        any_store.add_article(Article(article_id, f"Text number {article_id} about Paris."))
+    return any_store
+
+
+def test_next_follows_the_assignments_in_planned_order_and_wraps(team_store):
+    store = team_store
+    assert store.assign([("a007", "alice"), ("a002", "alice"), ("a009", "alice"), ("a004", "bob")]) == 4
+    assert store.assign([("a002", "alice"), ("a011", "alice")]) == 1  # one there already is kept
+    assert store.assignments("alice") == [("a007", "alice"), ("a002", "alice"), ("a009", "alice"), ("a011", "alice")]
     assert store.next_to_label("alice", None) == "a007"
     assert store.next_to_label("alice", "a007") == "a002"
     store.set_status("a009", "alice", "done")
-    assert store.next_to_label("alice", "a002") == "a007"  # wraps, a009 done
-    assert store.next_to_label("alice", "a011") == "a007"  # from an article not assigned: the first not done
+    assert store.next_to_label("alice", "a002") == "a011"
+    assert store.next_to_label("alice", "a011") == "a007"  # wraps, a009 done
+    assert store.next_to_label("alice", "a005") == "a007"  # from an article not assigned: the first not done
     assert store.next_to_label("carol", "a000") == "a001"  # no assignments: the whole corpus, as before
-    store.set_status("a007", "alice", "done")
-    store.set_status("a002", "alice", "skipped")
+    for article_id in ("a007", "a002", "a011"):
+        store.set_status(article_id, "alice", "skipped")
     assert store.next_to_label("alice", None) is None
+
+
+def test_unassigned_articles_by_team_status(team_store):
+    store = team_store
+    store.assign([("a000", "alice")])
+    store.add_span("a001", Span(0, 4, "ACTOR", "Text", "zoe"))
+    store.set_status("a002", "zoe", "done")
+    store.set_status("a003", "zoe", "todo")
+    assert store.unassigned_article_ids() == ids(12)[1:]
+    assert store.unassigned_article_ids("todo") == ids(12)[3:]
+    assert store.unassigned_article_ids("done") == ["a002"]
+    with pytest.raises(UserError, match="unknown status 'started'"):
+        store.unassigned_article_ids("started")
+
+
+def test_progress_per_annotator_and_over_the_assigned_articles(team_store):
+    store = team_store
+    store.assign([("a000", "alice"), ("a000", "bob"), ("a001", "alice"), ("a001", "bob"), ("a002", "bob")])
+    store.set_status("a000", "alice", "done")
+    store.set_status("a000", "bob", "skipped")
+    store.add_span("a001", Span(0, 4, "ACTOR", "Text", "alice"))
+    store.set_status("a002", "alice", "done")  # not assigned to her: not in the assignment progress
+    progress = store.assignment_progress()
+    assert progress["annotators"] == {
+        "alice": {"assigned": 2, "todo": 0, "in_progress": 1, "done": 1, "skipped": 0},
+        "bob": {"assigned": 3, "todo": 2, "in_progress": 0, "done": 0, "skipped": 1}}
+    assert progress["articles"] == {"assigned": 3, "finished": 1, "started": 1, "not_started": 1}
 
 
 def test_stats_shows_progress_per_annotator_and_over_the_assigned_articles(db):

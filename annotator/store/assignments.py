@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..errors import UserError
 from ..model import STATUSES
-from . import sqlite
 from .articles import Articles
 from .connection import now
 
@@ -80,7 +79,7 @@ class Assignments(Articles):
         """Progress on the assignments: per annotator, their assigned articles by status; over the articles assigned,
         how many every assignee has finished (done or skipped), how many somebody has started, and how many nobody."""
         per_annotator: dict[str, dict[str, int]] = {}
-        if "assignments" not in sqlite.table_names(self.conn):  # a database older than assignments, opened read-only
+        if "assignments" not in self.table_names():  # a database older than assignments, opened read-only
             return {"annotators": {}, "articles": {"assigned": 0, "finished": 0, "started": 0, "not_started": 0}}
         found = self.conn.execute(
             "SELECT g.annotator, coalesce(s.status, 'todo'), count(*) FROM assignments g LEFT JOIN statuses s "
