@@ -68,6 +68,10 @@ def open_db(db_path: Path | None, *, create: bool = True):
     fresh = db_path is None and not path.exists()
     store = open_store(path, create=create or db_path is None)
     store.on_wait = lambda message: click.echo(message, err=True)
+    from . import paths
+    from .store.team import role_annotator
+
+    paths.signed_in = role_annotator(store)  # a team member's name is their role's (--annotator: their rules refuse it)
     if fresh:
         seed(store)
     return store
@@ -548,6 +552,68 @@ def assign(db_path, annotators, per_article, status, articles_file, seed, dry_ru
     if not dry_run:
         store.assign(made.pairs)
     click.echo(("Would have: " if dry_run else "") + made.summary())
+
+
+@cli.group(short_help="A team on one PostgreSQL database: coordinator, annotators, reviewers.")
+def team():
+    """Make a PostgreSQL database a team's: each member logs in as their own role, and the server lets each write
+    only their own spans, statuses and relations, and only reviewers the gold layer (see postgres_team.sql).
+
+    Example: annotator team init postgresql://postgres@db.example.org/news --coordinator carol
+    """
+
+
+password_option = click.option("--password", "ask_password", is_flag=True,
+                               help="Ask for the login's password (else the server's own sign-in: peer, .pgpass...).")
+
+
+@team.command("init")
+@click.argument("url")
+@click.option("--coordinator", required=True, help="The coordinator's login role: owns the database and its tables.")
+@password_option
+def team_init(url, coordinator, ask_password):
+    """As a superuser (URL), make the database a team's, owned by the coordinator (the database is made if missing).
+
+    Example: annotator team init postgresql://postgres@db.example.org/news --coordinator carol
+    """
+    from .store.team import init_team
+
+    click.get_current_context().meta["db"] = url
+    password = click.prompt(f"Password for {coordinator}", hide_input=True, confirmation_prompt=True) if ask_password else None
+    for line in init_team(url, coordinator, password):
+        click.echo(line)
+
+
+@team.command("add-annotator")
+@click.argument("name")
+@db_option
+@password_option
+def team_add_annotator(name, db_path, ask_password):
+    """As the coordinator, let NAME log in and label: their own spans, statuses and relations only.
+
+    Example: annotator team add-annotator alice --db postgresql://carol@db.example.org/news
+    """
+    _add_member(name, db_path, ask_password, reviewer=False)
+
+
+@team.command("add-reviewer")
+@click.argument("name")
+@db_option
+@password_option
+def team_add_reviewer(name, db_path, ask_password):
+    """As the coordinator, let NAME log in, label, and write the gold layer (review).
+
+    Example: annotator team add-reviewer rita --db postgresql://carol@db.example.org/news
+    """
+    _add_member(name, db_path, ask_password, reviewer=True)
+
+
+def _add_member(name: str, db_path, ask_password: bool, *, reviewer: bool) -> None:
+    from .store.team import add_member
+
+    store = open_db(db_path, create=False)
+    password = click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True) if ask_password else None
+    click.echo(add_member(store, name, reviewer=reviewer, password=password))
 
 
 class _progress:

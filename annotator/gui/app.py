@@ -51,7 +51,9 @@ def run(store: Store, annotator: str | None = None, screenshot: Path | None = No
         name = annotator or str(QSettings().value("annotator/name") or default_annotator())
         return take_screenshot(store, name, Path(screenshot), given=annotator is not None)
     interactive = QGuiApplication.platformName() not in HEADLESS
-    name = choose_annotator(annotator, interactive=interactive)
+    from ..store.team import role_annotator
+
+    name = role_annotator(store) or choose_annotator(annotator, interactive=interactive)  # a team member is their role
     from .window import MainWindow
 
     window = MainWindow(store, name)

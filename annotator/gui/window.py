@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..errors import UserError
 from ..store import Store
+from ..store.team import role_annotator
 from ..words import segmenter
 from . import actions, transfer
 from .editor import Editor
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.annotator = annotator
+        self.store_role = role_annotator(store)  # a team member on PostgreSQL: the name is their login role's
         store.fast_commits()
         store.set_busy_wait(LOCK_WAIT)
         self.settings = WindowSettings(self, remember)
@@ -269,6 +271,10 @@ class MainWindow(QMainWindow):
     # -- annotator ---------------------------------------------------------------------------
 
     def ask_annotator(self) -> None:
+        if self.store_role:
+            self.statusBar().showMessage(f"Signed in to the team's database as {self.store_role}: your spans are "
+                                         f"stored as {self.store_role}.", 8000)
+            return
         name, ok = QInputDialog.getText(self, "Annotator", "Your name (stored with your spans):", text=self.annotator)
         if ok and name.strip():
             self.set_annotator(name.strip())
