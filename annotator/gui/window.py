@@ -331,6 +331,8 @@ class MainWindow(QMainWindow):
         from .workers import Task
 
         self.follower.timer.stop()
+        if self.follower.listener is not None:
+            self.follower.listener.close()
         for task in self.findChildren(Task):
             task.thread.wait()  # an import or export finishes (or rolls back) before the window goes
         self.settings.save()
