@@ -544,9 +544,9 @@ def assign(db_path, annotators, per_article, status, articles_file, seed, dry_ru
     chosen = store.unassigned_article_ids(status)
     left_alone = 0
     if articles_file is not None:
-        named = read_article_ids(articles_file, set(store.article_ids()))
-        left_alone = len([i for i in named if i not in set(chosen)])
-        chosen = [i for i in chosen if i in set(named)]
+        named = set(read_article_ids(articles_file, set(store.article_ids())))
+        left_alone = len(named & {article_id for article_id, _ in store.assignments()})
+        chosen = [i for i in chosen if i in named]
     made = plan(chosen, _names(annotators), per_article, seed=seed, loads=store.assignment_loads())
     made.left_alone = left_alone
     if not dry_run:

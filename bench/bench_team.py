@@ -129,7 +129,7 @@ def fill(store, annotators: list[str], articles: int) -> None:
         store.add_article(Article(f"a{i:04d}", article_text(i)))
     from annotator.assignment import plan
 
-    store.assign(plan(store.article_ids(), annotators, 2, seed=1).pairs)
+    store.assign(plan(store.article_ids(), annotators, min(2, len(annotators)), seed=1).pairs)
 
 
 def sqlite_load(annotators: list[str], articles: int, writes: int, pace: float) -> dict:
