@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .errors import InputErrors, UserError
-from .paths import default_annotator, default_db
+from .paths import default_annotator, default_db, is_database_url
 from .wording import counted
 
 SHOWN_ERRORS = 20
@@ -51,9 +51,21 @@ class Group(click.Group):
 IMPORT_FORMATS = ["auto", "txt", "jsonl", "brat", "conll", "spacy", "label-studio", "doccano", "prodigy", "w3c"]
 encoding_option = click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the file.")
 
+class Database(click.ParamType):
+    """A database file, or a PostgreSQL URL kept as it is (a path would fold its `//`)."""
+
+    name = "database"
+
+    def convert(self, value, param, ctx):
+        if is_database_url(value):
+            return value
+        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
+
+
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Database file (default: $ANNOTATOR_DB or annotator.db in the user data directory).",
+    "--db", "db_path", type=Database(), default=None,
+    help="Database file or postgresql://user@host:port/name URL (default: $ANNOTATOR_DB or annotator.db in the "
+         "user data directory).",
 )
 
 
@@ -65,7 +77,7 @@ def open_db(db_path: Path | None, *, create: bool = True):
 
     path = default_db() if db_path is None else db_path
     click.get_current_context().meta["db"] = path
-    fresh = db_path is None and not path.exists()
+    fresh = db_path is None and not is_database_url(path) and not path.exists()
     store = open_store(path, create=create or db_path is None)
     store.on_wait = lambda message: click.echo(message, err=True)
     from . import paths
@@ -342,6 +354,33 @@ def merge(others, db_path):
     for conflict in report.conflicts + report.refused_relations:
         click.echo(f"Not merged: {conflict}", err=True)
     click.echo(report.summary())
+
+
+@cli.command(short_help="Copy a whole database into a new one, SQLite or PostgreSQL.")
+@click.argument("source", type=Database())
+@click.argument("target", type=Database())
+def copy(source, target):
+    """Copy a whole database into a new, empty one: a SQLite file into PostgreSQL or back. Ids, statuses,
+    gold, relations, suggestions and provenance come along unchanged.
+
+    Example: annotator copy project.db postgresql://coordinator@db.example.org/news
+    """
+    from .store import open_store
+    from .store.transfer import copy_database
+
+    click.get_current_context().meta["db"] = source
+    read = open_store(source, create=False)
+    try:
+        click.get_current_context().meta["db"] = target
+        written = open_store(target)
+        try:
+            counts = copy_database(read, written)
+        finally:
+            written.close()
+    finally:
+        read.close()
+    rows = [f"{table.replace('_', ' ')} {count:,}" for table, count in counts.items() if count and table != "articles"]
+    click.echo(f"Copied {counted(counts['articles'], 'article')} to {target}" + (f": {', '.join(rows)}" if rows else ""))
 
 
 @cli.command(short_help="Accept what annotators agree on; show what is left.")

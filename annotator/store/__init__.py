@@ -64,7 +64,8 @@ def explain_error(error: BaseException, path: str | Path) -> str | None:
 
     explained = explain(error)
     if explained is None and type(error).__module__.startswith("psycopg"):
-        from .postgres import explain as explain_postgres, shown
+        from .postgres import explain as explain_postgres
+        from .postgres import shown
 
         explained, path = explain_postgres(error), shown(str(path))
     return f"{path}: {explained}" if explained else None

@@ -100,6 +100,10 @@ class Connection:
     def close(self) -> None:
         self.conn.close()
 
+    def another(self):
+        """A new connection to the same database, for another thread (a store is used by one thread at a time)."""
+        return type(self)(self.path)
+
     def fast_commits(self) -> None:
         """Commits that survive the process being killed, only not a power cut (no fsync on each)."""
         sqlite.fast_commits(self.conn)
@@ -211,6 +215,9 @@ class Connection:
             self._rollback()
             raise
         self.conn.execute("COMMIT")
+
+    def ids_follow_copy(self) -> None:
+        """After rows came in with their own ids, new ids go on after the largest: SQLite's AUTOINCREMENT does so."""
 
     def table_names(self) -> set[str]:
         return sqlite.table_names(self.conn)

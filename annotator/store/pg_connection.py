@@ -79,3 +79,6 @@ class PgConnection:
 
     def close(self) -> None:
         self.raw.close()
+
+    def __del__(self):
+        self.raw.close()  # a store dropped unclosed closes its connection quietly, as sqlite3's does

@@ -41,6 +41,9 @@ class PostgresStore(Store):
             self.conn.close()
             raise
 
+    def another(self) -> PostgresStore:
+        return PostgresStore(self.url)
+
     @property
     def version(self) -> int:
         if "schema_version" not in self.table_names():
@@ -56,6 +59,12 @@ class PostgresStore(Store):
     def table_names(self) -> set[str]:
         found = self.conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
         return {row[0] for row in found}
+
+    def ids_follow_copy(self) -> None:
+        """After rows came in with their own ids (a copy), each id sequence goes on after the largest."""
+        for table in ("spans", "gold_spans", "suggestions", "relations", "gold_relations"):
+            self.conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
 
     def fast_commits(self) -> None:
         """Commits that survive this process being killed; a server crash may lose the last few (no wait for the disk)."""
