@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from contextlib import contextmanager
 from itertools import combinations
 
 import pytest
@@ -65,14 +66,28 @@ def test_an_impossible_team_is_one_line(team, k, message):
         plan(ids(3), team, k)
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "team.db"
-    store = open_store(path)
-    for article_id in ids(12):
-        store.add_article(Article(article_id, f"Text number {article_id} about Paris."))
-    store.close()
-    return path
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request, tmp_path):
+    """A database on each engine (a file, then a PostgreSQL URL) holding articles a000..a011."""
+    target = str(request.getfixturevalue("postgres_url") if request.param == "postgres" else tmp_path / "team.db")
+    with opened(target) as store:
+        for article_id in ids(12):
+            store.add_article(Article(article_id, f"Text number {article_id} about Paris."))
+    return target
+
+
+@contextmanager
+def opened(target: str):
+    store = open_store(target)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def assigned(target: str, annotator: str | None = None) -> list[tuple[str, str]]:
+    with opened(target) as store:
+        return store.assignments(annotator)
 
 
 def run(*args: str):
@@ -85,45 +100,43 @@ def test_assign_stores_the_plan_says_its_counts_and_a_rerun_adds_only_new_articl
     assert "Assigned 12 articles to 3 annotators, 2 each (24 assignments)" in result.output
     assert "per annotator: alice 8, bob 8, carol 8" in result.output
     assert "shared (for agreement): alice+bob 4, alice+carol 4, bob+carol 4" in result.output
-    store = open_store(db)
-    assert len(store.assignments()) == 24 and store.assignment_loads() == {"alice": 8, "bob": 8, "carol": 8}
-    store.add_article(Article("late", "A late article about Rome."))
-    store.close()
+    with opened(db) as store:
+        assert len(store.assignments()) == 24 and store.assignment_loads() == {"alice": 8, "bob": 8, "carol": 8}
+        store.add_article(Article("late", "A late article about Rome."))
     again = run("assign", "--annotators", "alice,bob,carol", "--per-article", "2", "--db", str(db))
     assert "Assigned 1 article to 3 annotators, 2 each (2 assignments)" in again.output
-    assert len(open_store(db).assignments()) == 26
+    assert len(assigned(db)) == 26
 
 
 def test_a_dry_run_stores_nothing(db):
     result = run("assign", "--annotators", "alice,bob", "--per-article", "2", "--dry-run", "--db", str(db))
     assert result.exit_code == 0 and result.output.startswith("Would have: Assigned 12 articles")
-    assert open_store(db).assignments() == []
+    assert assigned(db) == []
 
 
 def test_status_todo_leaves_out_what_somebody_started_and_done_takes_only_finished_work(db):
-    store = open_store(db)
-    store.add_span("a000", Span(0, 4, "ACTOR", "Text", "zoe"))
-    store.set_status("a001", "zoe", "done")
-    store.set_status("a002", "zoe", "skipped")
-    store.close()
+    with opened(db) as store:
+        store.add_span("a000", Span(0, 4, "ACTOR", "Text", "zoe"))
+        store.set_status("a001", "zoe", "done")
+        store.set_status("a002", "zoe", "skipped")
     assert run("assign", "--annotators", "alice", "--status", "done", "--db", str(db)).exit_code == 0
-    assert open_store(db).assignments() == [("a001", "alice")]
+    assert assigned(db) == [("a001", "alice")]
     assert run("assign", "--annotators", "bob,carol", "--status", "todo", "--db", str(db)).exit_code == 0
-    assert {a for a, _ in open_store(db).assignments("bob") + open_store(db).assignments("carol")} == set(ids(12)[3:])
+    assert {a for a, _ in assigned(db, "bob") + assigned(db, "carol")} == set(ids(12)[3:])
 
 
 def test_articles_file_chooses_them_and_an_unknown_id_names_its_line(db, tmp_path):
     chosen = tmp_path / "batch.txt"
     chosen.write_text("# first batch\na003\n\na005\n", "utf-8")
     result = run("assign", "--annotators", "alice,bob", "--per-article", "2", "--articles", str(chosen), "--db", str(db))
-    assert result.exit_code == 0 and sorted(open_store(db).assignments()) == [
+    assert result.exit_code == 0 and sorted(assigned(db)) == [
         ("a003", "alice"), ("a003", "bob"), ("a005", "alice"), ("a005", "bob")]
     again = run("assign", "--annotators", "carol", "--articles", str(chosen), "--db", str(db))
     assert "Assigned 0 articles" in again.output and "2 articles already assigned, left as they were" in again.output
     chosen.write_text("a003\nnope\n", "utf-8")
     bad = run("assign", "--annotators", "alice", "--articles", str(chosen), "--db", str(db))
     assert bad.exit_code == 1 and bad.output == f"Error: {chosen}:2: no article 'nope' in the database\n"
-    assert len(open_store(db).assignments()) == 4
+    assert len(assigned(db)) == 4
 
 
 def test_assign_refuses_a_missing_database_and_an_impossible_overlap_in_one_line(tmp_path, db):
@@ -186,13 +199,12 @@ def test_progress_per_annotator_and_over_the_assigned_articles(team_store):
 
 
 def test_stats_shows_progress_per_annotator_and_over_the_assigned_articles(db):
-    store = open_store(db)
-    store.assign([("a000", "alice"), ("a000", "bob"), ("a001", "alice"), ("a001", "bob"), ("a002", "bob")])
-    store.set_status("a000", "alice", "done")
-    store.set_status("a000", "bob", "skipped")
-    store.add_span("a001", Span(0, 4, "ACTOR", "Text", "alice"))
-    store.set_status("a002", "alice", "done")  # not assigned to her: not in the assignment progress
-    store.close()
+    with opened(db) as store:
+        store.assign([("a000", "alice"), ("a000", "bob"), ("a001", "alice"), ("a001", "bob"), ("a002", "bob")])
+        store.set_status("a000", "alice", "done")
+        store.set_status("a000", "bob", "skipped")
+        store.add_span("a001", Span(0, 4, "ACTOR", "Text", "alice"))
+        store.set_status("a002", "alice", "done")  # not assigned to her: not in the assignment progress
     text = run("stats", "--db", str(db)).output
     assert "assignments: 3 articles: 1 finished by everyone assigned, 1 started, 1 not started" in text
     assert "  alice: 2 assigned; 1 done, 1 in progress, 0 skipped, 0 to do" in text
@@ -204,3 +216,17 @@ def test_stats_shows_progress_per_annotator_and_over_the_assigned_articles(db):
 
 def test_stats_without_assignments_says_nothing_of_them(db):
     assert "assignments" not in run("stats", "--db", str(db)).output
+
+
+def test_a_copy_between_engines_keeps_the_assignments(tmp_path, postgres_url):
+    laptop = str(tmp_path / "laptop.db")
+    with opened(laptop) as store:
+        store.add_article(Article("a1", "One."))
+        store.add_article(Article("a2", "Two."))
+        store.assign([("a2", "alice"), ("a1", "alice"), ("a1", "bob")])
+    assert run("copy", laptop, postgres_url).exit_code == 0
+    assert run("copy", postgres_url, str(tmp_path / "back.db")).exit_code == 0
+    for target in (postgres_url, str(tmp_path / "back.db")):
+        assert assigned(target) == [("a2", "alice"), ("a1", "alice"), ("a1", "bob")]
+        with opened(target) as store:
+            assert store.next_to_label("alice", "a2") == "a1"
