@@ -34,6 +34,8 @@ class ArticleListPanel(QWidget):
         self.status.addItem("all", None)
         for status in STATUSES:
             self.status.addItem(STATUS_NAMES[status], status)
+        if store.has_assignments(annotator):
+            self.status.addItem("assigned to me", "assigned")
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.table = QTableView()
@@ -92,10 +94,13 @@ class ArticleListPanel(QWidget):
 
     def update_progress(self, annotator: str) -> dict[str, int]:
         counts = self.store.status_counts(annotator)
-        total = sum(counts.values())
+        done, total, of = counts["done"], sum(counts.values()), ""
+        mine = self.store.assigned_status_counts(annotator).get(annotator)
+        if mine:  # an annotator with assignments: progress over them
+            done, total, of = mine["done"], mine["assigned"], " assigned"
         self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(counts["done"])
-        self.progress.setFormat(f"{counts['done']} / {total} done")
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total}{of} done")
         return counts
 
     def status_filter_text(self) -> str | None:

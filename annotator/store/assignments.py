@@ -75,19 +75,25 @@ class Assignments(Articles):
         ).fetchone()
         return row[0] if row else None
 
+    def assigned_status_counts(self, annotator: str | None = None) -> dict[str, dict[str, int]]:
+        """{annotator: {"assigned": n, status: n, ...}} over each one's assigned articles (only `annotator`'s)."""
+        only = "WHERE g.annotator = ? " if annotator is not None else ""
+        found = self.conn.execute(
+            "SELECT g.annotator, coalesce(s.status, 'todo'), count(*) FROM assignments g LEFT JOIN statuses s "
+            f"ON s.article_id = g.article_id AND s.annotator = g.annotator {only}GROUP BY 1, 2 ORDER BY 1",
+            () if annotator is None else (annotator,))
+        counts: dict[str, dict[str, int]] = {}
+        for name, status, count in found:
+            row = counts.setdefault(name, {"assigned": 0, **dict.fromkeys(STATUSES, 0)})
+            row["assigned"] += count
+            row[status] += count
+        return counts
+
     def assignment_progress(self) -> dict:
         """Progress on the assignments: per annotator, their assigned articles by status; over the articles assigned,
         how many every assignee has finished (done or skipped), how many somebody has started, and how many nobody."""
-        per_annotator: dict[str, dict[str, int]] = {}
         if "assignments" not in self.table_names():  # a database older than assignments, opened read-only
             return {"annotators": {}, "articles": {"assigned": 0, "finished": 0, "started": 0, "not_started": 0}}
-        found = self.conn.execute(
-            "SELECT g.annotator, coalesce(s.status, 'todo'), count(*) FROM assignments g LEFT JOIN statuses s "
-            "ON s.article_id = g.article_id AND s.annotator = g.annotator GROUP BY 1, 2 ORDER BY 1")
-        for annotator, status, count in found:
-            row = per_annotator.setdefault(annotator, {"assigned": 0, **dict.fromkeys(STATUSES, 0)})
-            row["assigned"] += count
-            row[status] += count
         finished, started, articles = self.conn.execute(
             "SELECT coalesce(sum(CASE WHEN left_to_do = 0 THEN 1 ELSE 0 END), 0), "
             "coalesce(sum(CASE WHEN left_to_do > 0 AND touched > 0 THEN 1 ELSE 0 END), 0), count(*) FROM ("
@@ -95,6 +101,6 @@ class Assignments(Articles):
             "sum(CASE WHEN coalesce(s.status, 'todo') <> 'todo' THEN 1 ELSE 0 END) AS touched FROM assignments g "
             "LEFT JOIN statuses s ON s.article_id = g.article_id AND s.annotator = g.annotator GROUP BY g.article_id) t"
         ).fetchone()
-        return {"annotators": per_annotator,
+        return {"annotators": self.assigned_status_counts(),
                 "articles": {"assigned": articles, "finished": finished, "started": started,
                              "not_started": articles - finished - started}}

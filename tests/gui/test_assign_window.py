@@ -32,3 +32,25 @@ def test_without_assignments_next_not_done_is_the_next_in_the_corpus(store, make
     assert window.session.article_id == "a000"
     qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL | SHIFT)
     assert window.session.article_id == "a001"
+
+
+def test_the_list_filters_to_my_assignments_and_the_progress_bar_counts_them(store, make_window, qtbot):
+    for i in range(5):
+        store.add_article(Article(f"a{i:03d}", f"Article number {i} about Oslo."))
+    store.assign([("a003", "tester"), ("a001", "tester"), ("a002", "someone-else")])
+    store.set_status("a003", "tester", "done")
+    window = make_window(store)
+    assert window.list_panel.progress.text() == "1 / 2 assigned done"
+    combo = window.list_panel.status
+    combo.setCurrentIndex(combo.findData("assigned"))
+    qtbot.waitUntil(lambda: [row.id for row in window.list_panel.model.rows] == ["a001", "a003"])
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, CTRL)
+    assert store.status("a001", "tester") == "done"
+    qtbot.waitUntil(lambda: window.list_panel.progress.text() == "2 / 2 assigned done")
+
+
+def test_without_assignments_there_is_no_assigned_filter(store, make_window):
+    store.add_article(Article("a000", "Article about Lima."))
+    window = make_window(store)
+    assert window.list_panel.status.findData("assigned") == -1
+    assert window.list_panel.progress.text() == "0 / 1 done"
