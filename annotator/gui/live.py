@@ -22,11 +22,20 @@ class Listener(QObject):
         self.notifier.activated.connect(self.read)
 
     def read(self, *_args) -> None:
+        import psycopg
+
         changes: list[tuple[str, str | None]] = []
-        for note in self.conn.notifies(timeout=0):
-            if note.pid != self.own:
-                kind, _, article_id = note.payload.partition(" ")
-                changes.append((kind, article_id or None))
+        try:
+            for note in self.conn.notifies(timeout=0):
+                if note.pid != self.own:
+                    kind, _, article_id = note.payload.partition(" ")
+                    changes.append((kind, article_id or None))
+        except psycopg.Error as e:  # the server went away: look for changes once a second instead, and say so
+            self.notifier.setEnabled(False)
+            self.window.follower.timer.start()
+            self.window.show_failure(f"Live updates stopped ({' '.join(str(e).split())}); "
+                                     "other people's changes now show within a second.")
+            return
         for kind, article_id in dict.fromkeys(changes):
             self.window.events.changed.emit(kind, article_id)
             if kind in REVIEWED_KINDS:

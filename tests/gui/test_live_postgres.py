@@ -107,3 +107,16 @@ def test_a_team_member_labels_as_their_role_and_a_refused_write_says_so(postgres
         alice.close()
         coordinator.close()
         cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def test_a_lost_listening_connection_falls_back_to_polling_and_says_so(shared, make_window, qtbot):
+    store, other = shared
+    window = make_window(store, "alice")
+    listener = window.follower.listener
+    store.conn.raw.execute("SELECT pg_terminate_backend(%s)", (listener.conn.info.backend_pid,))
+    other.add_span("a2", Span(0, 7, "CLAIM", "Another", "alice"))
+    qtbot.waitUntil(window.follower.timer.isActive, timeout=5000)
+    assert "Live updates stopped" in window.statusBar().currentMessage()
+    window.open_article("a1")
+    other.add_span("a1", Span(10, 14, "ACTOR", "NATO", "alice"))  # still seen, by polling
+    qtbot.waitUntil(lambda: "NATO" in [s.text for s in window.session.spans.values()], timeout=5000)
