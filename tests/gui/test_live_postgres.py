@@ -120,3 +120,27 @@ def test_a_lost_listening_connection_falls_back_to_polling_and_says_so(shared, m
     window.open_article("a1")
     other.add_span("a1", Span(10, 14, "ACTOR", "NATO", "alice"))  # still seen, by polling
     qtbot.waitUntil(lambda: "NATO" in [s.text for s in window.session.spans.values()], timeout=5000)
+
+
+def test_a_members_window_is_theirs_whatever_name_is_given_or_saved(postgres_databases, monkeypatch, tmp_path, qapp):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+    from annotator.gui import app
+    from annotator.store.team import add_member, init_team
+
+    cluster = postgres_databases.cluster
+    name = f"shot_team_{os.getpid()}"
+    init_team(cluster.url(name), "carol")
+    coordinator = open_store(cluster.url(name, user="carol"))
+    add_member(coordinator, "alice", reviewer=False)
+    coordinator.close()
+    seen = {}
+    monkeypatch.setattr(app, "take_screenshot", lambda store, who, path, given: seen.update(who=who, given=given) or 0)
+    try:
+        result = CliRunner().invoke(cli, ["gui", "--screenshot", str(tmp_path / "x.png"), "--annotator", "mallory",
+                                          "--db", cluster.url(name, user="alice")])
+        assert result.exit_code == 0, result.output
+        assert seen == {"who": "alice", "given": True}
+    finally:
+        cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
