@@ -46,8 +46,8 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None, *, remember: bool = True):
         super().__init__(parent)
         self.store = store
-        self.annotator = annotator
         self.store_role = role_annotator(store)  # a team member on PostgreSQL: the name is their login role's
+        self.annotator = annotator = self.store_role or annotator
         store.fast_commits()
         store.set_busy_wait(LOCK_WAIT)
         self.settings = WindowSettings(self, remember)

@@ -87,8 +87,8 @@ def test_a_team_member_labels_as_their_role_and_a_refused_write_says_so(postgres
     coordinator.add_span("a1", Span(0, 5, "ACTOR", "Japan", "dan"))
     alice = open_store(cluster.url(name, user="alice"))
     try:
-        window = make_window(alice, "alice")
-        assert window.store_role == "alice"
+        window = make_window(alice, "mallory")  # whatever name the window is given, alice labels as alice
+        assert window.store_role == window.annotator == "alice"
         window.view.select(10, 14)
         qtbot.keyClick(window.view, Qt.Key.Key_2)
         assert [(s.annotator, s.text) for s in coordinator.spans("a1", "alice")] == [("alice", "NATO")]
