@@ -141,7 +141,8 @@ def sqlite_load(annotators: list[str], articles: int, writes: int, pace: float) 
         return run_load({name: path for name in annotators}, path, writes, pace)
 
 
-def postgres_load(cluster, annotators: list[str], articles: int, writes: int, pace: float, run: int) -> dict:
+def postgres_load(cluster, annotators: list[str], articles: int, writes: int, pace: float, run: int,
+                  quiet: bool = False) -> dict:
     from annotator.store.team import add_member, init_team
 
     name = f"bench_team_{run}"
@@ -151,6 +152,10 @@ def postgres_load(cluster, annotators: list[str], articles: int, writes: int, pa
     for member in annotators:
         add_member(store, member, reviewer=False)
     fill(store, annotators, articles)
+    if quiet:  # the NOTIFY of live updates off, to show what it costs (schema version 2's triggers)
+        for table in ("spans", "statuses"):
+            for event in ("insert", "update", "delete"):
+                store.conn.raw.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_notify_{event}")
     store.close()
     try:
         return run_load({member: cluster.url(name, user=member) for member in annotators}, coordinator, writes, pace)
@@ -201,6 +206,9 @@ def main() -> None:
             ours = postgres_load(cluster, team, args.articles, args.writes, pace, run)
             rows += [row("SQLite file", mode, base, None), row("PostgreSQL, a role each", mode, ours, base)]
             print(json.dumps({"mode": mode, "sqlite": base, "postgres": ours}), flush=True)
+            if mode == "flat out":
+                quiet = postgres_load(cluster, team, args.articles, args.writes, pace, len(modes), quiet=True)
+                rows.append(row("PostgreSQL, live updates' NOTIFY off", mode, quiet, base))
     finally:
         cluster.stop()
     body = (
