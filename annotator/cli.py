@@ -84,6 +84,7 @@ def open_db(db_path: Path | None, *, create: bool = True):
     from .store.team import role_annotator
 
     paths.signed_in = role_annotator(store)  # a team member's name is their role's (--annotator: their rules refuse it)
+    click.get_current_context().call_on_close(lambda: setattr(paths, "signed_in", None))  # for this command only
     if fresh:
         seed(store)
     return store

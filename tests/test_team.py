@@ -143,3 +143,10 @@ def test_team_commands_make_the_database_the_roles_and_say_so(postgres_databases
     assert role_annotator(member) == "ann"
     member.close()
     cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def test_the_role_is_the_default_name_for_that_command_only(team):
+    from annotator import paths
+
+    code, out = run("stats", "--db", team["alice"])
+    assert code == 0 and paths.signed_in is None and paths.default_annotator() == "tester"
