@@ -12,6 +12,8 @@ from .connection import StoreError
 from .filters import Condition, annotator_is, id_range, where
 
 SCHEMA_LOCK = 0x616E6E6F  # an advisory lock held while the schema is made or upgraded, so two openers do it once
+_SPAN_COPY = ('COPY spans (article_id, annotator, label, start, "end", text, note, origin, created, updated, '
+              "attributes) FROM STDIN")
 _ARTICLE_COPY = "COPY articles (id, title, text, text_sha256, source, meta, created, words, runs) FROM STDIN"
 
 
@@ -91,13 +93,17 @@ class PostgresStore(Store):
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """One read transaction that sees the database as it was when it began (REPEATABLE READ)."""
+        """One read transaction that sees the database as it was when it began (REPEATABLE READ); what it reads
+        comes a batch at a time (server-side cursors), so that an export's memory stays flat."""
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.conn.streaming = True
         try:
             yield
         except BaseException:
+            self.conn.end_streams()
             self._rollback()
             raise
+        self.conn.end_streams()
         self.conn.execute("COMMIT")
 
     def integrity_ok(self) -> bool:
@@ -110,11 +116,29 @@ class PostgresStore(Store):
     # -- articles: bulk inserts and search --------------------------------------------------------------------------
 
     def _insert_articles(self, rows: list[tuple]) -> None:
-        """Insert (id, title, text, sha, source, meta_json, created) rows with COPY, with their search words."""
+        """Insert (id, title, text, sha, source, meta_json, created) rows with COPY, with their search words. The
+        search indexes gather new entries in their pending lists and merge them once, just before the commit
+        (entry by entry, that merging took half of a large import)."""
+        if "search index" not in self._before_commit:
+            self.conn.execute("SET LOCAL gin_pending_list_limit = '1GB'")
+            self.conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # what merging the lists may take
+            self.conn.execute("SET LOCAL work_mem = '256MB'")
+            self.before_commit("search index", lambda: self.conn.execute(
+                "SELECT gin_clean_pending_list('articles_words'), gin_clean_pending_list('articles_runs')"))
         with self.conn.raw.cursor().copy(_ARTICLE_COPY) as copy:
             for row in rows:
                 copy.write_row((*row[:7], postgres.search_words(row[1], row[2]), postgres.search_runs(row[1], row[2])))
         self.conn.total_changes += len(rows)
+
+    def insert_span_rows(self, rows: list[tuple]) -> None:
+        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows
+        with COPY."""
+        with self.conn.raw.cursor().copy(_SPAN_COPY) as copy:
+            for row in rows:
+                copy.write_row((*row[:9], row[8], row[9] if len(row) == 10 else None))
+        self.conn.total_changes += len(rows)
+        if rows:
+            self._changed("spans")
 
     def _search_conditions(self, query: str) -> list[tuple[str, tuple]]:
         return postgres.search_conditions(query)
