@@ -27,7 +27,7 @@ def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
         nonlocal numbered
         token = match.group(0)
         if token[0] in "'\"":
-            return token
+            return token.replace("%", "%%")  # psycopg reads placeholders inside literals too
         if token == "%":
             return "%%"
         if token == "end":
@@ -45,8 +45,8 @@ def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
     return _TOKEN.sub(replace, sql), tuple(order) if numbered else None
 
 
-def _arranged(params, order: tuple[int, ...] | None):
-    return params if order is None or params is None else [params[i] for i in order]
+def _arranged(params: list, order: tuple[int, ...] | None) -> list:
+    return params if order is None else [params[i] for i in order]
 
 
 class PgConnection:
@@ -67,7 +67,7 @@ class PgConnection:
             self._streams.append(cursor)
         else:
             cursor = self.raw.cursor()
-        cursor.execute(text, _arranged(list(params), order) if params else None)
+        cursor.execute(text, _arranged(list(params), order))  # never None: `%%` must always become `%`
         if cursor.rowcount > 0 and cursor.description is None:
             self.total_changes += cursor.rowcount
         return cursor

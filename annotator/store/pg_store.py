@@ -85,6 +85,10 @@ class PostgresStore(Store):
     def large_cache(self, mib: int = 64) -> Iterator[None]:
         yield  # the server's own shared buffers serve every connection
 
+    def _user_error(self, error: BaseException) -> BaseException:
+        """As SQLite's, and rows locked longer than the busy wait are StoreBusy (PostgreSQL locks rows, not files)."""
+        return self._begin_error(error) if postgres.is_busy(error) else super()._user_error(error)
+
     def _begin(self) -> None:
         try:
             self.conn.execute("BEGIN")
