@@ -43,6 +43,12 @@ class PostgresStore(Store):
             self.conn.close()
             raise
 
+    @property
+    def name(self) -> str:
+        """The database's name and server (the URL without user and password)."""
+        parts = postgres.urlsplit(self.url)
+        return f"{parts.path.lstrip('/')} on {parts.hostname or 'the local server'}"
+
     def another(self) -> PostgresStore:
         return PostgresStore(self.url)
 
