@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtGui import QAction, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
@@ -81,7 +80,7 @@ class MainWindow(QMainWindow):
         self.status_line.show_annotator(annotator)
         self._connect()
         self.set_labels(self.labels)
-        self.setWindowTitle(f"annotator — {Path(store.path).name}")
+        self.setWindowTitle(f"annotator — {store.name}")
         self.settings.restore()
         self.mode_switch.install_plugins()
         if self.unbound_keys:

@@ -77,6 +77,11 @@ class Connection:
         self._busy_wait = BUSY_WAIT_S
         self.on_wait: Callable[[str], None] | None = None  # told, once a write starts waiting for another process
 
+    @property
+    def name(self) -> str:
+        """What the window's title calls this database: the file's name."""
+        return Path(self.path).name
+
     @cached_property
     def db(self) -> Database:
         """sqlite-utils over the same connection, for migrations and inspection."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import lru_cache
 
 import psycopg
@@ -26,7 +27,7 @@ def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
         nonlocal numbered
         token = match.group(0)
         if token[0] in "'\"":
-            return token
+            return token.replace("%", "%%")  # psycopg reads placeholders inside literals too
         if token == "%":
             return "%%"
         if token == "end":
@@ -44,8 +45,8 @@ def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
     return _TOKEN.sub(replace, sql), tuple(order) if numbered else None
 
 
-def _arranged(params, order: tuple[int, ...] | None):
-    return params if order is None or params is None else [params[i] for i in order]
+def _arranged(params: list, order: tuple[int, ...] | None) -> list:
+    return params if order is None else [params[i] for i in order]
 
 
 class PgConnection:
@@ -55,11 +56,18 @@ class PgConnection:
     def __init__(self, conn: psycopg.Connection):
         self.raw = conn
         self.total_changes = 0  # rows inserted, changed or deleted so far, as sqlite3 counts them
+        self.streaming = False  # reads go through server-side cursors, a batch at a time (inside a snapshot)
+        self._streams: list[psycopg.ServerCursor] = []
 
     def execute(self, sql: str, params: Iterable = ()) -> psycopg.Cursor:
         text, order = translate(sql)
-        cursor = self.raw.cursor()
-        cursor.execute(text, _arranged(list(params), order) if params else None)
+        if self.streaming and text.startswith("SELECT"):
+            cursor = self.raw.cursor(name=f"stream_{len(self._streams)}")
+            cursor.itersize = 1000
+            self._streams.append(cursor)
+        else:
+            cursor = self.raw.cursor()
+        cursor.execute(text, _arranged(list(params), order))  # never None: `%%` must always become `%`
         if cursor.rowcount > 0 and cursor.description is None:
             self.total_changes += cursor.rowcount
         return cursor
@@ -72,6 +80,13 @@ class PgConnection:
             cursor.executemany(text, batch)
             self.total_changes += max(cursor.rowcount, 0)
         return cursor
+
+    def end_streams(self) -> None:
+        """Close the server-side cursors (before the snapshot they read in ends) and read plainly again."""
+        streams, self._streams, self.streaming = self._streams, [], False
+        for cursor in streams:
+            with suppress(psycopg.Error):  # the transaction failed: its cursors are gone with it
+                cursor.close()
 
     @property
     def in_transaction(self) -> bool:

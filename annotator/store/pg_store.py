@@ -12,6 +12,8 @@ from .connection import StoreError
 from .filters import Condition, annotator_is, id_range, where
 
 SCHEMA_LOCK = 0x616E6E6F  # an advisory lock held while the schema is made or upgraded, so two openers do it once
+_SPAN_COPY = ('COPY spans (article_id, annotator, label, start, "end", text, note, origin, created, updated, '
+              "attributes) FROM STDIN")
 _ARTICLE_COPY = "COPY articles (id, title, text, text_sha256, source, meta, created, words, runs) FROM STDIN"
 
 
@@ -40,6 +42,12 @@ class PostgresStore(Store):
         except BaseException:
             self.conn.close()
             raise
+
+    @property
+    def name(self) -> str:
+        """The database's name and server (the URL without user and password)."""
+        parts = postgres.urlsplit(self.url)
+        return f"{parts.path.lstrip('/')} on {parts.hostname or 'the local server'}"
 
     def another(self) -> PostgresStore:
         return PostgresStore(self.url)
@@ -83,6 +91,10 @@ class PostgresStore(Store):
     def large_cache(self, mib: int = 64) -> Iterator[None]:
         yield  # the server's own shared buffers serve every connection
 
+    def _user_error(self, error: BaseException) -> BaseException:
+        """As SQLite's, and rows locked longer than the busy wait are StoreBusy (PostgreSQL locks rows, not files)."""
+        return self._begin_error(error) if postgres.is_busy(error) else super()._user_error(error)
+
     def _begin(self) -> None:
         try:
             self.conn.execute("BEGIN")
@@ -91,13 +103,17 @@ class PostgresStore(Store):
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """One read transaction that sees the database as it was when it began (REPEATABLE READ)."""
+        """One read transaction that sees the database as it was when it began (REPEATABLE READ); what it reads
+        comes a batch at a time (server-side cursors), so that an export's memory stays flat."""
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.conn.streaming = True
         try:
             yield
         except BaseException:
+            self.conn.end_streams()
             self._rollback()
             raise
+        self.conn.end_streams()
         self.conn.execute("COMMIT")
 
     def integrity_ok(self) -> bool:
@@ -110,11 +126,29 @@ class PostgresStore(Store):
     # -- articles: bulk inserts and search --------------------------------------------------------------------------
 
     def _insert_articles(self, rows: list[tuple]) -> None:
-        """Insert (id, title, text, sha, source, meta_json, created) rows with COPY, with their search words."""
+        """Insert (id, title, text, sha, source, meta_json, created) rows with COPY, with their search words. The
+        search indexes gather new entries in their pending lists and merge them once, just before the commit
+        (entry by entry, that merging took half of a large import)."""
+        if "search index" not in self._before_commit:
+            self.conn.execute("SET LOCAL gin_pending_list_limit = '1GB'")
+            self.conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # what merging the lists may take
+            self.conn.execute("SET LOCAL work_mem = '256MB'")
+            self.before_commit("search index", lambda: self.conn.execute(
+                "SELECT gin_clean_pending_list('articles_words'), gin_clean_pending_list('articles_runs')"))
         with self.conn.raw.cursor().copy(_ARTICLE_COPY) as copy:
             for row in rows:
                 copy.write_row((*row[:7], postgres.search_words(row[1], row[2]), postgres.search_runs(row[1], row[2])))
         self.conn.total_changes += len(rows)
+
+    def insert_span_rows(self, rows: list[tuple]) -> None:
+        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows
+        with COPY."""
+        with self.conn.raw.cursor().copy(_SPAN_COPY) as copy:
+            for row in rows:
+                copy.write_row((*row[:9], row[8], row[9] if len(row) == 10 else None))
+        self.conn.total_changes += len(rows)
+        if rows:
+            self._changed("spans")
 
     def _search_conditions(self, query: str) -> list[tuple[str, tuple]]:
         return postgres.search_conditions(query)

@@ -21,6 +21,7 @@ from .pg_connection import PgConnection
 EngineError = psycopg.Error
 CONNECT_TIMEOUT_S = 10
 _WORD = re.compile(r"[^\W_]+")  # what SQLite's unicode61 tokenizer takes for a word
+_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _LONGEST_WORD = 500  # longer "words" (base64, URLs) are not indexed: a tsvector lexeme holds at most 2 KB
 
 
@@ -49,10 +50,9 @@ SCHEMA_VERSION = len(schema_parts())
 
 
 def fold(text: str) -> str:
-    """Lower case without diacritics (unicode61's remove_diacritics)."""
-    if text.isascii():
-        return text.lower()
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    """Lower case without diacritics (as unicode61's remove_diacritics: the combining marks of Latin, Greek and
+    Cyrillic letters, which NFKD takes apart)."""
+    return text.lower() if text.isascii() else _DIACRITICS.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 def search_words(title: str | None, text: str) -> str:
