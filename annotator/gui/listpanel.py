@@ -34,8 +34,6 @@ class ArticleListPanel(QWidget):
         self.status.addItem("all", None)
         for status in STATUSES:
             self.status.addItem(STATUS_NAMES[status], status)
-        if store.has_assignments(annotator):
-            self.status.addItem("assigned to me", "assigned")
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.table = QTableView()
@@ -96,8 +94,10 @@ class ArticleListPanel(QWidget):
         counts = self.store.status_counts(annotator)
         done, total, of = counts["done"], sum(counts.values()), ""
         mine = self.store.assigned_status_counts(annotator).get(annotator)
-        if mine:  # an annotator with assignments: progress over them
+        if mine:  # an annotator with assignments: progress over them, and a filter for them
             done, total, of = mine["done"], mine["assigned"], " assigned"
+            if self.status.findData("assigned") < 0:
+                self.status.addItem("assigned to me", "assigned")
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done} / {total}{of} done")

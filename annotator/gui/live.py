@@ -38,7 +38,9 @@ class Listener(QObject):
             return
         for kind, article_id in dict.fromkeys(changes):
             self.window.events.changed.emit(kind, article_id)
-            if kind in REVIEWED_KINDS:
+            if kind == "assignments":
+                follow_assignments(self.window)
+            elif kind in REVIEWED_KINDS:
                 follow_review(self.window, kind, article_id)
 
     def close(self) -> None:
@@ -79,3 +81,11 @@ def follow_review(window, kind: str, article_id: str | None) -> None:
             panel.reload()
     elif kind == "review":
         panel.reload()
+
+
+def follow_assignments(window) -> None:
+    """The coordinator assigned articles: the progress bar (and its "assigned to me" filter) and a list filtered to
+    the assignments follow."""
+    if window.list_panel.status.currentData() == "assigned":
+        window.follower.reload_list()
+    window.update_status()

@@ -109,6 +109,19 @@ def test_a_team_member_labels_as_their_role_and_a_refused_write_says_so(postgres
         cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+def test_assignments_made_meanwhile_show_in_the_progress_bar_and_the_list_filter(shared, make_window, qtbot):
+    store, coordinator = shared
+    window = make_window(store, "alice")
+    panel = window.list_panel
+    assert panel.status.findData("assigned") < 0 and panel.progress.text() == "0 / 2 done"
+    coordinator.assign([("a2", "alice")])
+    qtbot.waitUntil(lambda: panel.progress.text() == "0 / 1 assigned done", timeout=5000)
+    panel.status.setCurrentIndex(panel.status.findData("assigned"))
+    qtbot.waitUntil(lambda: [row.id for row in panel.model.rows] == ["a2"])
+    coordinator.assign([("a1", "alice")])
+    qtbot.waitUntil(lambda: [row.id for row in panel.model.rows] == ["a1", "a2"], timeout=5000)
+
+
 def test_a_lost_listening_connection_falls_back_to_polling_and_says_so(shared, make_window, qtbot):
     store, other = shared
     window = make_window(store, "alice")
