@@ -150,3 +150,24 @@ def test_the_role_is_the_default_name_for_that_command_only(team):
 
     code, out = run("stats", "--db", team["alice"])
     assert code == 0 and paths.signed_in is None and paths.default_annotator() == "tester"
+
+
+def test_a_database_filled_before_the_team_is_handed_to_the_coordinator(postgres_url):
+    with_data = open_store(postgres_url)  # made as the superuser, as `annotator copy` or an import would
+    with_data.add_article(Article("a1", TEXT))
+    with_data.assign([("a1", "ann")])
+    with_data.close()
+    code, out = run("team", "init", postgres_url, "--coordinator", "cora")
+    assert code == 0 and "handed to cora" in out, out
+    coordinator_url = postgres_url.replace("postgres@", "cora@", 1)
+    coordinator = open_store(coordinator_url)
+    add_member(coordinator, "ann", reviewer=False)
+    member = open_store(postgres_url.replace("postgres@", "ann@", 1))
+    try:
+        assert member.next_to_label("ann", None) == "a1"
+        member.add_span("a1", Span(0, 5, "ACTOR", "Japan", "ann"))
+        coordinator.add_article(Article("a2", "Owned by the coordinator now."))
+        assert [s.annotator for s in coordinator.spans("a1")] == ["ann"]
+    finally:
+        member.close()
+        coordinator.close()
