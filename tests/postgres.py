@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 SKIP_REASON = "no PostgreSQL server"  # the start of every skip for a missing server; in CI such a skip fails
+PASSWORD_ROLE = "with_password"  # the one role that must give its password (tests of a refused login)
 BIN_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin")
 SERVER_SETTINGS = ("-c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=100 -c shared_buffers=32MB")
@@ -47,6 +48,8 @@ class Cluster:
     def start(self) -> Cluster:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                   "--locale=C", "--no-sync")
+        hba = self.data / "pg_hba.conf"  # one role logs in with a password (to test a refused login); others trusted
+        hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n" + hba.read_text())
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w",
                   "-o", f"-k {self.folder} {SERVER_SETTINGS}", "start")
         return self

@@ -86,6 +86,9 @@ def test_a_refused_login_a_missing_database_and_a_newer_schema_are_one_line(post
     host = postgres_url.split("?")[1]
     code, out = run("stats", "--db", f"postgresql://nobody@/postgres?{host}")
     assert code == 1 and "the server has no such user (role)" in out and out.count("\n") == 1
+    postgres_databases.cluster.admin("CREATE ROLE with_password LOGIN PASSWORD 'right'")
+    code, out = run("stats", "--db", f"postgresql://with_password:wrong@/postgres?{host}")
+    assert code == 1 and "the server refused the login" in out and "wrong" not in out and out.count("\n") == 1
     code, out = run("stats", "--db", f"postgresql://postgres:secret@/no_such_db?{host}")
     assert code == 1 and "no such database on the server" in out and "secret" not in out and out.count("\n") == 1
     store = open_store(postgres_url)

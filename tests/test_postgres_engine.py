@@ -90,3 +90,24 @@ def test_a_read_only_store_refuses_writes_in_one_line(postgres_url):
     with pytest.raises(Exception, match="opened read-only; nothing was changed"):
         store.add_article(Article("a1", "Japan"))
     store.close()
+
+
+def test_both_engines_write_the_same_records_of_the_same_database(tmp_path, postgres_url):
+    from annotator.store.transfer import copy_database
+    from tests.test_postgres_cli import filled
+
+    sqlite_store, pg_store = open_store(tmp_path / "s.db"), open_store(postgres_url)
+    filled(sqlite_store)
+    sqlite_store.set_status("a1", "bob", "done")
+    copy_database(sqlite_store, pg_store)
+    for options in ({}, {"annotator": "alice"}, {"status": "done", "annotator": "bob"}, {"gold": True},
+                    {"status": "reviewed", "gold": True}, {"from_id": "a1"}, {"before_id": "a1"}):
+        assert list(pg_store.iter_record_json(**options)) == list(sqlite_store.iter_record_json(**options)), options
+        with pg_store.snapshot():
+            streamed = list(pg_store.iter_articles(**options))
+        assert streamed == list(sqlite_store.iter_articles(**options)), options
+    assert pg_store.stats() == sqlite_store.stats()
+    assert pg_store.review_rows() == sqlite_store.review_rows()
+    assert pg_store.relation_listing() == sqlite_store.relation_listing()
+    sqlite_store.close()
+    pg_store.close()

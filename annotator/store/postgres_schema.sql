@@ -56,7 +56,9 @@ CREATE TABLE spans (
     updated text,
     attributes text  -- JSON object, NULL when none
 );
-CREATE INDEX spans_article ON spans (article_id, annotator, start);
+-- the window opens an article from these alone (SQLite's schema 9: Store.span_outlines)
+CREATE INDEX spans_outlines ON spans (article_id, annotator, start, "end" DESC, label) INCLUDE (id);
+CREATE INDEX spans_extras ON spans (article_id, annotator) WHERE note IS NOT NULL OR attributes IS NOT NULL;
 CREATE INDEX spans_annotator ON spans (annotator);
 
 CREATE TABLE statuses (
