@@ -34,6 +34,8 @@ from .settings import WindowSettings
 from .spantable import SpanTableModel, make_span_table
 from .statusline import StatusLine
 from .storeevents import StoreEvents
+from .suggestions import Suggester
+from .suggestiontable import span_and_suggestion_rows
 from .view import ArticleView
 
 LOCK_WAIT = 0.5  # seconds a window write waits for another program's write before it fails and says so
@@ -69,7 +71,9 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self.session, self.view, self.undo, self)
         self.span_model = SpanTableModel(self.session, self.colors, self)
         self.span_model.edit_note = self.editor.set_note
-        self.span_table = make_span_table(self.span_model, list(self.colors))
+        self.suggester = Suggester(self)
+        rows = span_and_suggestion_rows(self.span_model, self.suggester.layer.table, self)
+        self.span_table = make_span_table(rows, list(self.colors))
         self.guidelines = Guidelines()
         lay_out(self)
         actions.build(self)
@@ -150,7 +154,8 @@ class MainWindow(QMainWindow):
             self.open_article(model.rows[0].id)
 
     def next_not_done(self) -> None:
-        article_id = self.store.next_to_label(self.annotator, self.session.article_id)  # the assigned ones, if any
+        article_id = self.suggester.next_article() or self.store.next_to_label(  # assigned ones, if any
+            self.annotator, self.session.article_id)
         if article_id is None:
             assigned = " assigned to you" if self.store.has_assignments(self.annotator) else ""
             self.statusBar().showMessage(f"Every article{assigned} is done or skipped.", 5000)
@@ -224,12 +229,14 @@ class MainWindow(QMainWindow):
         if row < 0:
             selection.clearSelection()
         elif selection.currentIndex().row() != row:
-            index = self.span_model.index(row, 0)
+            index = self.span_table.model().index(row, 0)
             selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
             self.span_table.scrollTo(index)
 
     def _span_row_chosen(self, current, _previous) -> None:
-        if current.isValid():
+        if current.isValid() and current.row() >= len(self.span_model.rows):
+            self.suggester.row_chosen(current.row() - len(self.span_model.rows))
+        elif current.isValid():
             self.session.set_current(self.span_model.span_id(current.row()))
 
     def _show_find_hits(self, hits: list, current: int) -> None:
@@ -336,6 +343,7 @@ class MainWindow(QMainWindow):
         self.follower.timer.stop()
         if self.follower.listener is not None:
             self.follower.listener.close()
+        self.suggester.close()
         for task in self.findChildren(Task):
             task.thread.wait()  # an import or export finishes (or rolls back) before the window goes
         self.settings.save()
