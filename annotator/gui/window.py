@@ -33,6 +33,8 @@ from .settings import WindowSettings
 from .spantable import SpanTableModel, make_span_table
 from .statusline import StatusLine
 from .storeevents import StoreEvents
+from .suggestions import Suggester
+from .suggestiontable import span_and_suggestion_rows
 from .view import ArticleView
 
 LOCK_WAIT = 0.5  # seconds a window write waits for another program's write before it fails and says so
@@ -67,7 +69,9 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self.session, self.view, self.undo, self)
         self.span_model = SpanTableModel(self.session, self.colors, self)
         self.span_model.edit_note = self.editor.set_note
-        self.span_table = make_span_table(self.span_model, list(self.colors))
+        self.suggester = Suggester(self)
+        rows = span_and_suggestion_rows(self.span_model, self.suggester.layer.table, self)
+        self.span_table = make_span_table(rows, list(self.colors))
         self.guidelines = Guidelines()
         lay_out(self)
         actions.build(self)
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.editor.failed.connect(self.show_failure)
         self.session.currentChanged.connect(self._current_span_changed)
+        self.session.spansReset.connect(lambda: self._select_span_row(self.session.current))  # after a reload
         self.session.spanAdded.connect(self._update_position)
         self.session.spanRemoved.connect(self._update_position)
         self.span_table.selectionModel().currentRowChanged.connect(self._span_row_chosen)
@@ -147,7 +152,7 @@ class MainWindow(QMainWindow):
             self.open_article(model.rows[0].id)
 
     def next_not_done(self) -> None:
-        article_id = self.store.next_article(self.annotator, self.session.article_id)
+        article_id = self.suggester.next_article() or self.store.next_article(self.annotator, self.session.article_id)
         if article_id is None:
             self.statusBar().showMessage("Every article is done or skipped.", 5000)
         else:
@@ -208,22 +213,27 @@ class MainWindow(QMainWindow):
         self.settings.add_zoom(-1)
 
     def _current_span_changed(self, span_id) -> None:
-        row = self.span_model.row_of(span_id)
-        selection = self.span_table.selectionModel()
-        if row < 0:
-            selection.clearSelection()
-        elif selection.currentIndex().row() != row:
-            index = self.span_model.index(row, 0)
-            selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
-            self.span_table.scrollTo(index)
+        self._select_span_row(span_id)
         span = self.session.spans.get(span_id)
         if span is not None:
             note = f" — note: {span.note}" if span.note else ""
             self.statusBar().showMessage(f"{span.label} [{span.start}, {span.end}){note}", 5000)
 
+    def _select_span_row(self, span_id) -> None:
+        row = self.span_model.row_of(span_id)
+        selection = self.span_table.selectionModel()
+        if row < 0:
+            selection.clearSelection()
+        elif selection.currentIndex().row() != row:
+            index = self.span_table.model().index(row, 0)
+            selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
+            self.span_table.scrollTo(index)
+
     def _span_row_chosen(self, current, _previous) -> None:
-        if current.isValid():
-            self.session.set_current(self.span_model.spans[current.row()].id)
+        if current.isValid() and current.row() >= len(self.span_model.rows):
+            self.suggester.row_chosen(current.row() - len(self.span_model.rows))
+        elif current.isValid():
+            self.session.set_current(self.span_model.span_id(current.row()))
 
     def _show_find_hits(self, hits: list, current: int) -> None:
         self.view.show_find_hits(hits)
@@ -323,6 +333,7 @@ class MainWindow(QMainWindow):
         from .workers import Task
 
         self.follower.timer.stop()
+        self.suggester.close()
         for task in self.findChildren(Task):
             task.thread.wait()  # an import or export finishes (or rolls back) before the window goes
         self.settings.save()
