@@ -11,6 +11,12 @@ from annotator.store.migrations import BEFORE_RELATIONS
 
 from .test_store import make_old_database
 
+
+@pytest.fixture
+def store(any_store):
+    """Each test with a store runs on both engines, SQLite and PostgreSQL."""
+    return any_store
+
 TEXT = "Nakatani said Japan needs NATO in Brussels."
 
 
@@ -160,6 +166,24 @@ def test_a_label_set_whose_relation_key_is_the_windows_or_a_labels_is_refused(st
 
 def test_relation_rejections_are_kept_by_type_and_ends(store, spans):
     key = ("ABOUT", (14, 30, "CLAIM"), (34, 42, "LOCATION"))
+    store.add_relation_rejection("a1", key, "rita")
+    store.add_relation_rejection("a1", key, "rita")
+    assert store.relation_rejections("a1") == {key}
+    store.delete_relation_rejection("a1", key)
+    assert store.relation_rejections("a1") == set()
+
+
+def test_what_the_window_and_review_write_of_relations_works_on_both_engines(any_store):
+    store = any_store
+    store.add_article(Article("a1", TEXT))
+    claim = store.add_span("a1", Span(14, 30, "CLAIM", TEXT[14:30], "alice"))
+    actor = store.add_span("a1", Span(0, 8, "ACTOR", TEXT[0:8], "alice"))
+    made = store.add_relation(Relation("CLAIMED_BY", claim.id, actor.id))
+    with pytest.raises(UserError, match="linked by CLAIMED_BY already"):
+        store.add_relation(Relation("CLAIMED_BY", claim.id, actor.id))
+    assert store.set_relation_type(made.id, "ABOUT", annotator="alice").type == "ABOUT"
+    assert store.relation_links("a1", "alice") == [("ABOUT", claim.id, actor.id, made.id)]
+    key = ("ABOUT", (14, 30, "CLAIM"), (0, 8, "ACTOR"))
     store.add_relation_rejection("a1", key, "rita")
     store.add_relation_rejection("a1", key, "rita")
     assert store.relation_rejections("a1") == {key}

@@ -17,8 +17,11 @@ class RelationReview(Connection):
     def add_relation_rejection(self, article_id: str, key: RelationKey, reviewer: str) -> None:
         kind, head, tail = key
         with self.transaction():
-            self.conn.execute("INSERT OR REPLACE INTO relation_rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              (article_id, kind, *head, *tail, reviewer, now()))
+            self.conn.execute(
+                "INSERT INTO relation_rejections (article_id, type, from_start, from_end, from_label, to_start, to_end, "
+                "to_label, reviewer, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, type, "
+                "from_start, from_end, from_label, to_start, to_end, to_label) DO UPDATE SET reviewer = excluded.reviewer, "
+                "created = excluded.created", (article_id, kind, *head, *tail, reviewer, now()))
             self._changed("gold", article_id)
 
     def delete_relation_rejection(self, article_id: str, key: RelationKey) -> None:
