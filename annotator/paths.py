@@ -30,8 +30,13 @@ def seeds_dir() -> Path:
     return installed if installed.is_dir() else Path(__file__).parent.parent / "seeds"
 
 
+signed_in: str | None = None  # the role a team database binds this process to (see store/team.py), set on opening
+
+
 def default_annotator() -> str:
-    """$ANNOTATOR_NAME, else the operating-system user name."""
+    """The role a team's PostgreSQL database binds us to, else $ANNOTATOR_NAME, else the operating-system user name."""
+    if signed_in:
+        return signed_in
     name = os.environ.get("ANNOTATOR_NAME")
     if name:
         return name

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..errors import UserError
 from ..store import Store
+from ..store.team import role_annotator
 from ..words import segmenter
 from . import actions, transfer
 from .editor import Editor
@@ -46,7 +47,8 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None, *, remember: bool = True):
         super().__init__(parent)
         self.store = store
-        self.annotator = annotator
+        self.store_role = role_annotator(store)  # a team member on PostgreSQL: the name is their login role's
+        self.annotator = annotator = self.store_role or annotator
         store.fast_commits()
         store.set_busy_wait(LOCK_WAIT)
         self.settings = WindowSettings(self, remember)
@@ -152,9 +154,11 @@ class MainWindow(QMainWindow):
             self.open_article(model.rows[0].id)
 
     def next_not_done(self) -> None:
-        article_id = self.suggester.next_article() or self.store.next_article(self.annotator, self.session.article_id)
+        article_id = self.suggester.next_article() or self.store.next_to_label(  # assigned ones, if any
+            self.annotator, self.session.article_id)
         if article_id is None:
-            self.statusBar().showMessage("Every article is done or skipped.", 5000)
+            assigned = " assigned to you" if self.store.has_assignments(self.annotator) else ""
+            self.statusBar().showMessage(f"Every article{assigned} is done or skipped.", 5000)
         else:
             self.open_article(article_id)
 
@@ -277,6 +281,10 @@ class MainWindow(QMainWindow):
     # -- annotator ---------------------------------------------------------------------------
 
     def ask_annotator(self) -> None:
+        if self.store_role:
+            self.statusBar().showMessage(f"Signed in to the team's database as {self.store_role}: your spans are "
+                                         f"stored as {self.store_role}.", 8000)
+            return
         name, ok = QInputDialog.getText(self, "Annotator", "Your name (stored with your spans):", text=self.annotator)
         if ok and name.strip():
             self.set_annotator(name.strip())
@@ -333,6 +341,8 @@ class MainWindow(QMainWindow):
         from .workers import Task
 
         self.follower.timer.stop()
+        if self.follower.listener is not None:
+            self.follower.listener.close()
         self.suggester.close()
         for task in self.findChildren(Task):
             task.thread.wait()  # an import or export finishes (or rolls back) before the window goes

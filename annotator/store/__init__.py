@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..paths import is_database_url
 from .articles import Articles
+from .assignments import TEAM_STATUSES, Assignments
 from .bulk import Bulk
 from .connection import BUSY_WAIT_S, Connection, StoreBusy, StoreError, now
 from .export import Export
@@ -22,13 +23,13 @@ from .stats import Stats
 from .suggestions import Suggestions
 
 __all__ = [
-    "BUSY_WAIT_S", "CACHE_MIB", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "attributes_json", "EngineError",
+    "BUSY_WAIT_S", "CACHE_MIB", "TEAM_STATUSES", "KEYS", "MIGRATIONS", "PALETTE", "SCHEMA_VERSION", "ArticleRow", "attributes_json", "EngineError",
     "RelationConflict",
     "Store", "StoreBusy", "StoreError", "default_labels", "explain_error", "fts_query", "now", "open_store",
 ]
 
 
-class Store(Suggestions, Stats, Bulk, RelationBulk, Relations, Gold, Export, Articles, Labels, Spans, Connection):
+class Store(Assignments, Suggestions, Stats, Bulk, RelationBulk, Relations, Gold, Export, Articles, Labels, Spans, Connection):
     """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
 

@@ -68,7 +68,9 @@ class Articles(Connection):
         conditions = [Condition("a.rowid > ?", (after,))]
         if search:
             conditions += [Condition(sql, params) for sql, params in self._search_conditions(search)]
-        if status:
+        if status == "assigned":  # the annotator's assignments (store/assignments.py), whatever their status
+            conditions.append(Condition("a.id IN (SELECT article_id FROM assignments WHERE annotator = ?)", (annotator,)))
+        elif status:
             conditions.append(Condition("coalesce(s.status, 'todo') = ?", (status,)))
         where_sql, params = where(*conditions)
         sql = f"SELECT a.rowid, {_LIST_LINE}{_WITH_STATUS}{where_sql} ORDER BY a.rowid LIMIT ?"

@@ -161,3 +161,67 @@ CREATE TRIGGER relations_next_id BEFORE INSERT ON relations FOR EACH ROW WHEN (N
     EXECUTE FUNCTION annotator_next_id();
 CREATE TRIGGER gold_relations_next_id BEFORE INSERT ON gold_relations FOR EACH ROW WHEN (NEW.id IS NULL)
     EXECUTE FUNCTION annotator_next_id();
+
+-- version 2
+-- (pgteam) The coordinator's plan (annotator assign), and live updates: every committed change says which article
+-- it touched on the channel `annotator` ("spans a001", or "spans" alone when a statement touched many), so open
+-- windows re-read only that (LISTEN annotator; see annotator/gui/live.py).
+
+CREATE TABLE assignments (
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    annotator text COLLATE "C" NOT NULL,
+    position integer NOT NULL,
+    created text,
+    PRIMARY KEY (article_id, annotator)
+);
+CREATE INDEX assignments_annotator ON assignments (annotator, position);
+
+CREATE FUNCTION annotator_notify_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    touched text[];
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        SELECT array_agg(DISTINCT article_id) INTO touched FROM (SELECT article_id FROM old_rows LIMIT 1000) t;
+    ELSE
+        SELECT array_agg(DISTINCT article_id) INTO touched FROM (SELECT article_id FROM new_rows LIMIT 1000) t;
+    END IF;
+    IF touched IS NULL THEN
+        RETURN NULL;
+    ELSIF cardinality(touched) > 50 OR (SELECT max(octet_length(a)) FROM unnest(touched) a) > 7000 THEN
+        PERFORM pg_notify('annotator', TG_ARGV[0]);
+    ELSE
+        PERFORM pg_notify('annotator', TG_ARGV[0] || ' ' || a) FROM unnest(touched) a;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION annotator_notify_table() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('annotator', TG_ARGV[0]);
+    RETURN NULL;
+END $$;
+
+DO $$
+DECLARE
+    watched CONSTANT text[][] := ARRAY[
+        ['spans', 'spans'], ['statuses', 'status'], ['relations', 'relations'],
+        ['gold_spans', 'gold'], ['gold_relations', 'gold'], ['rejections', 'gold'], ['reviews', 'review'],
+        ['suggestions', 'suggestions'], ['suggestion_rejections', 'suggestions'], ['assignments', 'assignments']];
+    pair text[];
+BEGIN
+    FOREACH pair SLICE 1 IN ARRAY watched LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION annotator_notify_rows(%L)', pair[1] || '_notify_insert', pair[1], pair[2]);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION annotator_notify_rows(%L)', pair[1] || '_notify_update', pair[1], pair[2]);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION annotator_notify_rows(%L)', pair[1] || '_notify_delete', pair[1], pair[2]);
+    END LOOP;
+END $$;
+
+CREATE TRIGGER articles_notify AFTER INSERT OR UPDATE OR DELETE ON articles FOR EACH STATEMENT
+    EXECUTE FUNCTION annotator_notify_table('articles');
+CREATE TRIGGER labels_notify AFTER INSERT OR UPDATE OR DELETE ON labels FOR EACH STATEMENT
+    EXECUTE FUNCTION annotator_notify_table('labels');
+CREATE TRIGGER relation_types_notify AFTER INSERT OR UPDATE OR DELETE ON relation_types FOR EACH STATEMENT
+    EXECUTE FUNCTION annotator_notify_table('labels');

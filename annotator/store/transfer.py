@@ -20,6 +20,7 @@ TABLES = {
     "suggestion_rejections": "annotator, article_id, start, end, label, source, created",
     "relations": "id, article_id, annotator, type, from_id, to_id, created",
     "gold_relations": "id, article_id, reviewer, type, from_id, to_id, created",
+    "assignments": "article_id, annotator, position, created",  # (pgteam) the coordinator's plan
 }
 _ARTICLES = "SELECT id, title, text, text_sha256, source, meta, created FROM articles ORDER BY rowid"
 
