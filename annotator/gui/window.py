@@ -19,7 +19,7 @@ from ..errors import UserError
 from ..store import Store
 from ..store.team import role_annotator
 from ..words import segmenter
-from . import actions, transfer
+from . import actions, relations, transfer
 from .editor import Editor
 from .findbar import FindBar
 from .follow import Follower
@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.span_table = make_span_table(rows, list(self.colors))
         self.guidelines = Guidelines()
         lay_out(self)
+        relations.install(self)  # before the actions: its keys are in the action table
         actions.build(self)
         self.menus["view"].addSeparator()
         self.mode_switch = Modes(self)
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.status_line.show_annotator(annotator)
         self._connect()
         self.set_labels(self.labels)
+        relations.bind_window_types(self)
         self.setWindowTitle(f"annotator — {store.name}")
         self.settings.restore()
         self.mode_switch.install_plugins()
