@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__, parallel, schema
 from .errors import UserError
@@ -205,7 +206,8 @@ class DroppedList:
     """The dropped-spans file: one JSON line per span left out, opened at the first."""
 
     def __init__(self, path: Path):
-        self.path, self.handle = path, None
+        self.path = path
+        self.handle: TextIO | None = None
 
     def add(self, split: str, report: Report) -> None:
         for dropped in report.dropped:

@@ -69,7 +69,8 @@ class Writer(FormatWriter):
 
     def _article(self, article: Article, spans: list[Span], report: Report):
         text = article.text
-        lines, n, a, annotators, attributes = [], 0, 0, set(), {}
+        lines, n, a, annotators = [], 0, 0, set()
+        attributes: dict[str, set[str]] = {}  # attribute name -> its values (none: a binary attribute)
         for span in spans:
             start, end, label = span.start, span.end, span.label
             if label not in self.spaced and not _BREAKS.search(text, start, end):
@@ -93,14 +94,14 @@ class Writer(FormatWriter):
                 a += 1
                 lines.append(f"A{a}\tAnnotator T{n} {value}\n")
                 annotators.add(value)
-            for name, value in span.attributes:
+            for name, given in span.attributes:
                 if name == "Annotator" or _UNSAFE_VALUE.search(name):
                     report.move(1, "written without an attribute whose name brat cannot hold (whitespace, '|' or ',')")
                     continue
                 a += 1
-                value = None if value is True else annotator_value(value)
-                lines.append(f"A{a}\t{name} T{n}{'' if value is None else ' ' + value}\n")
-                attributes.setdefault(name, set()).update(() if value is None else (value,))
+                written = annotator_value(given) if isinstance(given, str) else None
+                lines.append(f"A{a}\t{name} T{n}{'' if written is None else ' ' + written}\n")
+                attributes.setdefault(name, set()).update(() if written is None else (written,))
         return article.id, article.text_sha256, text.encode(), "".join(lines).encode(), annotators, attributes
 
     def open(self, path: Path) -> None:
@@ -248,10 +249,11 @@ def _parsed(lines: list[tuple[int, str]], pattern: re.Pattern, shape: str, file:
 def _textbounds(text: str, lines: list[tuple[int, str]], file: str) -> tuple[dict[str, dict], list[str], list[InputError]]:
     """The spans of the T lines by id, notes on discontinuous ones, and the problems of those that do not fit."""
     spans: dict[str, dict] = {}
-    notes, problems = [], []
+    notes: list[str] = []
+    problems: list[InputError] = []
     for number, (ident, label, offsets, quoted) in _parsed(lines, _TEXTBOUND, "T1<TAB>TYPE START END<TAB>TEXT",
                                                              file, problems):
-        parts = [tuple(map(int, part.split())) for part in offsets.split(";")]
+        parts = [(int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))]
         problem = _check(text, parts, quoted)
         if problem:
             problems.append(InputError(file, number, f"$.{ident}", problem, record_line=None))

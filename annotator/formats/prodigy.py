@@ -121,7 +121,7 @@ def _task(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
         if isinstance(span.get("note"), str):
             record["note"] = span["note"]
         spans.append(record)
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    meta: dict = data["meta"] if isinstance(data.get("meta"), dict) else {}
     record = {"text": text, "spans": spans}
     if isinstance(meta.get("id"), str) and meta["id"]:
         record["id"] = meta["id"]
