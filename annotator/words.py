@@ -19,6 +19,7 @@ UNSPACED = (
     "\ua9e0-\ua9fe\uaa60-\uaa7f"
 )
 _PLAIN_RUN = re.compile(f"[{UNSPACED}]+")  # for search: index and query cut the same way
+_FROM_THAI = re.compile("[\u0e01-\U0003134f]")  # every UNSPACED character is in this one range: a faster scan
 _LONGEST_RUN = 2000  # a run is looked at no further than this beyond the range asked for
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -138,7 +139,10 @@ def index_text(text: str) -> str:
     is found as a phrase of its code points."""
     if text.isascii():  # at once: most corpora need no look at each character
         return ""
-    return _FILLER.join(" ".join(run) for run in _PLAIN_RUN.findall(text))
+    first = _FROM_THAI.search(text)  # a third of the time of the full class; most texts have no such character
+    if first is None:
+        return ""
+    return _FILLER.join(" ".join(run) for run in _PLAIN_RUN.findall(text, first.start()))
 
 
 def phrases(query: str) -> list[str]:

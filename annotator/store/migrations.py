@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Label, RelationType
-from .sqlite import chars_of
+from .sqlite import WORD_INDEX, chars_of
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -163,7 +163,17 @@ def _relations(db: Database) -> None:
     write_relation_types(db.conn, [t for t in fitting if t.from_labels and t.to_labels])
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations]
+def _word_index_without_columns(db: Database) -> None:
+    """The word index records which articles hold a word, no longer in which column (detail=none): search asks
+    for words in title or text alike, never in one column, never as phrases; building it takes a tenth less on
+    import. Rebuilt from the articles (an external-content table, so the text is not stored twice)."""
+    db.execute("DROP TABLE articles_fts")
+    db.execute(WORD_INDEX)
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations,
+                                                _word_index_without_columns]
 SCHEMA_VERSION = len(MIGRATIONS)
 BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 
