@@ -34,3 +34,13 @@ def test_an_older_database_gets_the_new_word_index_and_finds_the_same_articles(t
 
 def _index_sql(path) -> str:
     return sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
+
+
+def test_a_word_with_an_underscore_is_searched_as_its_parts(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    store.add_article(Article("code", "a snake_case name"))
+    store.add_article(Article("prose", "a snake in the case"))
+    store.add_article(Article("other", "a snake"))
+    assert [row[0] for row in store.search("snake_case")] == ["code", "prose"]
+    assert [row[0] for row in store.search("snake_ca")] == ["code", "prose"]
+    assert [row.id for _, row in store.article_page("me", search="_case_")] == ["code", "prose"]
