@@ -38,7 +38,7 @@ def test_span_check_counts_every_code_point_nul_included(store):
 
 def test_span_ids_are_never_reused_even_after_migrating_an_old_database(tmp_path):
     path = tmp_path / "previous.db"
-    make_old_database(path, SCHEMA_VERSION - 1)  # the schema before ids were never reused
+    make_old_database(path, 4)  # the schema before ids were never reused (v5)
     with sqlite3.connect(path) as conn:
         conn.executemany("INSERT INTO spans (id, article_id, annotator, label, start, end, text) "
                          "VALUES (?, 'old', 'alice', 'ACTOR', 0, 2, 'An')", [(1,), (2,)])
@@ -53,7 +53,7 @@ def test_span_ids_are_never_reused_even_after_migrating_an_old_database(tmp_path
     theirs = store.add_span("old", Span(3, 10, "ACTOR", "article", "bob"))
     assert theirs.id > mine.id > 1
     assert "AUTOINCREMENT" in store.db["spans"].schema and "AUTOINCREMENT" in store.db["gold_spans"].schema
-    assert {index.name for index in store.db["spans"].indexes} == {"idx_spans_article_id_annotator_start"}
+    assert {index.name for index in store.db["spans"].indexes} == {"idx_spans_outlines", "idx_spans_extras"}
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -114,3 +114,25 @@ def test_the_store_refuses_an_exact_duplicate_of_an_annotators_span(store):
     with pytest.raises(UserError, match="already has ACTOR at \\[0, 5\\)"):
         store.add_span("a", Span(0, 5, "ACTOR", "Japan", "alice"))
     assert len(store.spans("a")) == 3
+
+
+def test_span_outlines_are_the_spans_read_from_indexes_alone(store):
+    store.add_article(Article("a", "Japan and NATO met."))
+    japan = store.add_span("a", Span(0, 5, "ACTOR", "Japan", "alice", note="the state"))
+    nato = store.add_span("a", Span(10, 14, "ACTOR", "NATO", "alice", attributes=(("Negation", True),)))
+    claim = store.add_span("a", Span(0, 19, "CLAIM", "Japan and NATO met.", "alice"))
+    store.add_span("a", Span(0, 5, "ACTOR", "Japan", "bob"))
+    outlines, extras = store.span_outlines("a", "alice")
+    assert outlines == [(s.start, s.end, s.label, s.id) for s in store.spans("a", "alice")]
+    assert [row[3] for row in outlines] == [claim.id, japan.id, nato.id]
+    assert extras == {japan.id: ("the state", ()), nato.id: (None, (("Negation", True),))}
+    for sql in ("SELECT start, end, label, id FROM spans WHERE article_id = ? AND annotator = ? "
+                "ORDER BY start, end DESC, label, id",
+                "SELECT id, note, attributes FROM spans WHERE article_id = ? AND annotator = ? "
+                "AND (note IS NOT NULL OR attributes IS NOT NULL)"):
+        plan = " ".join(row[-1] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql, ("a", "alice")))
+        assert "idx_spans_" in plan and "TEMP B-TREE" not in plan, plan
+    covered = " ".join(row[-1] for row in store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT start, end, label, id FROM spans WHERE article_id = 'a' AND annotator = 'alice' "
+        "ORDER BY start, end DESC, label, id"))
+    assert "COVERING INDEX idx_spans_outlines" in covered

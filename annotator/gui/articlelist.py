@@ -60,6 +60,27 @@ class ArticleListModel(ListTableModel):
         self._after = page[-1][0]
         self.endInsertRows()
 
+    def refresh_loaded(self) -> bool:
+        """Re-read the rows loaded so far and change only those that changed, so the view keeps its selection and
+        scroll; articles added after them are appended. False (nothing changed) if rows went or moved."""
+        limit = max(len(self.rows), self.PAGE)
+        page = self.store.article_page(self.annotator, search=self.search, status=self.status, limit=limit)
+        fresh = [row for _, row in page]
+        if [row.id for row in fresh[: len(self.rows)]] != [row.id for row in self.rows]:
+            return False
+        for i, (old, new) in enumerate(zip(self.rows, fresh, strict=False)):
+            if old != new:
+                self.rows[i] = new
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+        if len(fresh) > len(self.rows):
+            self.beginInsertRows(ROOT, len(self.rows), len(fresh) - 1)
+            self.rows.extend(fresh[len(self.rows):])
+            self.endInsertRows()
+        self._exhausted = len(page) < limit
+        if page:
+            self._after = page[-1][0]
+        return True
+
     def row_of(self, article_id: str) -> int:
         """The row showing `article_id`, fetching pages until it appears; -1 if the filter hides it."""
         start = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -35,7 +36,7 @@ class Editor(QObject):
 
     def _already_labelled(self, start: int, end: int, label: str) -> bool:
         """Whether the annotator has this very span already (then said in the status bar): no exact duplicates."""
-        if any((s.start, s.end, s.label) == (start, end, label) for s in self.session.spans.values()):
+        if self.session.spans.has(start, end, label):
             self.message.emit(f"Already labelled {label} there.")
             return True
         return False
@@ -133,17 +134,16 @@ class Editor(QObject):
 
     def step_span(self, forward: bool) -> None:
         """Make the next (or previous) span current, in text order."""
-        spans = sorted(self.session.spans.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
+        spans = self.session.spans
         if not spans:
             return
-        ids = [s.id for s in spans]
-        if self.session.current in ids:
-            i = ids.index(self.session.current) + (1 if forward else -1)
+        if self.session.current in spans:
+            i = spans.row_of(self.session.current) + (1 if forward else -1)
         else:
             cursor = self.view.to_cp(self.view.textCursor().position())
-            i = next((k for k, s in enumerate(spans) if s.start >= cursor), len(spans))
+            i = bisect_left(spans.outlines, cursor, key=lambda outline: outline.start)
             i = i if forward else i - 1
-        self.session.set_current(ids[i % len(ids)])
+        self.session.set_current(spans.outlines[i % len(spans)].span_id)
 
 
 def _next_word(text: str, position: int) -> int:

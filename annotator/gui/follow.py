@@ -28,11 +28,11 @@ class Follower(QObject):
 
     def changed(self, kind: str, article_id) -> None:
         w = self.window
-        if kind == "outside":
+        if kind == "outside":  # we cannot tell what changed: compare, and pass on only the differences
             labels = w.store.labels()
             if labels != w.labels:
                 w.set_labels(labels)
-            self.reload_list()
+            self.refresh_list()
             if not w.session.writing:
                 w.session.reload()
             w.update_status()
@@ -51,6 +51,11 @@ class Follower(QObject):
             w.update_status()
         elif kind == "labels":
             w.set_labels(w.store.labels())
+
+    def refresh_list(self) -> None:
+        """Re-read the loaded part of the article list, changing only the rows that changed."""
+        if not self.window.list_panel.model.refresh_loaded():  # rows went or moved: start the list again
+            self.reload_list()
 
     def reload_list(self) -> None:
         """Re-read the article list, keeping the open article selected and the list where it was scrolled."""

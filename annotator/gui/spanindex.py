@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter, sub
 from typing import NamedTuple
 
 from ..model import Span
@@ -14,7 +15,8 @@ BLOCK_BREAK = re.compile("\r\n?|[\n\u2029]")
 
 
 class Mark(NamedTuple):
-    """One span's part inside one block: [start, end) in positions from the block's start (end may run past it)."""
+    """Where a span lies: [start, end) in view positions (from its block's start in a BlockIndex, where the end may
+    run past the block), or in code points in the session's SpanSet."""
 
     start: int
     end: int
@@ -86,14 +88,23 @@ class SpanIndex:
         self.longest = max(self.longest, mark.end - mark.start)
 
     def reset(self, spans) -> None:
-        """File exactly these spans, dropping those filed before (opening an article, reloading)."""
-        if self.offsets.is_identity:  # no emoji, no CRLF: code points are view positions
-            new = [Mark(span.start, span.end, span.label, span.id) for span in spans]
-        else:
-            new = [self._mark(span) for span in spans]
-        self.marks = sorted(new, key=lambda m: m.start)
-        self.starts = [m.start for m in self.marks]
-        self.longest = max((m.end - m.start for m in self.marks), default=0)
+        """File exactly these spans (anything with start, end in code points, label and id), dropping those filed
+        before."""
+        self.reset_outlines(sorted((Mark(s.start, s.end, s.label, s.id) for s in spans), key=itemgetter(0)))
+
+    def reset_outlines(self, outlines: list[Mark]) -> None:
+        """File exactly these spans, dropping those filed before (opening an article, reloading).
+
+        `outlines` are marks in code points sorted by start (`SpanSet.outlines`): with no emoji and no CRLF they
+        are view positions already, and are filed as they are, with no Python work per span.
+        """
+        if self.offsets.is_identity:
+            self.marks = list(outlines)
+        else:  # the map only grows: the order by start stays
+            to_units = self.offsets.to_units
+            self.marks = [Mark(to_units(m.start), to_units(m.end), m.label, m.span_id) for m in outlines]
+        self.starts = list(map(itemgetter(0), self.marks))
+        self.longest = max(map(sub, map(itemgetter(1), self.marks), self.starts), default=0)  # C calls only
 
     def remove(self, span: Span) -> None:
         mark = self._mark(span)

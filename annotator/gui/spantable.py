@@ -11,15 +11,20 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from ..model import Span
 from .highlighter import tint
 from .session import Session
+from .spanindex import Mark
+from .spanset import table_order
 from .tablemodel import ROOT, ListTableModel
 
 
-def _order(span: Span) -> tuple:
-    return (span.start, -span.end, span.label, span.id)
+def _outline(span: Span) -> Mark:
+    return Mark(span.start, span.end, span.label, span.id)
 
 
 class SpanTableModel(ListTableModel):
-    """Label, text, start–end and note of each span; the note column is editable (an undoable edit)."""
+    """Label, text, start–end and note of each span; the note column is editable (an undoable edit).
+
+    Rows are the session's span outlines; a row's Span is made only when the table shows it.
+    """
 
     COLUMNS = ("Label", "Text", "Start–end", "Note")
     NOTE = 3
@@ -28,7 +33,7 @@ class SpanTableModel(ListTableModel):
         super().__init__(parent)
         self.session = session
         self.colors = colors
-        self.spans: list[Span] = []
+        self.rows: list[Mark] = []  # in table order (see spanset.table_order)
         self.edit_note = None  # set by the window: callable(span, note) that pushes an undo command
         session.spansReset.connect(self._reset)
         session.spanAdded.connect(self._insert)
@@ -37,40 +42,43 @@ class SpanTableModel(ListTableModel):
 
     def _reset(self) -> None:
         self.beginResetModel()
-        self.spans = list(self.session.spans.values())  # the store gives them in table order already
+        self.rows = list(self.session.spans.outlines)
         self.endResetModel()
+
+    def span_id(self, row: int) -> int:
+        return self.rows[row].span_id
+
+    def _find(self, outline: Mark) -> int:
+        row = bisect_left(self.rows, table_order(outline), key=table_order)
+        return row if row < len(self.rows) and self.rows[row] == outline else -1
 
     def row_of(self, span_id: int | None) -> int:
         span = self.session.spans.get(span_id)
-        if span is None:
-            return -1
-        row = bisect_left(self.spans, _order(span), key=_order)
-        return row if row < len(self.spans) and self.spans[row].id == span_id else -1
+        return -1 if span is None else self._find(_outline(span))
 
     def _insert(self, span: Span) -> None:
-        row = bisect_left(self.spans, _order(span), key=_order)
+        row = bisect_left(self.rows, table_order(_outline(span)), key=table_order)
         self.beginInsertRows(ROOT, row, row)
-        self.spans.insert(row, span)
+        self.rows.insert(row, _outline(span))
         self.endInsertRows()
 
     def _remove(self, span: Span) -> None:
-        row = bisect_left(self.spans, _order(span), key=_order)
-        if row < len(self.spans) and self.spans[row].id == span.id:
+        row = self._find(_outline(span))
+        if row >= 0:
             self.beginRemoveRows(ROOT, row, row)
-            del self.spans[row]
+            del self.rows[row]
             self.endRemoveRows()
 
     def _update(self, old: Span, new: Span) -> None:
-        if (old.start, old.end, old.label) == (new.start, new.end, new.label):
-            row = bisect_left(self.spans, _order(old), key=_order)
-            self.spans[row] = new
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        if _outline(old) == _outline(new):
+            if (row := self._find(_outline(new))) >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         else:
             self._remove(old)
             self._insert(new)
 
     def items(self) -> list:
-        return self.spans
+        return self.rows
 
     def flags(self, index):
         flags = super().flags(index)
@@ -79,7 +87,9 @@ class SpanTableModel(ListTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        span = self.spans[index.row()]
+        span = self.session.spans.get(self.rows[index.row()].span_id)
+        if span is None:  # the session has let it go; the row goes next
+            return None
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if column == 1:
@@ -94,7 +104,7 @@ class SpanTableModel(ListTableModel):
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if index.column() != self.NOTE or role != Qt.ItemDataRole.EditRole or self.edit_note is None:
             return False
-        span = self.spans[index.row()]
+        span = self.session.spans[self.rows[index.row()].span_id]
         note = str(value).strip() or None
         if note != span.note:
             self.edit_note(span, note)

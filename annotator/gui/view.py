@@ -75,7 +75,7 @@ class ArticleView(QPlainTextEdit):
 
     def _rebuild(self) -> None:
         """File every span again and repaint."""
-        self.index.reset(self.session.spans.values())
+        self.index.reset_outlines(self.session.spans.outlines)
         self.viewport().update()
         self._mark_extras()
 

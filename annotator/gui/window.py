@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.editor.failed.connect(self.show_failure)
         self.session.currentChanged.connect(self._current_span_changed)
+        self.session.spansReset.connect(lambda: self._select_span_row(self.session.current))  # after a reload
         self.session.spanAdded.connect(self._update_position)
         self.session.spanRemoved.connect(self._update_position)
         self.span_table.selectionModel().currentRowChanged.connect(self._span_row_chosen)
@@ -209,6 +210,13 @@ class MainWindow(QMainWindow):
         self.settings.add_zoom(-1)
 
     def _current_span_changed(self, span_id) -> None:
+        self._select_span_row(span_id)
+        span = self.session.spans.get(span_id)
+        if span is not None:
+            note = f" — note: {span.note}" if span.note else ""
+            self.statusBar().showMessage(f"{span.label} [{span.start}, {span.end}){note}", 5000)
+
+    def _select_span_row(self, span_id) -> None:
         row = self.span_model.row_of(span_id)
         selection = self.span_table.selectionModel()
         if row < 0:
@@ -217,14 +225,10 @@ class MainWindow(QMainWindow):
             index = self.span_model.index(row, 0)
             selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
             self.span_table.scrollTo(index)
-        span = self.session.spans.get(span_id)
-        if span is not None:
-            note = f" — note: {span.note}" if span.note else ""
-            self.statusBar().showMessage(f"{span.label} [{span.start}, {span.end}){note}", 5000)
 
     def _span_row_chosen(self, current, _previous) -> None:
         if current.isValid():
-            self.session.set_current(self.span_model.spans[current.row()].id)
+            self.session.set_current(self.span_model.span_id(current.row()))
 
     def _show_find_hits(self, hits: list, current: int) -> None:
         self.view.show_find_hits(hits)

@@ -26,8 +26,12 @@ class ArticleRow:
 
 def span(row) -> Span:
     id_, article_id, annotator, label, start, end, text, note, attributes = row
-    return Span(start, end, label, text, annotator, note, id_, article_id,
-                tuple(json.loads(attributes).items()) if attributes else ())
+    return Span(start, end, label, text, annotator, note, id_, article_id, attributes_of(attributes))
+
+
+def attributes_of(stored: str | None) -> tuple[tuple[str, str | bool], ...]:
+    """A span's attributes from the JSON object the store keeps (NULL: none)."""
+    return tuple(json.loads(stored).items()) if stored else ()
 
 
 def attributes_json(attributes: tuple[tuple[str, str | bool], ...]) -> str | None:

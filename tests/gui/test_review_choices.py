@@ -102,6 +102,7 @@ def test_review_tooltips_show_names_and_ids_literally(tmp_path, make_window, qtb
     assert rendered(panel.articles.item(0).toolTip()) == f"{MARKUP}: unreviewed"
     tips = [rendered(panel.list.item(i).toolTip()) for i in range(panel.list.count())]
     assert any(f"by {MARKUP}" in tip for tip in tips)
+    panel.window().close()  # before its database: the window looks for other writers once a second until then
     store.close()
 
 

@@ -33,4 +33,5 @@ def test_an_annotator_who_did_not_label_the_article_does_not_drag_the_figures_do
     store.set_status(seed_id, "annotator-c", "todo")
     panel.show_article(seed_id)
     assert "Fewer than two of the compared annotators labelled it" in panel.score.text()
+    window.close()  # before its database: the window looks for other writers once a second until then
     store.close()
