@@ -79,9 +79,8 @@ RESULT = {"median_ms": times[len(times) // 2], "max_ms": times[-1]}
 NOTE = (
     "The search index (FTS5) is built once for the whole import, in one statement when its transaction commits: "
     "built a batch at a time, FTS5 wrote a piece of index per batch and merged them over and over, so the cost grew "
-    "faster than the corpus. It keeps only which articles hold each word (detail=none, schema 10), since search only "
-    "ANDs words. What remains is FTS5's own work on a news-sized vocabulary; the row without it shows the rest of "
-    "the import."
+    "faster than the corpus. What remains is FTS5's own work on a news-sized vocabulary; the row without it shows "
+    "the rest of the import."
 )
 
 

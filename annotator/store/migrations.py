@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Label, RelationType
-from .sqlite import WORD_INDEX, chars_of
+from .sqlite import chars_of
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -172,17 +172,7 @@ def _span_outlines(db: Database) -> None:
                "WHERE note IS NOT NULL OR attributes IS NOT NULL")
 
 
-def _word_index_without_columns(db: Database) -> None:
-    """The word index records which articles hold a word, no longer in which column (detail=none): search asks
-    for words in title or text alike, never in one column, never as phrases; building it takes a tenth less on
-    import. Rebuilt from the articles (an external-content table, so the text is not stored twice)."""
-    db.execute("DROP TABLE articles_fts")
-    db.execute(WORD_INDEX)
-    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
-
-
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations, _span_outlines,
-                                                _word_index_without_columns]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations, _span_outlines]
 SCHEMA_VERSION = len(MIGRATIONS)
 BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 

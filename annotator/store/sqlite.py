@@ -74,8 +74,6 @@ def integrity_ok(conn: sqlite3.Connection) -> bool:
 # -- the full-text search index (FTS5 over title and text, an external-content table over `articles`) ---------------
 
 FTS_MATCH = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-WORD_INDEX = ("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content=articles, "
-              "tokenize='unicode61 remove_diacritics 2', detail=none)")  # migrations.py: _word_index_without_columns
 
 
 def last_article_rowid(conn: sqlite3.Connection) -> int:
