@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import schema
@@ -275,6 +275,7 @@ class _Importer:
         self.labels = {label.name for label in store.labels()}
         self.relation_types = {t.name: t for t in store.relation_types()}
         self.declared: set[str] = set()  # labels the files' own configuration declares (added when used)
+        self.declared_types: dict[str, RelationType] = {}  # relation types it declares (added when used)
         self.ids_by_sha, self.shas_by_id = store.article_keys()
         self.names: dict[str, str] = {}  # file -> its name relative to the folder named
         self.noted: set[str] = set(report.notes)
@@ -288,9 +289,11 @@ class _Importer:
         """Buffer one record's rows, or return its problems; `checked` is check_record(item) when done elsewhere."""
         record, file, line = item.record, item.file, item.line
         self.declared.update(item.labels)
+        self.declared_types.update((t.name, t) for t in item.relation_types)
         sha, problems = checked or check_record(item)
         if sha:  # the record fits the schema, so its spans can be read
             problems = problems + self.check_labels(record.get("spans", []), file, line)
+            self.add_declared_types(record)
             if self.add_labels:
                 self.add_relation_types(record)
             problems += relation_problems(record, self.relation_types, file, line, self.annotator)
@@ -342,12 +345,35 @@ class _Importer:
         self.relation_rows += [(article_id, keys[r["from"]][0], r["type"], keys[r["from"]], keys[r["to"]])
                                for r in record["relations"]]
 
-    def add_relation_types(self, record: dict) -> None:
-        """With --add-labels: a relation type not in the label set is added, allowing the labels of the ends it
-        links (more as this import uses it); one already in the set stays as it is."""
+    def add_declared_types(self, record: dict) -> None:
+        """A relation type the record uses that the label set lacks and its source declares is added: allowing the
+        declared labels at each end that the label set has (brat's annotation.conf), or, declared without them (a
+        Label Studio <Relation>), the labels of the ends it links, as --add-labels does."""
+        names = dict.fromkeys(r["type"] for r in record.get("relations", ()))
+        open_names = {name for name in names if name in self.declared_types and not self.declared_types[name].from_labels
+                      and (name not in self.relation_types or name in self.report.added_relation_types)}
+        if open_names:
+            self.add_relation_types(record, open_names)
+        for name in names:
+            kind = self.declared_types.get(name)
+            if name in self.relation_types or kind is None:
+                continue
+            kind = replace(kind, from_labels=tuple(n for n in kind.from_labels if n in self.labels),
+                           to_labels=tuple(n for n in kind.to_labels if n in self.labels))
+            if kind.from_labels and kind.to_labels:
+                self.flush()
+                self.relation_types[name] = kind
+                self.store.set_label_set(self.store.labels(), list(self.relation_types.values()))
+                self.report.added_relation_types.append(name)
+
+    def add_relation_types(self, record: dict, names: set[str] | None = None) -> None:
+        """With --add-labels: a relation type (of `names`, when given) not in the label set is added, allowing the
+        labels of the ends it links (more as this import uses it); one already in the set stays as it is."""
         by_id = {span["id"]: span for span in record.get("spans", []) if "id" in span}
         for relation in record.get("relations", []):
             name, head, tail = relation["type"], by_id.get(relation["from"]), by_id.get(relation["to"])
+            if names is not None and name not in names:
+                continue
             kind = self.relation_types.get(name)
             if head is None or tail is None or (kind is not None and (name not in self.report.added_relation_types
                                                                       or not kind.misfit(head["label"], tail["label"]))):

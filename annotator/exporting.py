@@ -12,15 +12,17 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__, parallel, schema
 from .errors import UserError
 from .formats.writing import Batch, FormatWriter, Report, Settings
-from .model import Label
+from .model import Label, Relation, RelationType, Span
 from .store import Store
 from .tagging import ALIGNMENTS, SCHEMES
 from .wording import counted
@@ -36,25 +38,28 @@ class Format:
     offsets: str = "code points"
     tokens: bool = False  # spans are laid on tokens (alignment and overlap apply)
     one_layer: bool = False  # all spans of an article make one layer: one annotator's (or the gold) spans
-    carries: frozenset[str] = frozenset({"note"})  # what of a span beyond offsets and label: "note", "attribute"
+    carries: frozenset[str] = frozenset({"note"})  # beyond offsets and label: "note", "attribute", "relation"
 
 
 FORMATS: dict[str, Format] = {
     "jsonl": Format("canonical JSONL records (schemas/record.schema.json)", ".jsonl",
-                    carries=frozenset({"note", "attribute"})),
+                    carries=frozenset({"note", "attribute", "relation"})),
     "spacy": Format("spaCy DocBin: all spans in doc.spans['sc'], non-overlapping ones in doc.ents", ".spacy",
-                    tokens=True, one_layer=True),
+                    tokens=True, one_layer=True, carries=frozenset({"note", "relation"})),
     "hf": Format("Hugging Face token classification JSONL {id, tokens, ner_tags} + tag names", ".jsonl",
                  offsets="tokens", tokens=True, one_layer=True, carries=frozenset()),
     "conll": Format("CoNLL token<TAB>tag, IOB2 (or BIOES), -DOCSTART- between articles", ".conll",
                     offsets="tokens", tokens=True, one_layer=True, carries=frozenset()),
     "brat": Format("brat standoff: DOC.txt + DOC.ann per article, annotation.conf", "", directory=True,
-                   carries=frozenset({"note", "attribute"})),
-    "label-studio": Format("Label Studio export JSON with annotations[].result[] + labeling config XML", ".json"),
-    "doccano": Format("doccano sequence labeling JSONL {text, label: [[start, end, label]]}", ".jsonl",
-                      offsets="utf-16 code units", carries=frozenset()),
-    "prodigy": Format("Prodigy JSONL with tokens and spans (token_end inclusive)", ".jsonl", tokens=True),
-    "w3c": Format("W3C Web Annotation JSON-LD page, one annotation per span", ".jsonld"),
+                   carries=frozenset({"note", "attribute", "relation"})),
+    "label-studio": Format("Label Studio export JSON with annotations[].result[] + labeling config XML", ".json",
+                           carries=frozenset({"note", "relation"})),
+    "doccano": Format("doccano JSONL {text, label: [[start, end, label]]}, or {text, entities, relations} with relations",
+                      ".jsonl", offsets="utf-16 code units", carries=frozenset({"relation"})),
+    "prodigy": Format("Prodigy JSONL with tokens, spans (token_end inclusive) and relations", ".jsonl", tokens=True,
+                      carries=frozenset({"note", "relation"})),
+    "w3c": Format("W3C Web Annotation JSON-LD page, one annotation per span and per relation", ".jsonld",
+                  carries=frozenset({"note", "relation"})),
 }
 
 
@@ -137,20 +142,20 @@ class ExportSummary:
     dropped: Counter = field(default_factory=Counter)  # kind of reason -> count
     moved: Counter = field(default_factory=Counter)  # why span boundaries changed -> count
     not_in_ents: int = 0  # spaCy: overlapping spans kept in doc.spans["sc"] only
-    not_carried: Counter = field(default_factory=Counter)  # "note" / "attribute" -> how many the format cannot hold
+    not_carried: Counter = field(default_factory=Counter)  # "note" / "attribute" / "relation" -> how many it cannot hold
     alignment: str = "expand"
     dropped_file: Path | None = None
     files: list[Path] = field(default_factory=list)
     destination: str | None = None  # what the summary calls the output, when not `out` ("standard output")
     relations: int = 0  # written
-    relations_left: int = 0  # in the chosen articles, not written (the format or the path does not carry them)
+    relations_left: Counter = field(default_factory=Counter)  # why relations the format carries were not written -> count
 
     @property
     def dropped_total(self) -> int:
         return sum(self.dropped.values())
 
-    def count(self, split: str, spans: list) -> None:
-        """An article read into `split` with these spans."""
+    def count(self, split: str, spans: list, relations: list) -> None:
+        """An article read into `split` with these spans and relations (those the format cannot hold are counted)."""
         counts = self.splits[split]
         counts["articles"] += 1
         counts["spans"] += len(spans)
@@ -162,12 +167,16 @@ class ExportSummary:
             self.not_carried["note"] += sum(1 for s in spans if s.note)
         if "attribute" not in carries:
             self.not_carried["attribute"] += sum(len(s.attributes) for s in spans)
+        if "relation" not in carries:
+            self.not_carried["relation"] += len(relations)
 
     def take(self, split: str, report: Report) -> None:
         """What formatting a batch of `split` changed and left out."""
         self.tokens += report.tokens
         self.moved.update(report.moved)
         self.not_in_ents += report.not_in_ents
+        self.relations += report.relations
+        self.relations_left.update(report.relations_left)
         counts = self.splits[split]
         for dropped in report.dropped:
             self.dropped[dropped.kind] += 1
@@ -188,12 +197,14 @@ class ExportSummary:
             lines.append(f"{counted(self.not_in_ents, 'overlapping span')} in doc.spans['sc'] but not in doc.ents")
         if self.relations:
             lines.append(f"{counted(self.relations, 'relation')} between the spans")
-        if self.relations_left:
-            why = ("jsonl carries them only without --labels and --split" if self.format == "jsonl"
-                   else f"{self.format} export does not carry relations")
-            lines.append(f"{counted(self.relations_left, 'relation')} not written: {why}")
-        if +self.not_carried:
-            what = " and ".join(counted(n, f"span {name}") for name, n in sorted(self.not_carried.items()) if n)
+        for why, n in self.relations_left.most_common():
+            lines.append(f"{counted(n, 'relation')} not written: {why}")
+        if self.not_carried["relation"]:
+            lines.append(f"{counted(self.not_carried['relation'], 'relation')} not written: "
+                         f"{self.format} export does not carry relations")
+        other = {name: n for name, n in sorted(self.not_carried.items()) if n and name != "relation"}
+        if other:
+            what = " and ".join(counted(n, f"span {name}") for name, n in other.items())
             lines.append(f"{what} not written: the {self.format} format has no place for them")
         if self.dropped:
             reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.dropped.most_common())
@@ -242,8 +253,10 @@ def export(store: Store, options: ExportOptions, progress: Callable[[int, int], 
     _check_options(options)
     out = Path(options.out)
     with store.snapshot():
-        settings = Settings(tuple(_choose_labels(store.labels(), options.labels)), options.scheme,
-                            options.alignment, options.shard_size)
+        labels = tuple(_choose_labels(store.labels(), options.labels))
+        settings = Settings(labels, options.scheme, options.alignment, options.shard_size,
+                            _relation_types(store.relation_types(), labels),
+                            store.count_relations(**options.selection) > 0)
         _check_annotators(options, store.annotators())
         shares = parse_split(options.split)
         as_directory = FORMATS[options.format].directory or bool(shares) or bool(options.shard_size)
@@ -280,15 +293,13 @@ def _export_into(store: Store, options: ExportOptions, settings: Settings, share
             writers[name] = writer_class(options.format)(settings)
             writers[name].open(targets[name])
         total = store.count_articles(annotator=options.annotator, status=options.status)
-        relations = store.count_relations(**options.selection)
         if options.format == "jsonl" and not shares and set(settings.label_names) >= {lb.name for lb in store.labels()}:
             _write_canonical(store, writers["all"], summary, options, progress, total)
-            summary.relations = relations
+            summary.relations = store.count_relations(**options.selection)
         else:
             pays = kind.tokens and total >= PARALLEL_FROM and parallel.worker_count() > 1
             workers = parallel.worker_count() if pays else 0
             _write_articles(store, writers, options, shares, summary, dropped, progress, total, workers)
-        summary.relations_left = relations - summary.relations
         for name, content in writers[names[0]].sidecars().items():
             sidecar(name).write_text(content, encoding="utf-8")
         while writers:
@@ -311,14 +322,18 @@ def _write_articles(store: Store, writers: dict[str, FormatWriter], options: Exp
     """Each chosen article with its spans of the chosen labels, formatted in batches (by `workers` processes,
     if any) and written by its split's writer, in order."""
     wanted = set(next(iter(writers.values())).settings.label_names)
+    relations_of = _by_article(store.iter_relations(**options.selection))
 
     def batches() -> Iterator[tuple[str, Batch]]:
         pending: dict[str, Batch] = {name: [] for name in writers}
         for article, spans in store.iter_articles(**options.selection):
             split = split_of(article.text_sha256, shares, options.seed) if shares else "all"
-            spans = [s for s in spans if s.label in wanted]
-            summary.count(split, spans)
-            pending[split].append((article, spans))
+            relations = relations_of(article.id)
+            if any(s.label not in wanted for s in spans):
+                spans = [s for s in spans if s.label in wanted]
+                relations = _ends_kept(relations, spans, summary)
+            summary.count(split, spans, relations)
+            pending[split].append((article, spans, relations))
             if len(pending[split]) >= writers[split].batch_size:
                 yield split, pending[split]
                 pending[split] = []
@@ -332,6 +347,30 @@ def _write_articles(store: Store, writers: dict[str, FormatWriter], options: Exp
         done += len(batch)
         if progress:
             progress(done, total)
+
+
+def _by_article(relations: Iterator[Relation]) -> Callable[[str], list[Relation]]:
+    """A function giving the relations of each article id asked for in increasing order (a merge join with the
+    articles, both read in id order, so memory holds one article's relations)."""
+    groups = groupby(relations, attrgetter("article_id"))
+    group = next(groups, None)
+
+    def of(article_id: str) -> list[Relation]:
+        nonlocal group
+        while group is not None and group[0] < article_id:
+            group = next(groups, None)
+        return list(group[1]) if group is not None and group[0] == article_id else []
+
+    return of
+
+
+def _ends_kept(relations: list[Relation], spans: list[Span], summary: ExportSummary) -> list[Relation]:
+    """The relations whose two ends are among the spans of the chosen labels; the others are counted as left out."""
+    ids = {span.id for span in spans}
+    kept = [r for r in relations if r.from_id in ids and r.to_id in ids]
+    if len(kept) < len(relations):
+        summary.relations_left["an end's label is not among --labels"] += len(relations) - len(kept)
+    return kept
 
 
 def _write_canonical(store: Store, writer, summary: ExportSummary, options: ExportOptions, progress, total) -> None:
@@ -409,6 +448,15 @@ def _choose_labels(known: list[Label], wanted: list[str] | None) -> list[Label]:
     return [by_name[name] for name in dict.fromkeys(wanted)]
 
 
+def _relation_types(types: list[RelationType], labels: tuple[Label, ...]) -> tuple[RelationType, ...]:
+    """The relation types as the export's labels leave them: each end's labels among those exported, and a type
+    left without a label at an end left out."""
+    names = {label.name for label in labels}
+    narrowed = (replace(t, from_labels=tuple(n for n in t.from_labels if n in names),
+                        to_labels=tuple(n for n in t.to_labels if n in names)) for t in types)
+    return tuple(t for t in narrowed if t.from_labels and t.to_labels)
+
+
 def _check_target(out: Path, as_directory: bool) -> None:
     if not out.parent.is_dir():
         raise UserError(f"{out.parent}: no such directory")
@@ -456,7 +504,8 @@ def _manifest(summary: ExportSummary, settings: Settings, options: ExportOptions
         },
         "totals": {"articles": summary.articles, "spans": summary.spans, "tokens": summary.tokens},
         "moved": dict(summary.moved),
-        "not_carried": {name: n for name, n in (*summary.not_carried.items(), ("relation", summary.relations_left)) if n},
+        "not_carried": {name: n for name, n in summary.not_carried.items() if n},
+        "relations": {"written": summary.relations, "left_out": dict(summary.relations_left)},
         "dropped": {"count": summary.dropped_total, "reasons": dict(summary.dropped),
                     "file": "dropped.jsonl" if summary.dropped_file else None},
     }

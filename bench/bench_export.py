@@ -87,6 +87,43 @@ def brat_against_plain_files(db: Path) -> tuple[dict, str]:
     return brat, note
 
 
+def alternating(db: Path, fmt: str, source: str, rounds: int) -> tuple[dict, dict]:
+    """The export with the baseline's code (`source`) and with this tree's, one after the other `rounds` times, every
+    output kept until all are done (on this machine a run just after many deleted files is slower, which would
+    handicap whichever ran second): the fastest run of each."""
+    from annotator.exporting import FORMATS
+
+    runs: dict[str, list[dict]] = {"baseline": [], "tree": []}
+    outs = []
+    try:
+        for n in range(rounds):
+            for name, code in (("baseline", source), ("tree", "")):
+                outs.append(OUT / f"alternate-{fmt}-{n}-{name}{FORMATS[fmt].extension or '-dir'}")
+                runs[name].append(run_child(CHILD, str(db), fmt, str(outs[-1]), "0", code))
+    finally:
+        for out in outs:
+            shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
+            for sidecar in OUT.glob(f"{out.stem}.*"):
+                sidecar.unlink()
+    return min(runs["baseline"], key=lambda r: r["seconds"]), min(runs["tree"], key=lambda r: r["seconds"])
+
+
+def alternate_section(db: Path, formats: list[str], ref: str, source: str, rounds: int) -> None:
+    """`## Export against <ref>, alternating runs`: each format's fastest time with both codes, and their ratio."""
+    rows = []
+    for fmt in formats:
+        then, now = alternating(db, fmt, source, rounds)
+        rows.append((fmt, f"{now['articles']:,}", f"{now['spans']:,}", f"{now['seconds']:.2f} s", f"{then['seconds']:.2f} s",
+                     f"{then['seconds'] / now['seconds']:.2f}x"))
+        print(rows[-1], flush=True)
+    body = (f"Each format exported from the same database with the code of `{ref}` and with this tree's, one after the "
+            f"other {rounds} times each, in fresh processes, every output kept until all were written (a run just after "
+            "many files were deleted is slower on this machine, which the Export formats table does not avoid for brat); the "
+            "fastest run of each. Ratio above 1: this tree is faster.\n\n")
+    body += table(rows, ("format", "articles", "spans", "this tree", ref, "ratio"))
+    write_section(f"Export against {ref}, alternating runs", body)
+
+
 def baseline_source(ref: str) -> str:
     """The annotator package of git `ref`, extracted under bench/out, to measure against in the same run."""
     folder = OUT / f"baseline-{ref.replace('/', '_')}"
@@ -110,10 +147,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--against", default="", help="a git ref whose export to measure in the same run (e.g. main)")
+    parser.add_argument("--alternate", type=int, default=0, help="with --against: only compare the codes, N runs each")
     args = parser.parse_args()
     source = baseline_source(args.against) if args.against else ""
     small = max(1, args.articles // 10)
     big_db = make_corpus_db(OUT / f"store-{args.articles}.db", args.articles)
+    if source and args.alternate:
+        alternate_section(big_db, args.formats.split(","), args.against, source, args.alternate)
+        return
     small_db = make_corpus_db(OUT / f"store-{small}.db", small)
     rows, notes = [], []
     tiny_db = make_corpus_db(OUT / f"store-{max(1, small // 10)}.db", max(1, small // 10))

@@ -3,8 +3,8 @@
 Installs label-studio into its own virtualenv (.venv-label-studio), starts it on 127.0.0.1 only with a
 throw-away data folder, makes a project from the labelling config we export beside the tasks, imports
 the tasks through its HTTP API, checks the task and annotation counts, exports the project again and
-imports that with our reader (every span, annotator name and note must come back), stops the server
-and writes the result to docs/interop.md.
+imports that with our reader (every span, annotator name, note and relation must come back), stops the
+server and writes the result to docs/interop.md.
 """
 
 from __future__ import annotations
@@ -34,9 +34,11 @@ REPORT = ROOT / "docs" / "interop.md"
 GENERATED = 2000
 EXTRA = [  # what a real corpus holds that a plain one does not: names people type, emoji, line separators
     {"id": "hard-1", "text": "Jane Doe met 👨🏻\u200d🚒 in 東京\u2028on Friday; Bob, Jr. | said so.",
-     "spans": [{"start": 0, "end": 8, "label": "ACTOR", "annotator": "Jane Doe", "note": "first\nsecond"},
-               {"start": 13, "end": 18, "label": "ACTOR", "annotator": "Bob, Jr. | QA"},
-               {"start": 22, "end": 24, "label": "LOCATION", "annotator": "Jane Doe"}]},
+     "spans": [{"id": 1, "start": 0, "end": 8, "label": "ACTOR", "annotator": "Jane Doe", "note": "first\nsecond"},
+               {"id": 2, "start": 13, "end": 18, "label": "ACTOR", "annotator": "Bob, Jr. | QA"},
+               {"id": 3, "start": 22, "end": 24, "label": "LOCATION", "annotator": "Jane Doe"},
+               {"id": 4, "start": 0, "end": 35, "label": "CLAIM", "annotator": "Jane Doe"}],
+     "relations": [{"type": "CLAIMED_BY", "from": 4, "to": 1}, {"type": "ABOUT", "from": 4, "to": 3}]},
     {"id": "hard-2", "text": "Flags 🇯🇵 and text.", "spans": []},
 ]
 
@@ -46,18 +48,24 @@ ANNOTATORS = ["Jane Doe", "bob", "Carol, QA"]
 
 
 def generated(count: int) -> list[dict]:
-    """`count` articles of 40 words, each with two spans by each of three annotators (one span shared)."""
+    """`count` articles of 40 words, each with two spans by each of three annotators (one span shared) and a CLAIM
+    linked to both (CLAIMED_BY an ACTOR, ABOUT a LOCATION)."""
     records = []
     for n in range(count):
         words = [WORDS[(n * 7 + k * 3) % len(WORDS)] for k in range(40)]
         text = " ".join(words) + f" ({n})."
         starts = [sum(len(w) + 1 for w in words[:k]) for k in range(40)]
-        spans = []
+        spans, relations = [], []
         for a, who in enumerate(ANNOTATORS):
+            claim = len(spans)
+            spans.append({"id": claim, "start": starts[20], "end": starts[25] + len(words[25]), "label": "CLAIM",
+                          "annotator": who})
             for k in (0, 5 + a * 3):
-                spans.append({"start": starts[k], "end": starts[k] + len(words[k]), "label": ("ACTOR", "LOCATION")[k % 2],
+                label = ("ACTOR", "LOCATION")[k % 2]
+                spans.append({"id": len(spans), "start": starts[k], "end": starts[k] + len(words[k]), "label": label,
                               "annotator": who})
-        records.append({"id": f"gen-{n:05d}", "text": text, "spans": spans})
+                relations.append({"type": "CLAIMED_BY" if label == "ACTOR" else "ABOUT", "from": claim, "to": len(spans) - 1})
+        records.append({"id": f"gen-{n:05d}", "text": text, "spans": spans, "relations": relations})
     return records
 
 
@@ -71,8 +79,8 @@ def label_studio() -> Path:
     return command
 
 
-def export_corpus(folder: Path) -> tuple[Path, set]:
-    """The seed corpus and the hard records in a new database, exported as Label Studio tasks; and its spans."""
+def export_corpus(folder: Path) -> tuple[Path, set, set]:
+    """The seed corpus and the hard records in a new database, exported as Label Studio tasks; its spans and relations."""
     from annotator.corpus import import_files
     from annotator.exporting import ExportOptions, export
     from annotator.store import open_store
@@ -85,12 +93,22 @@ def export_corpus(folder: Path) -> tuple[Path, set]:
     import_files(store, [ROOT / "seeds" / "demo-annotations.jsonl", source], annotator="interop", add_labels=True)
     out = folder / "tasks.json"
     export(store, ExportOptions("label-studio", out))
-    return out, spans_of(store)
+    return out, spans_of(store), relations_of(store)
 
 
 def spans_of(store) -> set:
     return {(a.text_sha256, s.start, s.end, s.label, s.annotator, s.note) for a, spans in store.iter_articles()
             for s in spans}
+
+
+def relations_of(store) -> set:
+    """(text sha, type, annotator, from (start, end, label), to (start, end, label)) of every relation."""
+    found = set()
+    for article, spans in store.iter_articles():
+        by_id = {s.id: s for s in spans}
+        found |= {(article.text_sha256, r.type, r.annotator, by_id[r.from_id].key, by_id[r.to_id].key)
+                  for r in store.relations(article.id)}
+    return found
 
 
 class Server:
@@ -164,7 +182,7 @@ def check(command: Path, folder: Path) -> dict:
     from annotator.corpus import import_files
     from annotator.store import open_store
 
-    tasks_file, expected = export_corpus(folder)
+    tasks_file, expected, expected_relations = export_corpus(folder)
     tasks = json.loads(tasks_file.read_text("utf-8"))
     config = (folder / "tasks.config.xml").read_text("utf-8")
     with Server(command, folder / "label-studio") as server:
@@ -185,15 +203,20 @@ def check(command: Path, folder: Path) -> dict:
         "project_tasks": counted.get("task_number"), "project_annotations": counted.get("total_annotations_number"),
         "spans_sent": len(expected), "spans_read_back": len(spans_of(back)),
         "same_spans_annotators_notes": spans_of(back) == expected,
+        "relations_sent": len(expected_relations), "relations_read_back": len(relations_of(back)),
+        "same_relations": relations_of(back) == expected_relations,
     }
     result["passed"] = (result["project_tasks"] == result["tasks_sent"]
                         and int(result["project_annotations"] or 0) == result["annotations_sent"]
-                        and result["same_spans_annotators_notes"])
+                        and result["same_spans_annotators_notes"] and result["same_relations"])
     return result
 
 
 def write_report(result: dict) -> None:
+    """The Label Studio part of docs/interop.md; the sections after it (other tools) are kept."""
     rows = "\n".join(f"| {name} | {value} |" for name, value in result.items())
+    old = REPORT.read_text("utf-8") if REPORT.exists() else ""
+    others = old[old.index("\n## "):] if "\n## " in old else ""
     REPORT.write_text(
         "# Interoperability: a real Label Studio server\n\n"
         f"_Run by `make interop` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
@@ -204,9 +227,10 @@ def write_report(result: dict) -> None:
         "and records with names like `Bob, Jr. | QA`, emoji and a U+2028 through "
         "`POST /api/projects/{id}/import`, reads the project's task and annotation counts, exports the project "
         "as JSON and imports that with `annotator import --format label-studio`: every span must come back "
-        "with its annotator's name and note. It also sends one task as our export wrote it before (with "
+        "with its annotator's name and note, and every relation (a CLAIM linked to an ACTOR or a LOCATION by each "
+        "annotator in each article: `relation` results and `<Relations>` in the config) between the same spans. It also sends one task as our export wrote it before (with "
         "`completed_by: {\"email\": \"Jane Doe\"}`) and records Label Studio's answer.\n\n"
-        f"| check | result |\n|---|---|\n{rows}\n", "utf-8")
+        f"| check | result |\n|---|---|\n{rows}\n{others}", "utf-8")
 
 
 def main() -> int:

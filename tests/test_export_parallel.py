@@ -30,6 +30,10 @@ MANY = [  # ids that clash as file names ("a" after "A", "b_x" after "B x"), spa
     for article_id in ["A", "B x", "C", "D", "a", "b_x", "c", "e"]
 ] + [{"id": f"n{i:03d}", "text": f"Text {i} about Japan.", "spans": [{"start": 0, "end": 4, "label": "ACTOR"}]}
      for i in range(450)]  # more than two batches
+for record in MANY[8::3]:  # a claim about Japan in every third: its relations go to the workers with the spans
+    record["spans"] = [{"id": 1, "start": 0, "end": len(record["text"]), "label": "CLAIM"},
+                       {"id": 2, "start": len(record["text"]) - 6, "end": len(record["text"]) - 1, "label": "LOCATION"}]
+    record["relations"] = [{"type": "ABOUT", "from": 1, "to": 2}]
 
 
 def written(folder: Path, name: str) -> dict:
@@ -66,6 +70,7 @@ def test_workers_write_what_one_process_writes(tmp_path, monkeypatch, fmt, optio
         assert written(tmp_path, "two") == written(tmp_path, "one") and written(tmp_path, "one")
     assert two.summary() == one.summary().replace(str(tmp_path / "one"), str(tmp_path / "two"))
     assert (two.tokens, two.dropped, two.moved, two.splits) == (one.tokens, one.dropped, one.moved, one.splits)
+    assert (two.relations, two.not_carried) == (one.relations, one.not_carried) and two.relations + two.not_carried["relation"] == 150
     assert seen[-1] == (461, 461) and len(seen) > 2
     assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
 
@@ -73,15 +78,15 @@ def test_workers_write_what_one_process_writes(tmp_path, monkeypatch, fmt, optio
 class Exploding(conll.Writer):
     """A writer that fails on one article, in whichever process formats it."""
 
-    def entries(self, article, spans, report):
+    def entries(self, article, spans, relations, report):
         if article.id == "n007":
             raise ValueError(f"cannot format {article.id}")
-        return super().entries(article, spans, report)
+        return super().entries(article, spans, relations, report)
 
 
 def test_a_worker_error_comes_back_as_the_exception():
     writer = Exploding(Settings(tuple(default_labels())))
-    batches = [(k, [(Article(f"n{i:03d}", f"Text {i}."), [])]) for k, i in enumerate(range(12))]
+    batches = [(k, [(Article(f"n{i:03d}", f"Text {i}."), [], [])]) for k, i in enumerate(range(12))]
     with pytest.raises(ValueError, match="cannot format n007"):
         for _ in parallel.formatted(writer, batches, workers=2):
             pass

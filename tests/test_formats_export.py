@@ -225,7 +225,7 @@ def test_a_failing_writer_leaves_nothing_behind(tmp_path, monkeypatch):
     store = make_store(tmp_path)
     (tmp_path / "old.conll").write_text("previous export")
 
-    def boom(self, article, spans, report):
+    def boom(self, article, spans, relations, report):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(conll.Writer, "entries", boom)

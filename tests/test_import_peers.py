@@ -46,13 +46,13 @@ def test_doccano_label_ids_are_refused_not_dropped(store, tmp_path):
         import_files(store, [path], fmt="doccano", annotator="x")
 
 
-def test_doccano_and_prodigy_relations_are_reported(store):
+def test_doccano_and_prodigy_relations_are_imported(store):
     report = import_files(store, [PEERS / "doccano-relations.jsonl"], fmt="doccano", annotator="x", add_labels=True)
-    assert report.spans == 2
-    assert any(n.endswith("doccano-relations.jsonl: 1 relation not imported (only spans are)") for n in report.notes)
+    assert (report.spans, report.relations, report.added_relation_types) == (2, 1, ["founder_of"])
     report = import_files(store, [PEERS / "prodigy-relations.jsonl"], fmt="prodigy", annotator="x", add_labels=True)
-    assert report.spans == 2
-    assert any(n.endswith("prodigy-relations.jsonl: 1 relation not imported (only spans are)") for n in report.notes)
+    assert (report.spans, report.relations, report.added_relation_types) == (2, 1, ["VISITED"])
+    listed = {row[2:] for row in store.relation_listing()}
+    assert listed == {("founder_of", "Larry Page", "PER", "Google", "ORG"), ("VISITED", "Obama", "PERSON", "Tokyo", "GPE")}
 
 
 def test_label_studio_text_key_from_the_config_beside_the_export(store):
@@ -347,9 +347,9 @@ def test_label_studio_annotators_named_in_the_task_meta(store, tmp_path):
 
 
 def test_what_is_not_imported_is_counted_once_per_file(store, tmp_path):
-    """Lines that each hold relations make one line of the report, not one a line."""
-    line = (PEERS / "doccano-relations.jsonl").read_text("utf-8")
+    """Lines that each hold document labels make one line of the report, not one a line."""
     path = tmp_path / "many.jsonl"
-    path.write_text("".join(line.replace("Google", f"G{n:05d}") for n in range(3)), encoding="utf-8")
+    path.write_text("".join(json.dumps({"text": f"Text {n}.", "label": ["positive"]}) + "\n" for n in range(3)),
+                    encoding="utf-8")
     report = import_files(store, [path], fmt="doccano", annotator="x", add_labels=True)
-    assert [n for n in report.notes if "relation" in n] == [f"{path}: 3 relations not imported (only spans are)"]
+    assert [n for n in report.notes if "label" in n] == [f"{path}: 3 document labels (text classification) not imported"]

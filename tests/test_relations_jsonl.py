@@ -160,20 +160,34 @@ def test_generated_records_with_relations_round_trip_through_jsonl(tmp_path_fact
     second.close()
 
 
-@pytest.mark.parametrize("fmt", ["spacy", "hf", "conll", "brat", "label-studio", "doccano", "prodigy", "w3c"])
+@pytest.mark.parametrize("fmt", ["hf", "conll"])
 def test_formats_that_do_not_carry_relations_say_so(store, tmp_path, fmt):
     import_files(store, [write_jsonl(tmp_path / "in.jsonl", [claim_record()])], annotator="alice")
     store.add_span(store.article_ids()[0], Span(0, 8, "ACTOR", "Nakatani", "bob"))  # bob has no relations
-    summary = export(store, ExportOptions(fmt, tmp_path / f"out-{fmt}", annotator="alice"))
+    summary = export(store, ExportOptions(fmt, tmp_path / f"out-{fmt}", annotator="alice", split={"all": 1.0}))
     assert f"2 relations not written: {fmt} export does not carry relations" in summary.summary()
-    if (tmp_path / f"out-{fmt}" / "manifest.json").exists():  # a folder export (brat)
-        assert json.loads((tmp_path / f"out-{fmt}" / "manifest.json").read_text("utf-8"))["not_carried"]["relation"] == 2
+    manifest = json.loads((tmp_path / f"out-{fmt}" / "manifest.json").read_text("utf-8"))
+    assert manifest["not_carried"]["relation"] == 2 and manifest["relations"] == {"written": 0, "left_out": {}}
     assert "not written" not in export(store, ExportOptions(fmt, tmp_path / f"bob-{fmt}", annotator="bob")).summary()
 
 
-def test_jsonl_says_how_many_relations_it_wrote_and_which_options_leave_them_out(store, tmp_path):
+@pytest.mark.parametrize("fmt", ["spacy", "brat", "label-studio", "doccano", "prodigy", "w3c"])
+def test_formats_that_carry_relations_say_how_many_they_wrote(store, tmp_path, fmt):
+    import_files(store, [write_jsonl(tmp_path / "in.jsonl", [claim_record()])], annotator="alice")
+    summary = export(store, ExportOptions(fmt, tmp_path / f"out-{fmt}", split={"all": 1.0}))
+    assert "2 relations between the spans" in summary.summary() and "not written" not in summary.summary()
+    manifest = json.loads((tmp_path / f"out-{fmt}" / "manifest.json").read_text("utf-8"))
+    assert "relation" not in manifest["not_carried"] and manifest["relations"] == {"written": 2, "left_out": {}}
+
+
+def test_jsonl_says_how_many_relations_it_wrote_and_which_it_left_out_with_an_end(store, tmp_path):
     import_files(store, [write_jsonl(tmp_path / "in.jsonl", [claim_record()])], annotator="alice")
     assert "2 relations between the spans" in export(store, ExportOptions("jsonl", tmp_path / "all.jsonl")).summary()
     some = export(store, ExportOptions("jsonl", tmp_path / "some.jsonl", labels=["CLAIM", "ACTOR"]))
-    assert "2 relations not written: jsonl carries them only without --labels and --split" in some.summary()
+    assert "1 relation between the spans" in some.summary()
+    assert "1 relation not written: an end's label is not among --labels" in some.summary()
+    [record] = [json.loads(line) for line in (tmp_path / "some.jsonl").read_text("utf-8").splitlines()]
+    assert linked(record) == {("CLAIMED_BY", ("alice", 14, 30, "CLAIM"), ("alice", 0, 8, "ACTOR"), "alice")}
+    split = export(store, ExportOptions("jsonl", tmp_path / "split", split={"train": 0.5, "test": 0.5}))
+    assert "2 relations between the spans" in split.summary() and "not written" not in split.summary()
     assert "relation" not in export(store, ExportOptions("jsonl", tmp_path / "none.jsonl", status="done")).summary()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, UserError
+from ..model import RelationType
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Incoming:
     file: str
     line: int | None = None
     labels: tuple[str, ...] = ()  # labels the source declares (brat's annotation.conf, a Label Studio config)
+    relation_types: tuple[RelationType, ...] = ()  # relation types it declares (brat's annotation.conf, a Label Studio config)
     notes: tuple[str, ...] = ()  # what the reader wants the user told (spans re-anchored, discontinuous spans)
     tallies: tuple[tuple[str, str, int], ...] = ()  # (noun, what of it, how many): summed per file in the report
     offset: int | None = None  # bytes of the file read so far, for progress within a large file

@@ -5,7 +5,8 @@ which is how brat holds it (also at U+2028, U+0085 and the other breaks of str.s
 reading splits at); notes are `#` AnnotatorNotes lines; the annotator is an `Annotator` attribute (with
 whitespace, |, , and % written as %XX).
 Attributes (`A1<TAB>Negation T1`, `A2<TAB>Certainty T1 High`) are the span's attributes both ways (values as
-the annotator's). Reading keeps discontinuous spans as one span over their extent (and says so), every note of a
+the annotator's); relations are `R1<TAB>CLAIMED_BY Arg1:T1 Arg2:T2` both ways, their types in annotation.conf's
+[relations] (with `<OVERLAP>` allowing spans to nest, cross and coincide, as ours do). Reading keeps discontinuous spans as one span over their extent (and says so), every note of a
 span (one a line), relations (`R1<TAB>CLAIMED_BY Arg1:T1 Arg2:T2`) as relations from Arg1 to Arg2, and reports
 events, normalizations and notes or attributes of anything but a span.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ..errors import InputError
-from ..model import Article, Span
+from ..model import Article, Relation, RelationType, Span
 from . import Incoming, check_regular_file, decode
 from .txt import article_id as name_to_id
 from .writing import Batch, FormatWriter, Report, Settings
@@ -34,6 +35,8 @@ _NOTE = re.compile(r"#\S*\t\S+ (?P<target>T\S*)\t(?P<note>.*)")
 _ATTRIBUTE = re.compile(r"[AM]\S*\t(?P<name>\S+) (?P<target>T\S*)(?: (?P<value>.+))?")
 _RELATION = re.compile(r"(R\S*)\t(\S+) Arg1:(\S+) Arg2:(\S+)\s*")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
+# brat refuses spans that nest, cross or coincide unless its configuration allows it; ours may do all three
+OVERLAP = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n"
 _UNSAFE_VALUE = re.compile(r"[\s|,%]")
 
 
@@ -65,17 +68,19 @@ class Writer(FormatWriter):
 
     def format(self, batch: Batch, report: Report) -> list[tuple[str, str, bytes, bytes, set[str], dict]]:
         """(id, text SHA-256, .txt bytes, .ann bytes, annotator values, {attribute: its values}) of each article."""
-        return [self._article(article, spans, report) for article, spans in batch]
+        return [self._article(article, spans, relations, report) for article, spans, relations in batch]
 
-    def _article(self, article: Article, spans: list[Span], report: Report):
+    def _article(self, article: Article, spans: list[Span], relations: list[Relation], report: Report):
         text = article.text
         lines, n, a, annotators = [], 0, 0, set()
         attributes: dict[str, set[str]] = {}  # attribute name -> its values (none: a binary attribute)
+        written: dict[int | None, int] = {}  # span id -> its T number
         for span in spans:
             start, end, label = span.start, span.end, span.label
             if label not in self.spaced and not _BREAKS.search(text, start, end):
                 n += 1
                 lines.append(f"T{n}\t{label} {start} {end}\t{span.text}\n")
+                written[span.id] = n
             else:
                 parts = fragments(text, start, end)
                 if not parts or label in self.spaced:
@@ -87,6 +92,7 @@ class Writer(FormatWriter):
                 n += 1
                 offsets = ";".join(f"{a} {b}" for a, b in parts)
                 lines.append(f"T{n}\t{label} {offsets}\t{' '.join(text[a:b] for a, b in parts)}\n")
+            written[span.id] = n
             if span.note:
                 lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(span.note.splitlines())}\n")
             if span.annotator:
@@ -99,9 +105,11 @@ class Writer(FormatWriter):
                     report.move(1, "written without an attribute whose name brat cannot hold (whitespace, '|' or ',')")
                     continue
                 a += 1
-                written = annotator_value(given) if isinstance(given, str) else None
-                lines.append(f"A{a}\t{name} T{n}{'' if written is None else ' ' + written}\n")
-                attributes.setdefault(name, set()).update(() if written is None else (written,))
+                shown = annotator_value(given) if isinstance(given, str) else None
+                lines.append(f"A{a}\t{name} T{n}{'' if shown is None else ' ' + shown}\n")
+                attributes.setdefault(name, set()).update(() if shown is None else (shown,))
+        kept = report.linked(relations, (span for span in spans if span.id in written))
+        lines += [f"R{k}\t{r.type} Arg1:T{written[r.from_id]} Arg2:T{written[r.to_id]}\n" for k, r in enumerate(kept, 1)]
         return article.id, article.text_sha256, text.encode(), "".join(lines).encode(), annotators, attributes
 
     def open(self, path: Path) -> None:
@@ -137,10 +145,13 @@ class Writer(FormatWriter):
         attributes = f"Annotator\tArg:<ENTITY>, Value:{values}\n" if values else ""
         for name, kinds in sorted(self.attributes.items()):
             attributes += f"{name}\tArg:<ENTITY>" + (f", Value:{'|'.join(sorted(kinds))}" if kinds else "") + "\n"
+        relations = "".join(f"{t.name}\tArg1:{'|'.join(t.from_labels)}, Arg2:{'|'.join(t.to_labels)}\n"
+                            for t in self.settings.relation_types) + OVERLAP
         (self.folder / "annotation.conf").write_text(
-            f"[entities]\n{entities}\n\n[relations]\n\n[events]\n\n[attributes]\n{attributes}", encoding="utf-8"
+            f"[entities]\n{entities}\n\n[relations]\n{relations}\n[events]\n\n[attributes]\n{attributes}", encoding="utf-8"
         )
         colors = "\n".join(f"{label.name}\tbgColor:{label.color}" for label in self.settings.labels)
+        colors += "".join(f"\n{t.name}\tcolor:{t.color}" for t in self.settings.relation_types)
         (self.folder / "visual.conf").write_text(f"[labels]\n\n[drawing]\n{colors}\n", encoding="utf-8")
 
 
@@ -171,22 +182,45 @@ def _write_new(path: str, data: bytes) -> None:
 
 
 @cache
-def declared_labels(folder: Path) -> tuple[str, ...]:
-    """The entity types of the nearest annotation.conf, in `folder` or above it, as brat finds it."""
+def declared(folder: Path) -> tuple[tuple[str, ...], tuple[RelationType, ...]]:
+    """The entity types and the relation types (`NAME<TAB>Arg1:A|B, Arg2:C`, `<ENTITY>` or `<ANY>` standing for
+    every entity type; a type on several lines allows every label any of them names at each end) of the nearest
+    annotation.conf, in `folder` or above it, as brat finds it."""
     for place in [folder, *folder.parents]:
         conf = place / "annotation.conf"
         if conf.is_file():
-            section, names = None, []
+            sections: dict[str, list[str]] = {}
+            section = None
             for line in conf.read_text("utf-8", errors="replace").splitlines():
                 stripped = line.strip()
                 if stripped.startswith("[") and stripped.endswith("]"):
                     section = stripped[1:-1].strip().lower()
-                elif section == "entities" and stripped and not stripped.startswith("#"):
-                    name = stripped.split()[0]
-                    if not name.startswith(("!", "<")):
-                        names.append(name)
-            return tuple(names)
-    return ()
+                elif section and stripped and not stripped.startswith(("#", "<")):
+                    sections.setdefault(section, []).append(stripped)
+            names = tuple(n for n in (line.split()[0].split("|")[0] for line in sections.get("entities", ()))
+                          if not n.startswith("!"))
+            kinds: dict[str, RelationType] = {}
+            for kind in filter(None, (_relation_type(line, names) for line in sections.get("relations", ()))):
+                known = kinds.get(kind.name)  # a type on several lines allows the labels of them all
+                kinds[kind.name] = kind if known is None else RelationType(
+                    kind.name, tuple(dict.fromkeys(known.from_labels + kind.from_labels)),
+                    tuple(dict.fromkeys(known.to_labels + kind.to_labels)))
+            return names, tuple(kinds.values())
+    return (), ()
+
+
+def _relation_type(line: str, entities: tuple[str, ...]) -> RelationType | None:
+    """A [relations] line of annotation.conf as a relation type, or None when it has no Arg1 and Arg2 types."""
+    name, _, rest = line.partition("\t") if "\t" in line else line.partition(" ")
+    ends: dict[str, tuple[str, ...]] = {}
+    for argument in rest.split(","):
+        key, _, types = argument.strip().partition(":")
+        found = [entities if kind in ("<ENTITY>", "<ANY>") else (kind,) for kind in types.split("|") if kind]
+        ends[key] = tuple(dict.fromkeys(n for group in found for n in group if not n.startswith("<")))
+    name = name.split("|")[0].lstrip("!")
+    if not (ends.get("Arg1") and ends.get("Arg2")) or not name:
+        return None
+    return RelationType(name, ends["Arg1"], ends["Arg2"])
 
 
 def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Iterator[Incoming | InputError]:
@@ -229,7 +263,8 @@ def read(path: Path, *, encoding: str = "utf-8", name: str | None = None) -> Ite
               "spans": list(spans.values())}
     if relations:
         record["relations"] = relations
-    yield Incoming(record, file, None, labels=declared_labels(ann.parent.resolve()), notes=tuple(notes))
+    labels, relation_types = declared(ann.parent.resolve())
+    yield Incoming(record, file, None, labels=labels, relation_types=relation_types, notes=tuple(notes))
 
 
 def _parsed(lines: list[tuple[int, str]], pattern: re.Pattern, shape: str, file: str, problems: list[InputError]):

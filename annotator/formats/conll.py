@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Article, Span
+from ..model import Article, Relation, Span
 from ..tagging import entities, tags
 from . import Incoming, check_text_file, decode
 from .writing import Report, TextWriter
@@ -19,7 +19,7 @@ SUFFIXES = (".conll", ".iob", ".bio", ".tsv")
 class Writer(TextWriter):
     """One article after another; tags from the flat (non-overlapping) layer, overlaps reported as dropped."""
 
-    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
+    def entries(self, article: Article, spans: list[Span], relations: list[Relation], report: Report) -> list[str]:
         laid = report.tokenize(self.settings, article, spans)
         tagged = iter(tags(len(laid.tokens), laid.flat, self.settings.scheme))
         lines = [f"{DOCSTART}\tO\n\n"]

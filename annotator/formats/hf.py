@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..model import Article, Span
+from ..model import Article, Relation, Span
 from ..tagging import tags
 from .writing import Report, Settings, TextWriter
 
@@ -21,7 +21,7 @@ class Writer(TextWriter):
         self.index = {name: i for i, name in enumerate(settings.tag_names)}
         self.dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
-    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
+    def entries(self, article: Article, spans: list[Span], relations: list[Relation], report: Report) -> list[str]:
         laid = report.tokenize(self.settings, article, spans)
         numbers = [self.index[tag] for tag in tags(len(laid.tokens), laid.flat, self.settings.scheme)]
         lines, i = [], 0

@@ -100,8 +100,8 @@ def write(items: Iterable[tuple[Article, list[Span]]], out: IO[str]) -> tuple[in
 class Writer(TextWriter):
     """Canonical records, one a line."""
 
-    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
-        return [line(article, spans)]
+    def entries(self, article: Article, spans: list[Span], relations: list[Relation], report: Report) -> list[str]:
+        return [line(article, spans, report.linked(relations, spans))]
 
     def write_json(self, text: str) -> None:
         """A record already written as JSON (by the store)."""

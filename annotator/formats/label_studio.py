@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from ..errors import InputError
-from ..model import Article, Span
+from ..model import Article, Relation, RelationType, Span
 from ..offsets import OffsetMap
 from . import Incoming, _json
 from .writing import Report, TextWriter
@@ -35,15 +35,19 @@ class Writer(TextWriter):
     header, separator, footer = "[\n", ",\n", "\n]\n"
     dumps = staticmethod(json.JSONEncoder(ensure_ascii=False, check_circular=False).encode)
 
-    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
+    def entries(self, article: Article, spans: list[Span], relations: list[Relation], report: Report) -> list[str]:
         by_annotator: dict[str, list[dict]] = {}
         for n, span in enumerate(spans):
-            result = {"id": f"s{span.id if span.id is not None else n}", "from_name": "label", "to_name": "text",
+            result = {"id": _result_id(span.id if span.id is not None else n), "from_name": "label", "to_name": "text",
                       "type": "labels", "origin": "manual",
                       "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]}}
             if span.note:
                 result["meta"] = {"text": [span.note]}
             by_annotator.setdefault(span.annotator, []).append(result)
+        for owner, relation in report.by_annotator(relations, spans):  # in the annotation of its two ends
+            by_annotator[owner].append(
+                {"from_id": _result_id(relation.from_id), "to_id": _result_id(relation.to_id), "type": "relation",
+                 "direction": "right", "labels": [relation.type]})
         task = {
             "data": {"text": article.text},
             "meta": {"article_id": article.id, "title": article.title, "source": article.source,
@@ -53,15 +57,24 @@ class Writer(TextWriter):
         return [self.dumps(task)]
 
     def sidecars(self) -> dict[str, str]:
-        """config.xml: the labeling config that matches the export's labels and colours."""
+        """config.xml: the labeling config that matches the export's labels, relation types and colours."""
         labels = "\n".join(f"    <Label value={quoteattr(lb.name)} background={quoteattr(lb.color)}/>"
                            for lb in self.settings.labels)
-        return {"config.xml": f'<View>\n  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n'
+        kinds = "\n".join(f"    <Relation value={quoteattr(t.name)} background={quoteattr(t.color)}/>"
+                          for t in self.settings.relation_types)
+        relations = f"  <Relations>\n{kinds}\n  </Relations>\n" if kinds else ""
+        return {"config.xml": f'<View>\n{relations}  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n'
                               f'  <Text name="text" value="$text"/>\n</View>\n'}
 
 
-def read_config(path: Path) -> tuple[tuple[str, ...], str | None]:
-    """The Label values and the text's data field ($content -> content) of the labeling config beside a task file."""
+def _result_id(span_id: int) -> str:
+    """The id of a span's result, which a relation's from_id and to_id name."""
+    return f"s{span_id}"
+
+
+def read_config(path: Path) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
+    """The Label values, the text's data field ($content -> content) and the Relation values of the labeling config
+    beside a task file."""
     for candidate in (path.with_name(f"{path.stem}.config.xml"), path.with_name("config.xml")):
         if candidate.is_file():
             try:
@@ -72,8 +85,9 @@ def read_config(path: Path) -> tuple[tuple[str, ...], str | None]:
             targets = {el.get("toName") for el in root.iter("Labels")}
             objects = [el for el in root.iter() if (el.get("value") or "").startswith("$")]
             named = [el for el in objects if el.get("name") in targets] or [el for el in objects if el.tag == "Text"]
-            return labels, (named[0].get("value") or "$")[1:] if named else None
-    return (), None
+            relations = tuple(value for el in root.iter("Relation") if (value := el.get("value")))
+            return labels, (named[0].get("value") or "$")[1:] if named else None, relations
+    return (), None, ()
 
 
 def config_labels(path: Path) -> tuple[str, ...]:
@@ -90,7 +104,8 @@ def read(path: Path, *, encoding: str = "utf-8", text_key: str | None = None) ->
     file = str(path)
     text, data = _json.load(path, encoding)
     tasks, lines = _json.items(text, data, key="tasks")
-    declared, config_key = read_config(path)
+    declared, config_key, relation_names = read_config(path)
+    relation_types = tuple(RelationType(name, (), ()) for name in relation_names)  # the ends' labels: those used
     key = text_key or config_key or "text"
     read_tasks = [_parts(task, f"$[{i}]" if isinstance(data, list) else "$", key)
                   for i, task in enumerate(tasks)]
@@ -101,7 +116,10 @@ def read(path: Path, *, encoding: str = "utf-8", text_key: str | None = None) ->
             hint = "" if text_key else "; name the field with --text-key"
             yield InputError(file, line, where, message + hint)
             continue
-        yield from _task(*parts, file, line, declared, utf16)
+        for item in _task(*parts, file, line, declared, utf16):
+            if isinstance(item, Incoming):
+                item.relation_types = relation_types
+            yield item
 
 
 _MIN_FIELDS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
@@ -170,22 +188,62 @@ def _task(text: str, results: list, meta: dict, where: str, file: str, line: int
     if problems:
         yield from problems
         return
-    spans = []
-    for (_, who, result, _), (start, end) in zip(labelled, placed, strict=True):
+    spans: list[dict] = []
+    ends: dict[tuple[str, str], dict] = {}  # (annotation, result id) -> the span a relation names
+    for (_, who, result, group), (start, end) in zip(labelled, placed, strict=True):
         note = "\n".join((result.get("meta") or {}).get("text") or []) or None
         for label in result["value"]["labels"]:
             span = {"start": start, "end": end, "label": str(label), "text": text[start:end]}
             span.update({"annotator": who} if who else {})
             span.update({"note": note} if note else {})
+            if isinstance(result.get("id"), str):  # a relation's end: its result's first label
+                ends.setdefault((group, result["id"]), span)
             spans.append(span)
+    relations, tallies = _relations(results, ends, file, line)
+    if isinstance(relations, InputError):
+        yield relations
+        return
     record = {"text": text, "source": meta.get("source") or Path(file).name, "spans": spans}
+    if relations:
+        record["relations"] = relations
     for ours, theirs in (("id", "article_id"), ("title", "title"), ("meta", "meta")):
         if meta.get(theirs) and isinstance(meta[theirs], dict if ours == "meta" else str):
             record[ours] = meta[theirs]
-    other = len(results) - len(labelled)
-    tallies = [("span", "read as UTF-16 offsets (older Label Studio)", as_utf16)] if as_utf16 else []
-    tallies += [("result", "of another type than text labels, not imported", other)] if other else []
+    other = sum(1 for _, _, r, _ in results if not _is_label(r) and not _is_relation(r))
+    tallies += [("span", "read as UTF-16 offsets (older Label Studio)", as_utf16)] if as_utf16 else []
+    tallies += [("result", "of another type than text labels and relations, not imported", other)] if other else []
     yield Incoming(record, file, line, labels=declared, tallies=tuple(tallies))
+
+
+def _is_relation(result) -> bool:
+    return isinstance(result, dict) and result.get("type") == "relation"
+
+
+def _relations(results: list, ends: dict[tuple[str, str], dict], file: str, line: int | None
+               ) -> tuple[list[dict] | InputError, list[tuple[str, str, int]]]:
+    """The relation results as relations between the spans (given an "id") of the results they name in their own
+    annotation, one per label, and tallies of those read with a caveat or left out; or the first that names none."""
+    relations: list[dict] = []
+    bidirectional = unlabelled = 0
+    for at, _, result, group in results:
+        if not _is_relation(result):
+            continue
+        found: list[dict] = []
+        for key in ("from_id", "to_id"):
+            span = ends.get((group, result.get(key)))
+            if span is None:
+                return InputError(file, line, f"{at}.{key}", f"no text labels result {json.dumps(result.get(key))[:40]} "
+                                                             "in this annotation"), []
+            span.setdefault("id", f"{group}:{result[key]}")
+            found.append(span)
+        head, tail = found if result.get("direction") != "left" else found[::-1]
+        labels = [str(label) for label in result.get("labels") or []]
+        unlabelled += not labels
+        bidirectional += result.get("direction") == "bi" and bool(labels)
+        relations += [{"type": label, "from": head["id"], "to": tail["id"]} for label in labels]
+    tallies = [("relation", "without a label, not imported", unlabelled)] if unlabelled else []
+    tallies += [("relation", "with direction bi read from from_id to to_id", bidirectional)] if bidirectional else []
+    return relations, tallies
 
 
 def _groups(labelled: list) -> list[list]:

@@ -1,8 +1,10 @@
-"""Prodigy JSONL: text, tokens and spans (character offsets plus token_start and inclusive token_end), answer.
+"""Prodigy JSONL: text, tokens, spans (character offsets plus token_start and inclusive token_end), relations, answer.
 
 One line per article and annotator (`_annotator_id`, as Prodigy's multi-user sessions write it). Spans
 are laid on whole tokens under --alignment (widened by default, and reported); token_start/token_end
-name their tokens, and the tokens rebuild the text exactly (text + " " where ws). Reading takes accepted answers (and lines without one); rejected and ignored are skipped.
+name their tokens, and the tokens rebuild the text exactly (text + " " where ws). Relations are as rel.manual
+writes them: `head` and `child` the last token of each end, `head_span` and `child_span` the ends themselves,
+`label` the type. Reading takes accepted answers (and lines without one); rejected and ignored are skipped.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Article, Span
+from ..model import Article, Relation, Span
 from ..tokens import Token
 from . import Incoming
 from .jsonl import read as read_lines
@@ -31,23 +33,36 @@ class Writer(TextWriter):
 
     dumps = staticmethod(json.JSONEncoder(ensure_ascii=False, check_circular=False).encode)
 
-    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
+    def entries(self, article: Article, spans: list[Span], relations: list[Relation], report: Report) -> list[str]:
         text = article.text
         laid = report.tokenize(self.settings, article, spans, overlap="keep")
         tokens, index = prodigy_tokens(text, laid.tokens)
         by_annotator: dict[str | None, list[dict]] = {} if laid.placed else {None: []}
+        placed: dict[int | None, dict] = {}  # span id -> its item
         for p in laid.placed:
             item = {"start": p.start, "end": p.end, "token_start": index[p.first], "token_end": index[p.last - 1],
                     "label": p.label, "text": text[p.start:p.end]}
             item.update({"note": p.span.note} if p.span.note else {})
             by_annotator.setdefault(p.span.annotator, []).append(item)
+            placed[p.span.id] = item
+        links: dict[str | None, list[dict]] = {}
+        for owner, relation in report.by_annotator(relations, [p.span for p in laid.placed]):
+            head, child = (_end(placed[end]) for end in (relation.from_id, relation.to_id))
+            links.setdefault(owner, []).append({"head": head["token_end"], "child": child["token_end"],
+                                                "head_span": head, "child_span": child, "label": relation.type})
         meta = {"id": article.id, "source": article.source}
         lines = []
         for annotator, items in by_annotator.items():
             task = {"text": text, "meta": meta, "tokens": tokens, "spans": items, "answer": "accept"}
+            task.update({"relations": links[annotator]} if annotator in links else {})
             task.update({"_annotator_id": annotator} if annotator else {})
             lines.append(self.dumps(task) + "\n")
         return lines
+
+
+def _end(item: dict) -> dict:
+    """A span as a relation's head_span or child_span names it."""
+    return {key: item[key] for key in ("start", "end", "token_start", "token_end", "label")}
 
 
 def prodigy_tokens(text: str, found: list[Token]) -> tuple[list[dict], list[int]]:
@@ -120,12 +135,51 @@ def _task(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
             record["annotator"] = data["_annotator_id"]
         if isinstance(span.get("note"), str):
             record["note"] = span["note"]
-        spans.append(record)
+        spans.append((record, span.get("token_end")))
+    relations, tokens_only = _relations(data.get("relations") or [], spans, file, line)
+    if isinstance(relations, InputError):
+        yield relations
+        return
     meta: dict = data["meta"] if isinstance(data.get("meta"), dict) else {}
-    record = {"text": text, "spans": spans}
+    record = {"text": text, "spans": [span for span, _ in spans]}
+    if relations:
+        record["relations"] = relations
     if isinstance(meta.get("id"), str) and meta["id"]:
         record["id"] = meta["id"]
     if isinstance(meta.get("source"), str) and meta["source"]:
         record["source"] = meta["source"]
-    relations = len(data.get("relations") or [])
-    yield Incoming(record, file, line, tallies=(("relation", "not imported (only spans are)", relations),) if relations else ())
+    tallies = (("relation", "between tokens that are not spans, not imported", tokens_only),) if tokens_only else ()
+    yield Incoming(record, file, line, tallies=tallies)
+
+
+def _relations(items, spans: list[tuple[dict, int | None]], file: str, line: int | None) -> tuple[list[dict] | InputError, int]:
+    """rel.manual's relations as relations between the task's spans (given an "id"): each end is the span its
+    head_span or child_span names (start, end, label), else the one span whose last token is `head` or `child`.
+    Also how many link a token that is no span (left out); or the first relation that cannot be read."""
+    relations: list[dict] = []
+    tokens_only = 0
+    for k, item in enumerate(items if isinstance(items, list) else [items]):
+        where = f"$.relations[{k}]"
+        if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not item["label"]:
+            return InputError(file, line, f"{where}.label", "is required: the relation's type"), 0
+        ends: list[int] = []
+        for role in ("head", "child"):
+            named = item.get(f"{role}_span")
+            if isinstance(named, dict):
+                found = [n for n, (span, _) in enumerate(spans)
+                         if (span["start"], span["end"], span["label"]) == (named.get("start"), named.get("end"), named.get("label"))]
+            else:
+                found = [n for n, (_, last) in enumerate(spans) if last is not None and last == item.get(role)]
+            if len(found) > 1 and not isinstance(named, dict):
+                return InputError(file, line, f"{where}.{role}", f"{len(found)} spans end at token {item.get(role)}; "
+                                                                 f"name the one meant with {role}_span"), 0
+            if not found:
+                break
+            ends.append(found[0])
+        if len(ends) < 2:
+            tokens_only += 1
+            continue
+        for n in ends:
+            spans[n][0].setdefault("id", n)
+        relations.append({"type": item["label"], "from": ends[0], "to": ends[1]})
+    return relations, tokens_only

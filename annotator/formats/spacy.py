@@ -3,6 +3,8 @@
 spaCy is an optional extra (pip install 'annotator[spacy]'), imported only when this format is used.
 The Doc's tokens are our tokenizer's, with whitespace tokens between them as spaCy keeps them, so
 doc.text is the article's text exactly and character offsets are code points on both sides.
+doc.user_data["annotator"] holds the article's id, title, source and meta, each span's [annotator, note] in the
+order of doc.spans["sc"], and the relations as [type, from, to], the ends given by their place in doc.spans["sc"].
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import InputError, UserError
-from ..model import Article, Span
+from ..model import Article, Relation, Span
 from . import Incoming
 from .writing import Batch, FormatWriter, Report, Settings
 
@@ -89,11 +91,11 @@ class Writer(FormatWriter):
     def format(self, batch: Batch, report: Report) -> bytes:
         """The batch's Docs as a serialized DocBin (a DocBin pickles without its user data)."""
         docbin = self._new_docbin()
-        for article, spans in batch:
-            docbin.add(self._article(article, spans, report))
+        for article, spans, relations in batch:
+            docbin.add(self._article(article, spans, relations, report))
         return docbin.to_bytes()
 
-    def _article(self, article: Article, spans: list[Span], report: Report):
+    def _article(self, article: Article, spans: list[Span], relations: list[Relation], report: Report):
         laid = report.tokenize(self.settings, article, spans, overlap="ents")
         doc = doc_of(self.vocab, article.text, laid.tokens)
         group = [doc.char_span(p.start, p.end, label=p.label) for p in laid.placed]
@@ -105,6 +107,10 @@ class Writer(FormatWriter):
             "id": article.id, "title": article.title, "source": article.source, "meta": article.meta,
             "spans": [[p.span.annotator, p.span.note] for p in laid.placed],
         }
+        index = {p.span.id: i for i, p in enumerate(laid.placed)}  # a span's place in doc.spans["sc"]
+        kept = report.linked(relations, [p.span for p in laid.placed])
+        if kept:
+            doc.user_data["annotator"]["relations"] = [[r.type, index[r.from_id], index[r.to_id]] for r in kept]
         return doc
 
     def open(self, path: Path) -> None:
@@ -145,7 +151,8 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
     for number, doc in enumerate(docs, start=1):
         ours = doc.user_data.get("annotator") or {}
         who = ours.get("spans", [])
-        spans, seen = [], set()
+        spans, seen, ends = [], set(), {}
+        linked = {end for relation in ours.get("relations", []) for end in relation[1:]}
         groups = [(key, list(group)) for key, group in doc.spans.items()] + [("ents", list(doc.ents))]
         for key, group in groups:
             for i, span in enumerate(group):
@@ -158,9 +165,17 @@ def read(path: Path, *, encoding: str = "utf-8") -> Iterator[Incoming | InputErr
                     record["annotator"] = annotator
                 if note is not None:
                     record["note"] = note
+                if key == SPANS_KEY and i in linked:
+                    record["id"] = ends[i] = i
                 spans.append(record)
         record = {"text": doc.text, "source": ours.get("source") or Path(file).name, "spans": spans}
+        relations = [{"type": kind, "from": head, "to": tail} for kind, head, tail in ours.get("relations", [])
+                     if head in ends and tail in ends]
+        if relations:
+            record["relations"] = relations
         for key in ("id", "title", "meta"):
             if ours.get(key):
                 record[key] = ours[key]
-        yield Incoming(record, file, number)
+        lost = len(ours.get("relations", [])) - len(relations)
+        yield Incoming(record, file, number,
+                       tallies=(("relation", 'naming no span of doc.spans["sc"], not imported', lost),) if lost else ())

@@ -1,32 +1,39 @@
 """The writer protocol every export format implements, the settings it is given, and what it reports back.
 
 An export reads articles in one process and may format them in others: `FormatWriter.format` turns a
-batch of articles into a piece of output and must not touch the writer's files (it runs in whichever
-process formats); `open`, `write` and `close` run only in the exporting process, in article order.
+batch of articles (each with its spans and the relations between them) into a piece of output and must not
+touch the writer's files (it runs in whichever process formats); `open`, `write` and `close` run only in the
+exporting process, in article order. A writer that carries relations writes only those whose two ends it
+wrote (`Report.linked`), so a relation never names a span absent from its output.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..model import Article, Label, Span
+from ..model import Article, Label, Relation, RelationType, Span
 from ..tagging import Tokenized, tag_names, tokenized
 
-Batch = list[tuple[Article, list[Span]]]
+Entry = tuple[Article, list[Span], list[Relation]]  # an article, its spans, the relations between them
+Batch = list[Entry]
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What a writer needs besides the articles: the labels in order, the tag scheme, the token alignment."""
+    """What a writer needs besides the articles: the labels in order, the tag scheme, the token alignment, the
+    relation types."""
 
     labels: tuple[Label, ...]
     scheme: str = "iob2"
     alignment: str = "expand"
     shard_size: int = 0  # spacy: articles per DocBin file, 0 for one file
+    relation_types: tuple[RelationType, ...] = ()  # those whose ends' labels are exported (a config declares them)
+    with_relations: bool = False  # the chosen articles hold relations (doccano then writes its relation form)
 
     @property
     def label_names(self) -> list[str]:
@@ -59,9 +66,32 @@ class Report:
     moved: Counter = field(default_factory=Counter)  # why span boundaries changed -> count
     not_in_ents: int = 0  # spaCy: overlapping spans kept in doc.spans["sc"] only
     dropped: list[Dropped] = field(default_factory=list)
+    relations: int = 0  # relations written
+    relations_left: Counter = field(default_factory=Counter)  # why relations were not written -> count
 
     def drop(self, article: Article, span: Span, kind: str, reason: str | None = None) -> None:
         self.dropped.append(Dropped(article.id, span, kind, reason or kind))
+
+    def linked(self, relations: list[Relation], spans: Iterable[Span], why: str = "an end was left out (see the spans left out)"
+               ) -> list[Relation]:
+        """The relations whose two ends are among `spans` (the spans written), counted as written; the others are
+        counted as left out, `why`."""
+        ids = {span.id for span in spans}
+        kept = [r for r in relations if r.from_id in ids and r.to_id in ids]
+        self.relations += len(kept)
+        if len(kept) < len(relations):
+            self.relations_left[why] += len(relations) - len(kept)
+        return kept
+
+    def by_annotator(self, relations: list[Relation], spans: list[Span]) -> list[tuple[str, Relation]]:
+        """(annotator of its ends, relation) of the relations `linked` keeps, for formats holding a layer per annotator;
+        a relation between two annotators' spans (gold spans two reviewers accepted) is counted as left out."""
+        owner = {span.id: span.annotator for span in spans}
+        same = [r for r in relations
+                if r.from_id not in owner or r.to_id not in owner or owner[r.from_id] == owner[r.to_id]]
+        if len(same) < len(relations):
+            self.relations_left["its ends are two annotators' (or reviewers') spans"] += len(relations) - len(same)
+        return [(owner[r.from_id], r) for r in self.linked(same, spans)]
 
     def move(self, count: int, reason: str) -> None:
         if count:
@@ -125,11 +155,12 @@ class TextWriter(FormatWriter):
     footer: ClassVar[str] = ""
 
     @abstractmethod
-    def entries(self, article: Article, spans: list[Span], report: Report) -> list[str]:
-        """The text entries this article becomes (a line each, ending in a newline, for line formats)."""
+    def entries(self, article: Article, spans: list[Span], relations: list[Relation], report: Report) -> list[str]:
+        """The text entries this article becomes (a line each, ending in a newline, for line formats); a format
+        that carries relations writes those `report.linked` keeps."""
 
     def format(self, batch: Batch, report: Report) -> list[str]:
-        return [entry for article, spans in batch for entry in self.entries(article, spans, report)]
+        return [entry for article, spans, relations in batch for entry in self.entries(article, spans, relations, report)]
 
     def open(self, path: Path) -> None:
         self.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from operator import itemgetter
 
-from ..model import Article, Span
+from ..model import Article, Relation, Span
 from . import rows, sqlite
 from .connection import Connection
 from .filters import Condition, Query, annotator_is, article_status, id_range, where
@@ -39,6 +39,21 @@ class Export(Connection):
         spans = self.conn.execute(span_sql, span_params)
         for row, found in rows.with_spans(articles, spans, itemgetter(1)):
             yield rows.article(row), [rows.span(span) for span in found]
+
+    def iter_relations(self, *, annotator: str | None = None, status: str = "any", gold: bool = False
+                       ) -> Iterator[Relation]:
+        """The relations (gold relations with `gold`) of the articles `iter_articles` with the same filters yields,
+        in article id order: the export reads them beside the articles, in the same snapshot."""
+        if gold:
+            sql = ("SELECT p.id, p.article_id, coalesce(p.reviewer, ''), p.type, p.from_id, p.to_id FROM gold_relations p "
+                   "JOIN articles a ON a.id = p.article_id {where} ORDER BY p.article_id, p.id")
+            found_where, params = where(article_status(annotator, status))
+        else:
+            sql = ("SELECT p.id, p.article_id, p.annotator, p.type, p.from_id, p.to_id FROM relations p "
+                   "JOIN articles a ON a.id = p.article_id {where} ORDER BY p.article_id, p.id")
+            found_where, params = where(article_status(annotator, status), annotator_is("p.annotator", annotator))
+        for id_, article_id, owner, kind, from_id, to_id in self.conn.execute(sql.format(where=found_where), params):
+            yield Relation(kind, from_id, to_id, owner, id_, article_id)
 
     def iter_record_json(
         self, *, annotator: str | None = None, status: str = "any", gold: bool = False,
