@@ -19,10 +19,12 @@ class WindowAction:
     separator: bool = False  # a line above it in its menu
     checkable: bool = False
     bound: bool = True  # False: the key is handled by the text itself (Tab), the menu only shows it
+    text_only: bool = False  # acts only while the article text or the span table has the focus (Enter)
 
 
-MENUS = (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("view", "&View"), ("help", "&Help"))
-SUBMENUS = {"edit/label": "&Label selection / change label", "edit/edges": "Span &edges"}
+MENUS = (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("view", "&View"), ("tools", "&Tools"), ("help", "&Help"))
+SUBMENUS = {"edit/label": "&Label selection / change label", "edit/edges": "Span &edges",
+            "edit/suggestions": "Su&ggestions"}
 
 A = WindowAction
 ACTIONS: tuple[WindowAction, ...] = (
@@ -41,19 +43,27 @@ ACTIONS: tuple[WindowAction, ...] = (
     A("shrink_start", "Start one word right", ("Alt+Shift+Right",), "edit/edges", "editor.shrink_start"),
     A("shrink_end", "End one word left", ("Alt+Shift+Left",), "edit/edges", "editor.shrink_end"),
     A("snap", "Snap to &words", ("W",), "edit", "set_snap", checkable=True),
+    A("accept_suggestion", "&Accept suggestion", ("Return", "Enter"), "edit/suggestions", "suggester.accept",
+      text_only=True),
+    A("reject_suggestion", "&Reject suggestion", ("X",), "edit/suggestions", "suggester.reject"),
+    A("accept_suggestions", "Accept all &above the score", ("Shift+Return", "Shift+Enter"), "edit/suggestions",
+      "suggester.accept_all", text_only=True),
     A("escape", "Clear selection", ("Esc",), "edit", "escape"),
     A("next", "&Next article", ("Ctrl+PgDown",), "go", "next_article"),
     A("previous", "&Previous article", ("Ctrl+PgUp",), "go", "previous_article"),
     A("next_todo", "Next &not done", ("Ctrl+Shift+PgDown",), "go", "next_not_done"),
     A("done", "Mark &done and go to next", ("Ctrl+Return", "Ctrl+Enter"), "go", "mark_done"),
     A("skip", "S&kip and go to next", ("Ctrl+Shift+Return",), "go", "skip"),
-    A("next_span", "Next span", ("Tab",), "go", "editor.next_span", separator=True, bound=False),
-    A("previous_span", "Previous span", ("Shift+Tab",), "go", "editor.previous_span", bound=False),
+    A("next_span", "Next span or suggestion", ("Tab",), "go", "editor.next_span", separator=True, bound=False),
+    A("previous_span", "Previous span or suggestion", ("Shift+Tab",), "go", "editor.previous_span", bound=False),
     A("find", "&Find in article", ("Ctrl+F",), "go", "find_bar.open_bar", separator=True),
     A("search", "&Search articles", ("Ctrl+Shift+F",), "go", "list_panel.focus_search"),
     A("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "view", "zoom_in"),
     A("zoom_out", "Zoom &out", ("Ctrl+-",), "view", "zoom_out"),
     A("reading_width", "Wrap at &reading width", ("Ctrl+Shift+R",), "view", "set_reading_width", checkable=True),
+    A("hide_suggestions", "&Hide suggestions", ("Ctrl+Shift+H",), "view", "suggester.set_hidden", checkable=True),
+    A("train", "&Train model…", (), "tools", "suggester.train", labelling=False),
+    A("suggestion_settings", "&Suggestion settings…", (), "tools", "suggester.configure", labelling=False),
     A("guidelines", "&Guidelines", ("F1",), "view", "toggle_guidelines", labelling=False, separator=True),
     A("shortcuts", "&Shortcuts", ("Ctrl+/",), "help", "show_shortcuts", labelling=False),
     A("about", "&About", (), "help", "about", labelling=False),

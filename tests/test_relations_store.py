@@ -11,6 +11,12 @@ from annotator.store.migrations import BEFORE_RELATIONS
 
 from .test_store import make_old_database
 
+
+@pytest.fixture
+def store(any_store):
+    """Each test with a store runs on both engines, SQLite and PostgreSQL."""
+    return any_store
+
 TEXT = "Nakatani said Japan needs NATO in Brussels."
 
 

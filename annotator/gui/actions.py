@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import reduce
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..model import Label
@@ -37,7 +38,12 @@ def add(window, row: WindowAction) -> QAction:
     action.setStatusTip(row.text.replace("&", ""))  # the undo action's text changes; the shortcut list shows this
     if row.bound:
         action.setShortcuts([QKeySequence(k) for k in row.keys])
-        window.addAction(action)  # shortcuts work wherever the focus is in this window
+        if row.text_only:  # Enter in the find bar or the search box is theirs
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            window.view.addAction(action)
+            window.span_table.addAction(action)
+        else:
+            window.addAction(action)  # shortcuts work wherever the focus is in this window
     else:
         action.setData(list(row.keys))  # shown in the shortcut list; the text view handles the key itself
     window.actions[row.name] = action

@@ -28,6 +28,7 @@ class Editor(QObject):
         self.undo = undo
         self.snap = True
         self._last_click: tuple[int, int] | None = None  # (position, span id) to cycle through nested spans
+        self.stepper: Callable[[bool], bool] | None = None  # Tab through suggestions too: True when it moved
         view.clicked.connect(self.click)
         view.tabbed.connect(self.step_span)
 
@@ -134,6 +135,8 @@ class Editor(QObject):
 
     def step_span(self, forward: bool) -> None:
         """Make the next (or previous) span current, in text order."""
+        if self.stepper is not None and self.stepper(forward):
+            return
         spans = self.session.spans
         if not spans:
             return

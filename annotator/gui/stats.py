@@ -49,7 +49,7 @@ class StatsView(QScrollArea):
             widget.setFixedSize(QSize(round(width), round(size.height() * width / max(size.width(), 1))))
 
     def changed(self, *_args) -> None:
-        if self.isVisible():
+        if self.isVisible() and not self.timer.isActive():  # at most every 300 ms, even while changes keep coming
             self.timer.start()
 
     def showEvent(self, event) -> None:  # noqa: N802

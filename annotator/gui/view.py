@@ -54,6 +54,7 @@ class ArticleView(QPlainTextEdit):
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
         self.find_hits: list[tuple[int, int]] = []  # view positions
+        self.overlays: list = []  # callables(rect) painting over the text after it is drawn (suggestions)
         self._press = QPoint()
         self._word_dragged: tuple[int, int] | None = None  # the double-clicked word a held button extends by words
         self._word_selected = (-1.0, QPoint())  # when and where a double-click selected a word: a click soon after
@@ -98,6 +99,8 @@ class ArticleView(QPlainTextEdit):
     def paintEvent(self, event) -> None:  # noqa: N802
         self.span_painter.paint(event.rect())
         super().paintEvent(event)  # the text over the tints
+        for overlay in self.overlays:
+            overlay(event.rect())
 
     def _current_changed(self, span_id) -> None:
         span = self.session.spans.get(span_id)

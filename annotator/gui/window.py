@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtGui import QAction, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..errors import UserError
 from ..store import Store
+from ..store.team import role_annotator
 from ..words import segmenter
 from . import actions, transfer
 from .editor import Editor
@@ -34,6 +34,8 @@ from .settings import WindowSettings
 from .spantable import SpanTableModel, make_span_table
 from .statusline import StatusLine
 from .storeevents import StoreEvents
+from .suggestions import Suggester
+from .suggestiontable import span_and_suggestion_rows
 from .view import ArticleView
 
 LOCK_WAIT = 0.5  # seconds a window write waits for another program's write before it fails and says so
@@ -45,7 +47,8 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None, *, remember: bool = True):
         super().__init__(parent)
         self.store = store
-        self.annotator = annotator
+        self.store_role = role_annotator(store)  # a team member on PostgreSQL: the name is their login role's
+        self.annotator = annotator = self.store_role or annotator
         store.fast_commits()
         store.set_busy_wait(LOCK_WAIT)
         self.settings = WindowSettings(self, remember)
@@ -68,7 +71,9 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self.session, self.view, self.undo, self)
         self.span_model = SpanTableModel(self.session, self.colors, self)
         self.span_model.edit_note = self.editor.set_note
-        self.span_table = make_span_table(self.span_model, list(self.colors))
+        self.suggester = Suggester(self)
+        rows = span_and_suggestion_rows(self.span_model, self.suggester.layer.table, self)
+        self.span_table = make_span_table(rows, list(self.colors))
         self.guidelines = Guidelines()
         lay_out(self)
         actions.build(self)
@@ -79,7 +84,7 @@ class MainWindow(QMainWindow):
         self.status_line.show_annotator(annotator)
         self._connect()
         self.set_labels(self.labels)
-        self.setWindowTitle(f"annotator — {Path(store.path).name}")
+        self.setWindowTitle(f"annotator — {store.name}")
         self.settings.restore()
         self.mode_switch.install_plugins()
         if self.unbound_keys:
@@ -149,9 +154,11 @@ class MainWindow(QMainWindow):
             self.open_article(model.rows[0].id)
 
     def next_not_done(self) -> None:
-        article_id = self.store.next_article(self.annotator, self.session.article_id)
+        article_id = self.suggester.next_article() or self.store.next_to_label(  # assigned ones, if any
+            self.annotator, self.session.article_id)
         if article_id is None:
-            self.statusBar().showMessage("Every article is done or skipped.", 5000)
+            assigned = " assigned to you" if self.store.has_assignments(self.annotator) else ""
+            self.statusBar().showMessage(f"Every article{assigned} is done or skipped.", 5000)
         else:
             self.open_article(article_id)
 
@@ -222,12 +229,14 @@ class MainWindow(QMainWindow):
         if row < 0:
             selection.clearSelection()
         elif selection.currentIndex().row() != row:
-            index = self.span_model.index(row, 0)
+            index = self.span_table.model().index(row, 0)
             selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
             self.span_table.scrollTo(index)
 
     def _span_row_chosen(self, current, _previous) -> None:
-        if current.isValid():
+        if current.isValid() and current.row() >= len(self.span_model.rows):
+            self.suggester.row_chosen(current.row() - len(self.span_model.rows))
+        elif current.isValid():
             self.session.set_current(self.span_model.span_id(current.row()))
 
     def _show_find_hits(self, hits: list, current: int) -> None:
@@ -272,6 +281,10 @@ class MainWindow(QMainWindow):
     # -- annotator ---------------------------------------------------------------------------
 
     def ask_annotator(self) -> None:
+        if self.store_role:
+            self.statusBar().showMessage(f"Signed in to the team's database as {self.store_role}: your spans are "
+                                         f"stored as {self.store_role}.", 8000)
+            return
         name, ok = QInputDialog.getText(self, "Annotator", "Your name (stored with your spans):", text=self.annotator)
         if ok and name.strip():
             self.set_annotator(name.strip())
@@ -328,6 +341,9 @@ class MainWindow(QMainWindow):
         from .workers import Task
 
         self.follower.timer.stop()
+        if self.follower.listener is not None:
+            self.follower.listener.close()
+        self.suggester.close()
         for task in self.findChildren(Task):
             task.thread.wait()  # an import or export finishes (or rolls back) before the window goes
         self.settings.save()

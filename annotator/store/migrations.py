@@ -172,7 +172,15 @@ def _span_outlines(db: Database) -> None:
                "WHERE note IS NOT NULL OR attributes IS NOT NULL")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations, _span_outlines]
+def _assignments(db: Database) -> None:
+    """The coordinator's plan: which annotator is to label which article, in the order planned (annotator assign)."""
+    db.execute("CREATE TABLE assignments (article_id TEXT NOT NULL REFERENCES articles(id), annotator TEXT NOT NULL, "
+               "position INTEGER NOT NULL, created TEXT, PRIMARY KEY (article_id, annotator))")
+    db.execute("CREATE INDEX idx_assignments_annotator ON assignments (annotator, position)")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations, _span_outlines,
+                                               _assignments]
 SCHEMA_VERSION = len(MIGRATIONS)
 BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 

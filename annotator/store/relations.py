@@ -105,13 +105,13 @@ class Relations(Gold):
         with self.transaction():
             ends = [self._relation_end(span_id) for span_id in (relation.from_id, relation.to_id)]
             article_id, annotator = self._check_ends(relation, ends, [s.annotator for s in ends], "span")
-            cursor = self.conn.execute(
+            new_id = self.conn.execute(
                 "INSERT INTO relations (id, article_id, annotator, type, from_id, to_id, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (relation.id, article_id, annotator, relation.type, relation.from_id, relation.to_id, now()),
-            )
+            ).fetchone()[0]
             self._changed("relations", article_id)
-        return replace(relation, id=cursor.lastrowid, article_id=article_id, annotator=annotator)
+        return replace(relation, id=new_id, article_id=article_id, annotator=annotator)
 
     def _relation_end(self, span_id: int) -> Span:
         try:
@@ -198,13 +198,13 @@ class Relations(Gold):
         with self.transaction():
             ends = [self._gold_end(gold_id) for gold_id in (relation.from_id, relation.to_id)]
             article_id, _ = self._check_ends(relation, ends, [relation.annotator] * 2, "gold span")
-            cursor = self.conn.execute(
+            new_id = self.conn.execute(
                 "INSERT INTO gold_relations (id, article_id, reviewer, type, from_id, to_id, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (relation.id, article_id, relation.annotator, relation.type, relation.from_id, relation.to_id, now()),
-            )
+            ).fetchone()[0]
             self._changed("gold", article_id)
-        return replace(relation, id=cursor.lastrowid, article_id=article_id)
+        return replace(relation, id=new_id, article_id=article_id)
 
     def _gold_end(self, gold_id: int) -> GoldSpan:
         row = self.conn.execute("SELECT article_id, start, end, label FROM gold_spans WHERE id = ?", (gold_id,)).fetchone()

@@ -83,11 +83,12 @@ class Suggestions(Spans):
             raise UserError(f"suggestion {suggestion_id} is no longer in {self.path}; nothing was changed")
         return _suggestion(row)
 
-    def accept_suggestion(self, suggestion_id: int) -> Span:
-        """Make a suggestion its annotator's span (one transaction) and return the span."""
+    def accept_suggestion(self, suggestion_id: int, *, span_id: int | None = None) -> Span:
+        """Make a suggestion its annotator's span (one transaction) and return the span; `span_id` puts it under the
+        id an undone accept gave it."""
         with self.transaction():
             s = self.suggestion(suggestion_id)
-            span = self.add_span(s.article_id, Span(s.start, s.end, s.label, s.text, s.annotator))
+            span = self.add_span(s.article_id, Span(s.start, s.end, s.label, s.text, s.annotator, id=span_id))
             self.conn.execute("UPDATE spans SET origin = ? WHERE id = ?", (f"suggestion:{s.source}", span.id))
             self.conn.execute("DELETE FROM suggestions WHERE id = ?", (suggestion_id,))
             self._changed("suggestions", s.article_id)
@@ -98,13 +99,39 @@ class Suggestions(Spans):
         with self.transaction():
             s = self.suggestion(suggestion_id)
             self.conn.execute(
-                "INSERT OR REPLACE INTO suggestion_rejections (annotator, article_id, start, end, label, source, "
-                "created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO suggestion_rejections (annotator, article_id, start, end, label, source, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (annotator, article_id, start, end, label) DO UPDATE SET "
+                "source = excluded.source, created = excluded.created",
                 (s.annotator, s.article_id, s.start, s.end, s.label, s.source, now()),
             )
             self.conn.execute("DELETE FROM suggestions WHERE id = ?", (suggestion_id,))
             self._changed("suggestions", s.article_id)
         return s
+
+    def put_back_suggestion(self, s: Suggestion) -> None:
+        """Store `s` again under its id, no longer rejected (the undo of an accept or a reject)."""
+        with self.transaction():
+            self.conn.execute(
+                "DELETE FROM suggestion_rejections WHERE annotator = ? AND article_id = ? AND start = ? AND end = ? "
+                "AND label = ?", (s.annotator, s.article_id, s.start, s.end, s.label))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO suggestions (id, article_id, annotator, label, start, end, text, source, score, "
+                "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (s.id, s.article_id, s.annotator, s.label, s.start, s.end, s.text, s.source, s.score, now()))
+            self._changed("suggestions", s.article_id)
+
+    def unaccept_suggestion(self, span_id: int, s: Suggestion) -> Span:
+        """Delete the span an accept made and put its suggestion back, in one transaction; return the span."""
+        with self.transaction():
+            span = self.delete_span(span_id, annotator=s.annotator)
+            self.put_back_suggestion(s)
+        return span
+
+    def rejected_keys(self, annotator: str, article_id: str) -> set[tuple[int, int, str]]:
+        """(start, end, label) of every suggestion the annotator rejected on an article."""
+        return set(self.conn.execute(
+            "SELECT start, end, label FROM suggestion_rejections WHERE annotator = ? AND article_id = ?",
+            (annotator, article_id)))
 
     def accept_suggestions(self, annotator: str, min_score: float = 0.0,
                            article_ids: list[str] | None = None) -> Counter[str]:
@@ -127,7 +154,7 @@ class Suggestions(Spans):
             self.conn.executemany(
                 "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?) "
                 "ON CONFLICT (article_id, annotator) DO UPDATE SET status = 'in_progress', "
-                "updated = excluded.updated WHERE status = 'todo'",
+                "updated = excluded.updated WHERE statuses.status = 'todo'",
                 [(a, annotator, stamp) for a in dict.fromkeys(row[1] for row in chosen)],
             )
             self.conn.executemany("DELETE FROM suggestions WHERE id = ?", [(row[0],) for row in chosen])

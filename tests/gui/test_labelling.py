@@ -148,7 +148,7 @@ def test_selecting_a_row_in_the_span_table_selects_the_span_and_double_click_edi
     window.session.add(window.session.make_span(0, 5, "ACTOR"))
     window.session.add(window.session.make_span(10, 15, "ACTOR"))
     table = window.span_table
-    rect = table.visualRect(window.span_model.index(1, 3))
+    rect = table.visualRect(table.model().index(1, 3))  # span rows, then suggestion rows
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.session.spans[window.session.current].text == "China"
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

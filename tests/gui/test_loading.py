@@ -103,7 +103,7 @@ def test_the_span_table_keeps_its_scroll_when_another_program_adds_a_span(store,
         store.add_span("a000", Span(start, start + len(f"word{i}"), "ACTOR", f"word{i}", "tester"))
     window = make_window(store)
     window.open_article("a000")
-    last = window.span_model.index(99, 0)
+    last = window.span_table.model().index(99, 0)  # the table shows span rows, then suggestion rows
     window.span_table.setCurrentIndex(last)
     window.span_table.scrollTo(last)
     bar = window.span_table.verticalScrollBar()

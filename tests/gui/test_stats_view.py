@@ -22,3 +22,22 @@ def test_the_statistics_dock_draws_the_charts(make_window, tmp_path, qtbot):
     qtbot.waitUntil(lambda: "1 / 1" in view.svgs["progress"])
     window.close()  # before the store: a redraw still pending must not read a closed database
     store.close()
+
+
+def test_changes_that_keep_coming_still_redraw_the_charts(make_window, tmp_path, qtbot):
+    store = open_store(tmp_path / "busy.db")
+    seed(store)
+    window = make_window(store, "rita")
+    window.stats_dock.toggleViewAction().trigger()
+    view = window.stats_view
+    qtbot.waitUntil(lambda: bool(view.svgs))
+    fired = []
+    view.timer.timeout.connect(lambda: fired.append(1))
+    for _ in range(100):  # a change every 100 ms (twenty annotators on a live database), for up to 10 s
+        window.events.changed.emit("spans", store.article_ids()[0])
+        qtbot.wait(100)
+        if fired:
+            break
+    assert fired  # redrawn while the changes go on, not only once they stop
+    window.close()
+    store.close()

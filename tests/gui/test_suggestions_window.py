@@ -1,0 +1,186 @@
+"""Suggestions in the window, driven by keys: propagation as you label, accept, reject, undo, bulk accept, Tab, the
+toggle; then the database is checked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from annotator.model import Span, Suggestion
+from tests.gui.conftest import add_articles
+
+SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+TEXT = "NATO met in Brussels. Later NATO said that NATO and Brussels agree.\nNATO again."
+NEXT = "In Brussels, NATO spoke."
+
+
+def label(qtbot, window, start: int, end: int, key=Qt.Key.Key_2) -> None:
+    window.view.select(start, end)
+    qtbot.keyClick(window.view, key)
+
+
+def open_suggestions(store, article_id="a000", annotator="tester"):
+    return [(s.start, s.end, s.label, s.source) for s in store.suggestions(article_id, annotator)]
+
+
+def spans(store, article_id="a000", annotator="tester"):
+    return [(s.start, s.end, s.label) for s in store.spans(article_id, annotator)]
+
+
+def test_labelling_a_text_suggests_its_other_places_at_once(store, make_window, qtbot):
+    add_articles(store, TEXT, NEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    nato = [i for i in range(len(TEXT)) if TEXT.startswith("NATO", i)]
+    assert open_suggestions(store) == [(i, i + 4, "ACTOR", "propagation") for i in nato[1:]]
+    assert sorted(window.suggester.layer.suggestions.values(), key=lambda s: s.start)[0].start == nato[1]
+    assert window.span_table.model().rowCount() == 1 + 3  # the span, then its suggestions
+    assert window.span_table.model().index(1, 3).data() == "suggestion · propagation · 1.00"
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)  # the next article: suggested when it opens
+    qtbot.waitUntil(lambda: open_suggestions(store, "a001") == [(13, 17, "ACTOR", "propagation")])
+    qtbot.waitUntil(lambda: len(window.suggester.layer.suggestions) == 1)
+
+
+def test_enter_accepts_x_rejects_and_both_undo(store, make_window, qtbot):
+    add_articles(store, TEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    first, second, third = sorted(store.suggestions("a000", "tester"), key=lambda s: s.start)
+    assert window.session.current is not None  # the new span
+    qtbot.keyClick(window.view, Qt.Key.Key_Tab)  # on to the first suggestion
+    assert window.suggester.layer.current == first.id
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert spans(store) == [(0, 4, "ACTOR"), (first.start, first.end, "ACTOR")]
+    assert store.spans("a000", "tester")[1].id == window.session.current
+    qtbot.keyClick(window.view, Qt.Key.Key_Tab)
+    assert window.suggester.layer.current == second.id
+    qtbot.keyClick(window.view, Qt.Key.Key_X)
+    assert {s.id for s in store.suggestions("a000", "tester")} == {third.id}
+    assert window.suggester.layer.current == third.id  # the next one is chosen
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # the rejection undone
+    assert {s.id for s in store.suggestions("a000", "tester")} == {second.id, third.id}
+    assert store.rejected_keys("tester", "a000") == set()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # the accept undone: the suggestion is back
+    assert spans(store) == [(0, 4, "ACTOR")]
+    assert {s.id for s in store.suggestions("a000", "tester")} == {first.id, second.id, third.id}
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | SHIFT)  # and redone, under the same span id
+    assert spans(store) == [(0, 4, "ACTOR"), (first.start, first.end, "ACTOR")]
+
+
+def test_rejected_suggestions_do_not_come_back(store, make_window, qtbot):
+    add_articles(store, TEXT, NEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    for _ in range(3):
+        window.suggester.layer.set_current(min(window.suggester.layer.suggestions))
+        qtbot.keyClick(window.view, Qt.Key.Key_X)
+    assert open_suggestions(store) == [] and len(store.rejected_keys("tester", "a000")) == 3
+    window.open_article("a001")
+    window.open_article("a000")  # propagation runs again on opening: nothing new
+    label(qtbot, window, TEXT.index("Brussels"), TEXT.index("Brussels") + 8, Qt.Key.Key_3)
+    qtbot.wait(50)
+    assert [s[2] for s in open_suggestions(store)] == ["LOCATION"]
+
+
+def test_shift_enter_accepts_every_suggestion_above_the_score_as_one_undo(store, make_window, qtbot):
+    add_articles(store, TEXT)
+    late = TEXT.rindex("Brussels")
+    store.add_suggestions("tester", "a000", [Suggestion(12, 20, "LOCATION", "Brussels", "patterns", 0.9),
+                                             Suggestion(late, late + 8, "LOCATION", "Brussels", "patterns", 0.3)])
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    window.suggester.options.min_score = 0.5
+    before = window.undo.count()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, SHIFT)
+    assert window.undo.count() == before + 1
+    assert [s for s in spans(store) if s[2] == "LOCATION"] == [(12, 20, "LOCATION")]
+    assert len(spans(store)) == 1 + 1 + 3
+    assert open_suggestions(store) == [(late, late + 8, "LOCATION", "patterns")]
+    assert window.span_model.rowCount() == 5
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert spans(store) == [(0, 4, "ACTOR")] and len(open_suggestions(store)) == 5
+
+
+def test_the_toggle_hides_suggestions_and_enter_then_accepts_nothing(store, make_window, qtbot):
+    add_articles(store, TEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    qtbot.keyClick(window.view, Qt.Key.Key_H, CTRL | SHIFT)
+    assert window.actions["hide_suggestions"].isChecked() and window.suggester.layer.suggestions == {}
+    assert window.span_table.model().rowCount() == 1
+    window.view.move_caret(TEXT.index("NATO", 5) + 1)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert spans(store) == [(0, 4, "ACTOR")]
+    qtbot.keyClick(window.view, Qt.Key.Key_H, CTRL | SHIFT)
+    assert len(window.suggester.layer.suggestions) == 3
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # at the caret
+    assert (TEXT.index("NATO", 5), TEXT.index("NATO", 5) + 4, "ACTOR") in spans(store)
+
+
+def test_a_failed_accept_says_so_and_leaves_no_undo_entry(store, make_window, qtbot, monkeypatch):
+    from annotator.errors import UserError
+
+    add_articles(store, TEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    before = window.undo.count()
+
+    def busy(*args, **kwargs):
+        raise UserError("test.db: another process is writing to it (waited 0.5 s); nothing was changed")
+
+    monkeypatch.setattr(store, "accept_suggestion", busy)
+    window.suggester.layer.set_current(min(window.suggester.layer.suggestions))
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert window.undo.count() == before and spans(store) == [(0, 4, "ACTOR")]
+    assert "Not saved: Accept ACTOR “NATO” — test.db: another process" in window.statusBar().currentMessage()
+    assert len(window.suggester.layer.suggestions) == 3
+
+
+def test_a_span_made_over_a_suggestion_hides_it(store, make_window, qtbot):
+    add_articles(store, TEXT)
+    store.add_span("a000", Span(0, 4, "ACTOR", "NATO", "tester"))
+    window = make_window(store)
+    qtbot.waitUntil(lambda: len(window.suggester.layer.suggestions) == 3)  # propagated on opening
+    start = TEXT.index("Later NATO")
+    label(qtbot, window, start, start + 10, Qt.Key.Key_1)  # a CLAIM around it
+    assert len(window.suggester.layer.suggestions) == 2
+
+
+def test_a_key_press_finds_the_places_propagation_finds_without_tokenizing_the_article():
+    from annotator.gui.suggestions import occurrences
+    from annotator.propagation import Propagator
+    from annotator.tokens import tokenize
+    from tests.conftest import HARD_TEXTS
+
+    for text in [*HARD_TEXTS, TEXT * 3, "NATO-led NATOs NATO. 東京都に住んで東京 U.S. U.S.A. 3.5 3.5%"]:
+        for term in {t.text for t in tokenize(text)} | {"NATO met", "東京", "U.S", "Later NATO said"}:
+            expected = [(s.start, s.end) for s in Propagator([(term, "ACTOR", 1)]).find(text)]
+            assert [(s.start, s.end) for s in occurrences(text, term, "ACTOR")] == expected, (text, term)
+    assert len(occurrences("NATO " * 1000, "NATO", "ACTOR")) == 200  # at most this many a key press
+
+
+def test_an_undone_label_is_not_looked_for_in_the_next_articles(store, make_window, qtbot):
+    add_articles(store, TEXT, NEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    label(qtbot, window, TEXT.index("Brussels"), TEXT.index("Brussels") + 8, Qt.Key.Key_3)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # Brussels undone; NATO stays
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)
+    qtbot.waitUntil(lambda: open_suggestions(store, "a001") != [])
+    qtbot.wait(20)
+    assert open_suggestions(store, "a001") == [(13, 17, "ACTOR", "propagation")]
+    assert "1 span" not in window.status_line.position_label.text()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, SHIFT)
+    assert window.status_line.position_label.text().endswith("· 1 span")
+
+
+def test_the_suggestion_keys_are_in_the_key_check_and_the_shortcut_list(store, make_window):
+    from annotator.windowkeys import label_key_problems
+
+    assert label_key_problems([("FOO", "x")]) == [(0, "key 'x' is the window's key for 'Reject suggestion'; choose another")]
+    add_articles(store, TEXT)
+    window = make_window(store)
+    window.show_shortcuts()
+    listed = window.guidelines.toPlainText()
+    for text in ("Accept suggestion", "Reject suggestion", "Accept all above the score", "Hide suggestions",
+                 "Shift+Return", "Ctrl+Shift+H", "Next span or suggestion"):
+        assert text in listed, text
