@@ -143,7 +143,8 @@ class PostgresStore(Store):
         there is nothing in it to read); otherwise new entries gather in the indexes' pending lists and are merged
         into them once.
         """
-        if not self.conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]:
+        if self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles) AND pg_has_role(current_user, "
+                             "(SELECT relowner FROM pg_class WHERE oid = 'articles'::regclass), 'MEMBER')").fetchone()[0]:
             made = [row[0] for row in self.conn.execute(
                 "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN (?, ?)",
                 _SEARCH_INDEXES)]
