@@ -81,9 +81,7 @@ def open_db(db_path: Path | None, *, create: bool = True):
     store = open_store(path, create=create or db_path is None)
     store.on_wait = lambda message: click.echo(message, err=True)
     from . import paths
-    from .store.team import role_annotator
-
-    paths.signed_in = role_annotator(store)  # a team member's name is their role's (--annotator: their rules refuse it)
+    paths.signed_in = store.member_role()  # a team member's name is their role's (--annotator: their rules refuse it)
     click.get_current_context().call_on_close(lambda: setattr(paths, "signed_in", None))  # for this command only
     if fresh:
         seed(store)

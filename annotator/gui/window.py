@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..errors import UserError
 from ..store import Store
-from ..store.team import role_annotator
 from ..words import segmenter
 from . import actions, relations, transfer
 from .editor import Editor
@@ -47,7 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None, *, remember: bool = True):
         super().__init__(parent)
         self.store = store
-        self.store_role = role_annotator(store)  # a team member on PostgreSQL: the name is their login role's
+        self.store_role = store.member_role()  # a team member on PostgreSQL: the name is their login role's
         self.annotator = annotator = self.store_role or annotator
         store.fast_commits()
         store.set_busy_wait(LOCK_WAIT)
