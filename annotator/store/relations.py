@@ -151,15 +151,20 @@ class Relations(Gold):
                              (from_id, to_id, type_name)).fetchone():
             raise UserError(f"spans {from_id} and {to_id} are linked by {type_name} already; nothing was changed")
 
+    def _own_relation(self, relation_id: int, annotator: str | None) -> Relation:
+        """The relation as stored, refused if it is gone or (with `annotator`) someone else's."""
+        row = self.conn.execute(f"SELECT {RELATION_COLUMNS} FROM relations WHERE id = ?", (relation_id,)).fetchone()
+        if row is None:
+            raise UserError(f"relation {relation_id} is no longer in {self.path}; nothing was changed")
+        old = _relation(row)
+        if annotator is not None and old.annotator != annotator:
+            raise UserError(f"relation {relation_id} belongs to {old.annotator!r}, not {annotator!r}; nothing was changed")
+        return old
+
     def delete_relation(self, relation_id: int, *, annotator: str | None = None) -> Relation:
         """Remove a relation and return it as it was (with `annotator`, only one of theirs)."""
         with self.transaction():
-            row = self.conn.execute(f"SELECT {RELATION_COLUMNS} FROM relations WHERE id = ?", (relation_id,)).fetchone()
-            if row is None:
-                raise UserError(f"relation {relation_id} is no longer in {self.path}; nothing was changed")
-            old = _relation(row)
-            if annotator is not None and old.annotator != annotator:
-                raise UserError(f"relation {relation_id} belongs to {old.annotator!r}, not {annotator!r}; nothing was changed")
+            old = self._own_relation(relation_id, annotator)
             self.conn.execute("DELETE FROM relations WHERE id = ?", (relation_id,))
             self._changed("relations", old.article_id)
         return old
@@ -167,12 +172,7 @@ class Relations(Gold):
     def set_relation_type(self, relation_id: int, type_name: str, *, annotator: str | None = None) -> Relation:
         """Give a relation another type its ends fit (with `annotator`, only one of theirs); return it changed."""
         with self.transaction():
-            row = self.conn.execute(f"SELECT {RELATION_COLUMNS} FROM relations WHERE id = ?", (relation_id,)).fetchone()
-            if row is None:
-                raise UserError(f"relation {relation_id} is no longer in {self.path}; nothing was changed")
-            old = _relation(row)
-            if annotator is not None and old.annotator != annotator:
-                raise UserError(f"relation {relation_id} belongs to {old.annotator!r}, not {annotator!r}; nothing was changed")
+            old = self._own_relation(relation_id, annotator)
             why = self.relation_type(type_name).misfit(self.span(old.from_id).label, self.span(old.to_id).label)
             if why:
                 raise RelationConflict(f"{why}; nothing was changed")
