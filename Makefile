@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,spacy,hf,words]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spacy,hf,words,postgres]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -17,6 +17,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check annotator tests bench
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider

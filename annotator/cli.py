@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .errors import InputErrors, UserError
-from .paths import default_annotator, default_db
+from .paths import default_annotator, default_db, is_database_url
 from .wording import counted
 
 SHOWN_ERRORS = 20
@@ -51,9 +51,21 @@ class Group(click.Group):
 IMPORT_FORMATS = ["auto", "txt", "jsonl", "brat", "conll", "spacy", "label-studio", "doccano", "prodigy", "w3c"]
 encoding_option = click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the file.")
 
+class Database(click.ParamType):
+    """A database file, or a PostgreSQL URL kept as it is (a path would fold its `//`)."""
+
+    name = "database"
+
+    def convert(self, value, param, ctx):
+        if is_database_url(value):
+            return value
+        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
+
+
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Database file (default: $ANNOTATOR_DB or annotator.db in the user data directory).",
+    "--db", "db_path", type=Database(), default=None,
+    help="Database file or postgresql://user@host:port/name URL (default: $ANNOTATOR_DB or annotator.db in the "
+         "user data directory).",
 )
 
 
@@ -65,9 +77,12 @@ def open_db(db_path: Path | None, *, create: bool = True):
 
     path = default_db() if db_path is None else db_path
     click.get_current_context().meta["db"] = path
-    fresh = db_path is None and not path.exists()
+    fresh = db_path is None and not is_database_url(path) and not path.exists()
     store = open_store(path, create=create or db_path is None)
     store.on_wait = lambda message: click.echo(message, err=True)
+    from . import paths
+    paths.signed_in = store.member_role()  # a team member's name is their role's (--annotator: their rules refuse it)
+    click.get_current_context().call_on_close(lambda: setattr(paths, "signed_in", None))  # for this command only
     if fresh:
         seed(store)
     return store
@@ -200,7 +215,8 @@ def stats(db_path, as_json):
 
     Example: annotator stats --json
     """
-    result = open_db(db_path, create=False).stats()
+    store = open_db(db_path, create=False)
+    result = {**store.stats(), "assignments": store.assignment_progress()}
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -213,6 +229,19 @@ def stats(db_path, as_json):
             click.echo(f"  {kind:<12} {count:>8}")
     for name, row in result["annotators"].items():
         click.echo(f"{name}: {counted(row['spans'], 'span')}; {row['done']} done, {row['in_progress']} in progress, "
+                   f"{row['skipped']} skipped, {row['todo']} to do")
+    _echo_assignments(result.get("assignments"))
+
+
+def _echo_assignments(progress: dict | None) -> None:
+    """`stats`' lines on the assignments: per annotator, then over the articles assigned."""
+    if not progress or not progress["articles"]["assigned"]:
+        return
+    articles = progress["articles"]
+    click.echo(f"assignments: {counted(articles['assigned'], 'article')}: {articles['finished']} finished by everyone "
+               f"assigned, {articles['started']} started, {articles['not_started']} not started")
+    for name, row in progress["annotators"].items():
+        click.echo(f"  {name}: {row['assigned']} assigned; {row['done']} done, {row['in_progress']} in progress, "
                    f"{row['skipped']} skipped, {row['todo']} to do")
 
 
@@ -324,6 +353,33 @@ def merge(others, db_path):
     for conflict in report.conflicts + report.refused_relations:
         click.echo(f"Not merged: {conflict}", err=True)
     click.echo(report.summary())
+
+
+@cli.command(short_help="Copy a whole database into a new one, SQLite or PostgreSQL.")
+@click.argument("source", type=Database())
+@click.argument("target", type=Database())
+def copy(source, target):
+    """Copy a whole database into a new, empty one: a SQLite file into PostgreSQL or back. Ids, statuses,
+    gold, relations, suggestions and provenance come along unchanged.
+
+    Example: annotator copy project.db postgresql://coordinator@db.example.org/news
+    """
+    from .store import open_store
+    from .store.transfer import copy_database
+
+    click.get_current_context().meta["db"] = source
+    read = open_store(source, create=False)
+    try:
+        click.get_current_context().meta["db"] = target
+        written = open_store(target)
+        try:
+            counts = copy_database(read, written)
+        finally:
+            written.close()
+    finally:
+        read.close()
+    rows = [f"{table.replace('_', ' ')} {count:,}" for table, count in counts.items() if count and table != "articles"]
+    click.echo(f"Copied {counted(counts['articles'], 'article')} to {target}" + (f": {', '.join(rows)}" if rows else ""))
 
 
 @cli.command(short_help="Accept what annotators agree on; show what is left.")
@@ -502,6 +558,102 @@ def patterns(db_path, out, annotator, gold):
         raise UserError("give --annotator or --gold, not both")
     written = write_patterns(open_db(db_path, create=False).labelled_terms(annotator, gold=gold), out)
     click.echo(f"Wrote {counted(written, 'pattern')} to {out}")
+
+
+@cli.command(short_help="Plan who labels which article, with overlap for agreement.")
+@db_option
+@click.option("--annotators", required=True, help="The annotators, comma-separated: alice,bob,carol.")
+@click.option("--per-article", default=1, show_default=True, help="Annotators per article (2 or more for agreement).")
+@click.option("--status", type=click.Choice(["any", "todo", "done"]), default="any", show_default=True,
+              help="Only articles nobody has started (todo) or somebody marked done.")
+@click.option("--articles", "articles_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Only the articles in this file, an id a line.")
+@click.option("--seed", default=0, show_default=True, help="Seed for choosing among equally loaded annotators.")
+@click.option("--dry-run", is_flag=True, help="Show the plan's counts; store nothing.")
+def assign(db_path, annotators, per_article, status, articles_file, seed, dry_run):
+    """Assign articles not yet assigned to annotators, each to --per-article of them.
+
+    Loads stay balanced (counting earlier assignments) and pairs share articles evenly.
+    Each annotator's window then opens their assigned articles, in order, as "next".
+
+    Example: annotator assign --annotators alice,bob,carol --per-article 2 --status todo
+    """
+    from .assignment import plan, read_article_ids
+
+    store = open_db(db_path, create=False)
+    chosen = store.unassigned_article_ids(status)
+    left_alone = 0
+    if articles_file is not None:
+        named = set(read_article_ids(articles_file, set(store.article_ids())))
+        left_alone = len(named & {article_id for article_id, _ in store.assignments()})
+        chosen = [i for i in chosen if i in named]
+    made = plan(chosen, _names(annotators), per_article, seed=seed, loads=store.assignment_loads())
+    made.left_alone = left_alone
+    if not dry_run:
+        store.assign(made.pairs)
+    click.echo(("Would have: " if dry_run else "") + made.summary())
+
+
+@cli.group(short_help="A team on one PostgreSQL database: coordinator, annotators, reviewers.")
+def team():
+    """Make a PostgreSQL database a team's: each member logs in as their own role, and the server lets each write
+    only their own spans, statuses and relations, and only reviewers the gold layer (see postgres_team.sql).
+
+    Example: annotator team init postgresql://postgres@db.example.org/news --coordinator carol
+    """
+
+
+password_option = click.option("--password", "ask_password", is_flag=True,
+                               help="Ask for the login's password (else the server's own sign-in: peer, .pgpass...).")
+
+
+@team.command("init")
+@click.argument("url")
+@click.option("--coordinator", required=True, help="The coordinator's login role: owns the database and its tables.")
+@password_option
+def team_init(url, coordinator, ask_password):
+    """As a superuser (URL), make the database a team's, owned by the coordinator (the database is made if missing).
+
+    Example: annotator team init postgresql://postgres@db.example.org/news --coordinator carol
+    """
+    from .store.team import init_team
+
+    click.get_current_context().meta["db"] = url
+    password = click.prompt(f"Password for {coordinator}", hide_input=True, confirmation_prompt=True) if ask_password else None
+    for line in init_team(url, coordinator, password):
+        click.echo(line)
+
+
+@team.command("add-annotator")
+@click.argument("name")
+@db_option
+@password_option
+def team_add_annotator(name, db_path, ask_password):
+    """As the coordinator, let NAME log in and label: their own spans, statuses and relations only.
+
+    Example: annotator team add-annotator alice --db postgresql://carol@db.example.org/news
+    """
+    _add_member(name, db_path, ask_password, reviewer=False)
+
+
+@team.command("add-reviewer")
+@click.argument("name")
+@db_option
+@password_option
+def team_add_reviewer(name, db_path, ask_password):
+    """As the coordinator, let NAME log in, label, and write the gold layer (review).
+
+    Example: annotator team add-reviewer rita --db postgresql://carol@db.example.org/news
+    """
+    _add_member(name, db_path, ask_password, reviewer=True)
+
+
+def _add_member(name: str, db_path, ask_password: bool, *, reviewer: bool) -> None:
+    from .store.team import add_member
+
+    store = open_db(db_path, create=False)
+    password = click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True) if ask_password else None
+    click.echo(add_member(store, name, reviewer=reviewer, password=password))
 
 
 class _progress:

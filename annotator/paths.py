@@ -11,11 +11,16 @@ import platformdirs
 APP = "annotator"
 
 
-def default_db() -> Path:
-    """$ANNOTATOR_DB, else annotator.db in the user's data directory."""
+def is_database_url(target: object) -> bool:
+    """Whether a database is named by a PostgreSQL URL (postgresql://user@host:port/name) rather than a file path."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def default_db() -> Path | str:
+    """$ANNOTATOR_DB (a file, or a PostgreSQL URL kept as it is), else annotator.db in the user's data directory."""
     env = os.environ.get("ANNOTATOR_DB")
     if env:
-        return Path(env).expanduser()
+        return env if is_database_url(env) else Path(env).expanduser()
     return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "annotator.db"
 
 
@@ -25,8 +30,13 @@ def seeds_dir() -> Path:
     return installed if installed.is_dir() else Path(__file__).parent.parent / "seeds"
 
 
+signed_in: str | None = None  # the role a team database binds this process to (see store/team.py), set on opening
+
+
 def default_annotator() -> str:
-    """$ANNOTATOR_NAME, else the operating-system user name."""
+    """The role a team's PostgreSQL database binds us to, else $ANNOTATOR_NAME, else the operating-system user name."""
+    if signed_in:
+        return signed_in
     name = os.environ.get("ANNOTATOR_NAME")
     if name:
         return name

@@ -41,6 +41,41 @@ def store(tmp_path):
     s.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_databases():
+    """A throw-away PostgreSQL server for this test process (each xdist worker its own), and fresh databases on it."""
+    from tests.postgres import SKIP_REASON, Cluster, Databases, server_bin
+
+    found = server_bin()
+    if found is None:
+        pytest.skip(f"{SKIP_REASON} (initdb not in /usr/lib/postgresql/*/bin; set ANNOTATOR_PG_BIN)")
+    pytest.importorskip("psycopg")
+    cluster = Cluster(found).start()
+    try:
+        yield Databases(cluster)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases):
+    """The URL of a new PostgreSQL database holding the annotator schema, dropped after the test."""
+    url = postgres_databases.new()
+    yield url
+    postgres_databases.drop(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request, tmp_path):
+    """A new store on each engine: a SQLite file, then a PostgreSQL database."""
+    from annotator.store import open_store
+
+    target = request.getfixturevalue("postgres_url") if request.param == "postgres" else tmp_path / "test.db"
+    s = open_store(target)
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def without_icu(monkeypatch):
     """icu4py made unimportable: words of unspaced scripts fall back to one character each."""
@@ -59,6 +94,7 @@ def without_icu(monkeypatch):
 
 pytest_plugins = ("pytester",)
 MISSING_MODULE = "could not import"  # how pytest.importorskip words its skip
+NO_SERVER = "no PostgreSQL server"  # how the postgres fixtures word theirs (tests/postgres.py, SKIP_REASON)
 
 
 def _in_ci() -> bool:
@@ -71,7 +107,7 @@ def _reason(report) -> str:
 
 
 def _fail_missing_module_in_ci(report) -> None:
-    if report.skipped and _in_ci() and MISSING_MODULE in str(report.longrepr):
+    if report.skipped and _in_ci() and (MISSING_MODULE in str(report.longrepr) or NO_SERVER in str(report.longrepr)):
         report.outcome, report.longrepr = "failed", f"CI=true and a dependency is missing: {_reason(report)}"
 
 

@@ -15,6 +15,12 @@ from annotator.store.migrations import BEFORE_RELATIONS
 TEXT = "Japan and NATO met in Brussels."
 
 
+@pytest.fixture
+def store(any_store):
+    """Merging into either engine: a SQLite file, or a team's PostgreSQL database."""
+    return any_store
+
+
 def annotator_db(path, who, article_id="a1", text=TEXT, spans=(("Japan", "ACTOR"),)):
     store = open_store(path)
     store.add_article(Article(article_id, text))

@@ -21,6 +21,7 @@ def test_wheel_holds_schemas_and_seeds_and_finds_them(tmp_path):
     for schema in ROOT.glob("schemas/*.schema.json"):
         assert f"annotator/schemas/{schema.name}" in names
     assert "annotator/seeds/labels.json" in names
+    assert "annotator/store/postgres_schema.sql" in names  # the PostgreSQL schema, read by store/postgres.py
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
     script = (

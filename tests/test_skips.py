@@ -1,4 +1,5 @@
-"""`make test` names what it skipped; in CI a skip that hides a missing dependency is a failure."""
+"""`make test` names what it skipped; in CI a skip that hides a missing dependency (a module, the PostgreSQL
+server) is a failure."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def test_needs_a_missing_module():
 @pytest.mark.skip(reason="shown on purpose")
 def test_skipped_on_purpose():
     pass
+
+def test_needs_a_postgresql_server():
+    pytest.skip("no PostgreSQL server (initdb not found)")
 
 def test_passes():
     pass
@@ -43,9 +47,11 @@ def test_skips_are_summed_up_and_missing_modules_fail_in_ci(pytester, monkeypatc
     pytester.makepyfile(**TESTS)
     result = pytester.runpytest("--continue-on-collection-errors", *(arg for p in PLUGINS_NOT_NEEDED for arg in ("-p", f"no:{p}")))
     if ci:
-        result.assert_outcomes(passed=1, skipped=1, failed=1, errors=1)
+        result.assert_outcomes(passed=1, skipped=1, failed=2, errors=1)
         result.stdout.fnmatch_lines([f"*CI=true and a dependency is missing: {MISSING}*"])
+        result.stdout.fnmatch_lines(["*CI=true and a dependency is missing: no PostgreSQL server (initdb not found)*"])
         result.stdout.fnmatch_lines(["skipped: 1: shown on purpose (1)"])
     else:
-        result.assert_outcomes(passed=1, skipped=3)
-        result.stdout.fnmatch_lines([f"skipped: 3: {MISSING} (2); shown on purpose (1)"])
+        result.assert_outcomes(passed=1, skipped=4)
+        result.stdout.fnmatch_lines([f"skipped: 4: {MISSING} (2); no PostgreSQL server (initdb not found) (1); "
+                                     "shown on purpose (1)"])

@@ -8,6 +8,12 @@ from annotator.errors import UserError
 from annotator.model import Article, Span
 from annotator.store import MIGRATIONS, SCHEMA_VERSION, Store, open_store
 
+
+@pytest.fixture
+def store(any_store):
+    """Each test with a store runs on both engines, SQLite and PostgreSQL."""
+    return any_store
+
 TEXT = "Japan and 😀 NATO met in Brussels.\r\nChina replied."
 
 
@@ -22,9 +28,14 @@ def span(start, end, label="ACTOR", annotator="alice"):
 
 
 def test_new_database_is_wal_with_foreign_keys_and_default_labels(store):
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert store.version == SCHEMA_VERSION
+    if store.engine.__name__.endswith("sqlite"):
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.version == SCHEMA_VERSION
+    else:
+        assert store.version == store.engine.SCHEMA_VERSION
+        with pytest.raises(store.engine.EngineError, match="foreign key"):
+            store.insert_span_rows([("nowhere", "alice", "ACTOR", 0, 1, "x", None, "test", "2026")])
     assert [label.name for label in store.labels()] == ["CLAIM", "ACTOR", "LOCATION"]
     assert [label.key for label in store.labels()] == ["1", "2", "3"]
 

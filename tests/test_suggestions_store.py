@@ -7,6 +7,12 @@ import pytest
 from annotator.errors import UserError
 from annotator.model import Article, Span, Suggestion
 
+
+@pytest.fixture
+def store(any_store):
+    """Each test with a store runs on both engines, SQLite and PostgreSQL."""
+    return any_store
+
 TEXT = "NATO met NATO in Brussels."
 
 

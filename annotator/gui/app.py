@@ -47,11 +47,12 @@ def run(store: Store, annotator: str | None = None, screenshot: Path | None = No
     if screenshot is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a picture needs no screen
     app = application()
+    role = store.member_role()  # a team member on PostgreSQL is their login role, whatever else is given
     if screenshot is not None:
-        name = annotator or str(QSettings().value("annotator/name") or default_annotator())
-        return take_screenshot(store, name, Path(screenshot), given=annotator is not None)
+        name = role or annotator or str(QSettings().value("annotator/name") or default_annotator())
+        return take_screenshot(store, name, Path(screenshot), given=annotator is not None or role is not None)
     interactive = QGuiApplication.platformName() not in HEADLESS
-    name = choose_annotator(annotator, interactive=interactive)
+    name = role or choose_annotator(annotator, interactive=interactive)
     from .window import MainWindow
 
     window = MainWindow(store, name)

@@ -17,7 +17,11 @@ class Follower(QObject):
         self.timer = QTimer(self, interval=POLL_MS)
         self.timer.timeout.connect(self.look_for_other_writers)
         window.events.changed.connect(self.changed)
-        self.timer.start()
+        from .live import listen
+
+        self.listener = listen(window)  # PostgreSQL tells the window of each change: nothing to poll
+        if self.listener is None:
+            self.timer.start()
 
     def look_for_other_writers(self) -> None:
         """Another connection committed (SQLite's data_version moved): tell every part, as the store itself would."""

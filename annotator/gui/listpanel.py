@@ -92,10 +92,15 @@ class ArticleListPanel(QWidget):
 
     def update_progress(self, annotator: str) -> dict[str, int]:
         counts = self.store.status_counts(annotator)
-        total = sum(counts.values())
+        done, total, of = counts["done"], sum(counts.values()), ""
+        mine = self.store.assigned_status_counts(annotator).get(annotator)
+        if mine:  # an annotator with assignments: progress over them, and a filter for them
+            done, total, of = mine["done"], mine["assigned"], " assigned"
+            if self.status.findData("assigned") < 0:
+                self.status.addItem("assigned to me", "assigned")
         self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(counts["done"])
-        self.progress.setFormat(f"{counts['done']} / {total} done")
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total}{of} done")
         return counts
 
     def status_filter_text(self) -> str | None:

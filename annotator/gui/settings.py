@@ -41,6 +41,8 @@ class WindowSettings:
         w, s = self.window, self.settings
         w.list_panel.model.fetchMore()
         first = w.list_panel.model.rows[0].id if w.list_panel.model.rows else None
+        if w.store.has_assignments(w.annotator):
+            first = w.store.next_to_label(w.annotator, None) or first  # an annotator with assignments starts on theirs
         reading = not self.remember or s.value("view/reading_width", "true") in (True, "true")
         w.actions["reading_width"].setChecked(reading)
         w.view.set_reading_width(reading)

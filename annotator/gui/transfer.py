@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from ..errors import UserError
-from ..store import Store
 from .filedialogs import make_dialog, save_file_name
 from .messages import ask, report_error, show_error, show_info
 from .workers import Task
@@ -38,10 +37,10 @@ def run_import(window, paths: list[Path], fmt: str = "auto", add_labels: bool = 
     """Import in a worker thread (on its own connection) with a progress dialog; offer to add unknown labels."""
     from ..corpus import import_files
 
-    db, annotator = window.store.path, window.annotator
+    db, annotator = window.store, window.annotator
 
     def work(progress):
-        store = Store(db)
+        store = db.another()
         store.set_busy_wait(IMPORT_LOCK_WAIT)
         try:
             return import_files(store, paths, fmt=fmt, annotator=annotator, add_labels=add_labels, progress=progress)
@@ -78,10 +77,10 @@ def run_export(window, options) -> Task:
     """Export in a worker thread with a progress dialog; `options` are `annotator.exporting.ExportOptions`."""
     from .. import exporting
 
-    db = window.store.path
+    db = window.store
 
     def work(progress):
-        store = Store(db)
+        store = db.another()
         try:
             return exporting.export(store, options, progress)
         finally:

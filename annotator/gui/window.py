@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtGui import QAction, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
@@ -19,7 +18,7 @@ from .. import __version__
 from ..errors import UserError
 from ..store import Store
 from ..words import segmenter
-from . import actions, transfer
+from . import actions, relations, transfer
 from .editor import Editor
 from .findbar import FindBar
 from .follow import Follower
@@ -47,7 +46,8 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None, *, remember: bool = True):
         super().__init__(parent)
         self.store = store
-        self.annotator = annotator
+        self.store_role = store.member_role()  # a team member on PostgreSQL: the name is their login role's
+        self.annotator = annotator = self.store_role or annotator
         store.fast_commits()
         store.set_busy_wait(LOCK_WAIT)
         self.settings = WindowSettings(self, remember)
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.span_table = make_span_table(rows, list(self.colors))
         self.guidelines = Guidelines()
         lay_out(self)
+        relations.install(self)  # before the actions: its keys are in the action table
         actions.build(self)
         self.menus["view"].addSeparator()
         self.mode_switch = Modes(self)
@@ -83,7 +84,8 @@ class MainWindow(QMainWindow):
         self.status_line.show_annotator(annotator)
         self._connect()
         self.set_labels(self.labels)
-        self.setWindowTitle(f"annotator — {Path(store.path).name}")
+        relations.bind_window_types(self)
+        self.setWindowTitle(f"annotator — {store.name}")
         self.settings.restore()
         self.mode_switch.install_plugins()
         if self.unbound_keys:
@@ -153,9 +155,11 @@ class MainWindow(QMainWindow):
             self.open_article(model.rows[0].id)
 
     def next_not_done(self) -> None:
-        article_id = self.suggester.next_article() or self.store.next_article(self.annotator, self.session.article_id)
+        article_id = self.suggester.next_article() or self.store.next_to_label(  # assigned ones, if any
+            self.annotator, self.session.article_id)
         if article_id is None:
-            self.statusBar().showMessage("Every article is done or skipped.", 5000)
+            assigned = " assigned to you" if self.store.has_assignments(self.annotator) else ""
+            self.statusBar().showMessage(f"Every article{assigned} is done or skipped.", 5000)
         else:
             self.open_article(article_id)
 
@@ -278,6 +282,10 @@ class MainWindow(QMainWindow):
     # -- annotator ---------------------------------------------------------------------------
 
     def ask_annotator(self) -> None:
+        if self.store_role:
+            self.statusBar().showMessage(f"Signed in to the team's database as {self.store_role}: your spans are "
+                                         f"stored as {self.store_role}.", 8000)
+            return
         name, ok = QInputDialog.getText(self, "Annotator", "Your name (stored with your spans):", text=self.annotator)
         if ok and name.strip():
             self.set_annotator(name.strip())
@@ -334,6 +342,8 @@ class MainWindow(QMainWindow):
         from .workers import Task
 
         self.follower.timer.stop()
+        if self.follower.listener is not None:
+            self.follower.listener.close()
         self.suggester.close()
         for task in self.findChildren(Task):
             task.thread.wait()  # an import or export finishes (or rolls back) before the window goes

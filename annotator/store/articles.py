@@ -43,6 +43,9 @@ class Articles(Connection):
         )
         sqlite.index_chars(self.conn, rows, last)
 
+    def _search_conditions(self, query: str) -> list[tuple[str, tuple]]:
+        return sqlite.search_conditions(query)
+
     def article(self, article_id: str) -> Article:
         row = self.conn.execute(f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
@@ -64,8 +67,10 @@ class Articles(Connection):
         """(rowid, row) of the next `limit` articles after rowid `after`, with status and span count: lists that load as they scroll."""
         conditions = [Condition("a.rowid > ?", (after,))]
         if search:
-            conditions += [Condition(sql, params) for sql, params in sqlite.search_conditions(search)]
-        if status:
+            conditions += [Condition(sql, params) for sql, params in self._search_conditions(search)]
+        if status == "assigned":  # the annotator's assignments (store/assignments.py), whatever their status
+            conditions.append(Condition("a.id IN (SELECT article_id FROM assignments WHERE annotator = ?)", (annotator,)))
+        elif status:
             conditions.append(Condition("coalesce(s.status, 'todo') = ?", (status,)))
         where_sql, params = where(*conditions)
         sql = f"SELECT a.rowid, {_LIST_LINE}{_WITH_STATUS}{where_sql} ORDER BY a.rowid LIMIT ?"

@@ -152,7 +152,7 @@ def _wanted_articles(names: list[str] | None, every: bool, least: int = 0) -> tu
     if need and names:
         return (
             f"SELECT article_id FROM (SELECT article_id, annotator FROM spans WHERE annotator IN ({marks}) "
-            f"UNION SELECT article_id, annotator FROM statuses WHERE status = 'done' AND annotator IN ({marks})) "
+            f"UNION SELECT article_id, annotator FROM statuses WHERE status = 'done' AND annotator IN ({marks})) AS marked "
             "GROUP BY article_id HAVING count(DISTINCT annotator) >= ?",
             [*names, *names, need],
         )

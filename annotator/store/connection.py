@@ -38,15 +38,10 @@ class StoreBusy(StoreError):
 class Connection:
     """An open annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
+    engine = sqlite  # the module that knows the engine's errors (postgres.py for a PostgresStore)
+
     def __init__(self, path: str | Path, *, migrate: bool = True, readonly: bool = False):
-        self.path = str(path)
-        self.readonly = readonly
-        self._listeners: list[Callable[[str, str | None], None]] = []
-        self._depth = 0
-        self._pending: list[tuple[str, str | None]] = []
-        self._before_commit: dict[str, Callable[[], None]] = {}  # work to do once just before a commit, by name
-        self._busy_wait = BUSY_WAIT_S
-        self.on_wait: Callable[[str], None] | None = None  # told, once a write starts waiting for another process
+        self._prepare(str(path), readonly)
         try:
             conn = sqlite.connect(self.path, readonly=readonly)
             sqlite.set_busy_wait(conn, READ_WAIT_S)
@@ -71,6 +66,22 @@ class Connection:
             except sqlite.EngineError as e:
                 raise self._user_error(e) from None
 
+    def _prepare(self, path: str, readonly: bool) -> None:
+        """What every engine's store holds before it connects: its name, listeners and transaction state."""
+        self.path = path
+        self.readonly = readonly
+        self._listeners: list[Callable[[str, str | None], None]] = []
+        self._depth = 0
+        self._pending: list[tuple[str, str | None]] = []
+        self._before_commit: dict[str, Callable[[], None]] = {}  # work to do once just before a commit, by name
+        self._busy_wait = BUSY_WAIT_S
+        self.on_wait: Callable[[str], None] | None = None  # told, once a write starts waiting for another process
+
+    @property
+    def name(self) -> str:
+        """What the window's title calls this database: the file's name."""
+        return Path(self.path).name
+
     @cached_property
     def db(self) -> Database:
         """sqlite-utils over the same connection, for migrations and inspection."""
@@ -93,6 +104,15 @@ class Connection:
 
     def close(self) -> None:
         self.conn.close()
+
+    def member_role(self) -> str | None:
+        """The connected role's name where the database's rules bind it (a team member on PostgreSQL, not the
+        owner): the store then writes as that annotator and no other. None on SQLite and for the coordinator."""
+        return None
+
+    def another(self):
+        """A new connection to the same database, for another thread (a store is used by one thread at a time)."""
+        return type(self)(self.path)
 
     def fast_commits(self) -> None:
         """Commits that survive the process being killed, only not a power cut (no fsync on each)."""
@@ -118,7 +138,7 @@ class Connection:
 
     def _user_error(self, error: BaseException) -> BaseException:
         """An engine error as a one-line StoreError naming this database when the user can act on it; else itself."""
-        explained = sqlite.explain(error)
+        explained = self.engine.explain(error)
         return StoreError(f"{self.path}: {explained}") if explained else error
 
     # -- transactions and change notification ---------------------------------------------------
@@ -154,7 +174,7 @@ class Connection:
             raise self._begin_error(e, quiet + time.monotonic() - started) from None
 
     def _begin_error(self, error: BaseException, waited: float | None = None) -> BaseException:
-        if sqlite.is_busy(error):
+        if self.engine.is_busy(error):
             waited = self._busy_wait if waited is None else waited
             return StoreBusy(f"{self.path}: another process is writing to it (waited {waited:.{0 if waited >= 10 else 1}f} s); "
                              "nothing was changed. Try again when it is done")
@@ -178,14 +198,14 @@ class Connection:
                 self._before_commit.pop(next(iter(self._before_commit)))()
         except BaseException as e:
             self._rollback()
-            if isinstance(e, sqlite.EngineError) and sqlite.explain(e):
+            if isinstance(e, self.engine.EngineError) and self.engine.explain(e):
                 raise self._user_error(e) from None
             raise
         finally:
             self._depth = 0
         try:
             self.conn.execute("COMMIT")
-        except sqlite.EngineError as e:
+        except self.engine.EngineError as e:
             self._rollback()
             raise self._user_error(e) from None
         pending, self._pending = self._pending, []
@@ -205,6 +225,12 @@ class Connection:
             self._rollback()
             raise
         self.conn.execute("COMMIT")
+
+    def ids_follow_copy(self) -> None:
+        """After rows came in with their own ids, new ids go on after the largest: SQLite's AUTOINCREMENT does so."""
+
+    def table_names(self) -> set[str]:
+        return sqlite.table_names(self.conn)
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:  # SQLite rolls back by itself after some errors (a full disk)

@@ -37,14 +37,14 @@ class Gold(Spans):
             there = self._gold_with_key(article_id, gold.key)
             if there is not None:
                 return there
-            cursor = self.conn.execute(
+            new_id = self.conn.execute(
                 "INSERT INTO gold_spans (id, article_id, label, start, end, text, note, reviewer, "
-                "annotators, decision, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "annotators, decision, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (gold.id, article_id, gold.label, gold.start, gold.end, gold.text, gold.note, gold.reviewer,
                  json.dumps(list(gold.annotators)), gold.decision, now()),
-            )
+            ).fetchone()[0]
             self._changed("gold", article_id)
-        return replace(gold, id=cursor.lastrowid, article_id=article_id)
+        return replace(gold, id=new_id, article_id=article_id)
 
     def delete_gold_span(self, article_id: str, key: tuple[int, int, str], *, gold_id: int | None = None) -> GoldSpan | None:
         """Remove the gold span with this (start, end, label) and return it as it was (None when there is none).
@@ -74,8 +74,9 @@ class Gold(Spans):
         start, end, label = key
         with self.transaction():
             self.conn.execute(
-                "INSERT OR REPLACE INTO rejections (article_id, label, start, end, reviewer, created) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO rejections (article_id, label, start, end, reviewer, created) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (article_id, label, start, end) DO UPDATE SET reviewer = excluded.reviewer, "
+                "created = excluded.created",
                 (article_id, label, start, end, reviewer, now()),
             )
             self._changed("gold", article_id)

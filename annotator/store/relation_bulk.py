@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from . import sqlite
 from .connection import Connection, now
 from .filters import Query, annotator_is, article_status, where
 
@@ -33,7 +32,7 @@ class RelationBulk(Connection):
     def relation_ends(self) -> list[tuple[str, str, str, tuple[int, int, str], tuple[int, int, str]]]:
         """(article id, annotator, type, (start, end, label) of each end) of every relation, in article id order:
         what a merge into another database carries (none in a database older than relations)."""
-        if "relations" not in sqlite.table_names(self.conn):
+        if "relations" not in self.table_names():
             return []
         found = self.conn.execute(
             "SELECT r.article_id, r.annotator, r.type, f.start, f.end, f.label, t.start, t.end, t.label FROM relations r "
@@ -71,8 +70,8 @@ class RelationBulk(Connection):
         """Put (article_id, reviewer, type, from_id, to_id) rows, checked by the caller, in the gold layer."""
         stamp = now()
         self.conn.executemany(
-            "INSERT OR IGNORE INTO gold_relations (article_id, reviewer, type, from_id, to_id, created) "
-            "VALUES (?, ?, ?, ?, ?, ?)", [(*row, stamp) for row in rows],
+            "INSERT INTO gold_relations (article_id, reviewer, type, from_id, to_id, created) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [(*row, stamp) for row in rows],
         )
         if rows:
             self._changed("gold")
@@ -83,8 +82,8 @@ class RelationBulk(Connection):
         stamp = now()
         before = self.conn.total_changes
         self.conn.executemany(
-            "INSERT OR IGNORE INTO relations (article_id, annotator, type, from_id, to_id, created) "
-            "VALUES (?, ?, ?, ?, ?, ?)", [(*row, stamp) for row in rows],
+            "INSERT INTO relations (article_id, annotator, type, from_id, to_id, created) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [(*row, stamp) for row in rows],
         )
         added = self.conn.total_changes - before
         if added:

@@ -54,20 +54,20 @@ class Spans(Connection):
                 raise UserError(f"{span.annotator or 'this annotator'} already has {span.label} at "
                                 f"[{span.start}, {span.end}) in {article_id}; nothing was changed")
             stamp = now()
-            cursor = self.conn.execute(
+            new_id = self.conn.execute(
                 "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated, "
-                "attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (span.id, article_id, span.annotator, span.label, span.start, span.end, span.text, span.note,
                  stamp, stamp, rows.attributes_json(span.attributes)),
-            )
+            ).fetchone()[0]
             self.conn.execute(
                 "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?) "
                 "ON CONFLICT (article_id, annotator) DO UPDATE SET status = 'in_progress', updated = excluded.updated "
-                "WHERE status = 'todo'",
+                "WHERE statuses.status = 'todo'",
                 (article_id, span.annotator, stamp),
             )
             self._changed("spans", article_id)
-        return replace(span, id=cursor.lastrowid, article_id=article_id)
+        return replace(span, id=new_id, article_id=article_id)
 
     def update_span(self, span_id: int, *, annotator: str | None = None, **changes) -> Span:
         """Change a span's label, note or boundaries (with their text); return the span as it is now.

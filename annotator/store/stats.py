@@ -22,7 +22,7 @@ class Stats(Articles, Labels):
         }
         for label, count in one("SELECT label, count(*) FROM spans GROUP BY label"):
             result["labels"][label] = count
-        if "relations" in sqlite.table_names(self.conn):  # not in a database older than relations, opened read-only
+        if "relations" in self.table_names():  # not in a database older than relations, opened read-only
             result["relations"] = dict(one("SELECT type, count(*) FROM relations GROUP BY type ORDER BY type"))
             result["gold_relations"] = one("SELECT count(*) FROM gold_relations").fetchone()[0]
         for annotator, count in one("SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator"):

@@ -99,8 +99,9 @@ class Suggestions(Spans):
         with self.transaction():
             s = self.suggestion(suggestion_id)
             self.conn.execute(
-                "INSERT OR REPLACE INTO suggestion_rejections (annotator, article_id, start, end, label, source, "
-                "created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO suggestion_rejections (annotator, article_id, start, end, label, source, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (annotator, article_id, start, end, label) DO UPDATE SET "
+                "source = excluded.source, created = excluded.created",
                 (s.annotator, s.article_id, s.start, s.end, s.label, s.source, now()),
             )
             self.conn.execute("DELETE FROM suggestions WHERE id = ?", (suggestion_id,))
@@ -153,7 +154,7 @@ class Suggestions(Spans):
             self.conn.executemany(
                 "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?) "
                 "ON CONFLICT (article_id, annotator) DO UPDATE SET status = 'in_progress', "
-                "updated = excluded.updated WHERE status = 'todo'",
+                "updated = excluded.updated WHERE statuses.status = 'todo'",
                 [(a, annotator, stamp) for a in dict.fromkeys(row[1] for row in chosen)],
             )
             self.conn.executemany("DELETE FROM suggestions WHERE id = ?", [(row[0],) for row in chosen])

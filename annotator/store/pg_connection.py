@@ -1,0 +1,99 @@
+"""A psycopg connection that takes the store's SQLite-dialect queries: `?` and `?N` placeholders, the column
+named `end` (a reserved word in PostgreSQL), `BEGIN IMMEDIATE` and `IS NOT ?`; so the store keeps one set of
+queries wherever the SQL itself is portable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from contextlib import suppress
+from functools import lru_cache
+
+import psycopg
+
+# a quoted string or identifier (kept as it is), or a placeholder, `end` as a column, `%`, `IS NOT ?`
+_TOKEN = re.compile(r"""'(?:[^']|'')*'|"[^"]*"|\?(\d*)|\bIS NOT \?|(?<![\w.'"])end\b|(?<=\.)end\b|%""")
+
+
+@lru_cache(maxsize=512)
+def translate(sql: str) -> tuple[str, tuple[int, ...] | None]:
+    """`sql` in psycopg's dialect, and for each of its `%s` the index of the parameter it takes (None: in order)."""
+    if sql.startswith("BEGIN IMMEDIATE"):
+        return "BEGIN", None
+    order: list[int] = []
+    numbered = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal numbered
+        token = match.group(0)
+        if token[0] in "'\"":
+            return token.replace("%", "%%")  # psycopg reads placeholders inside literals too
+        if token == "%":
+            return "%%"
+        if token == "end":
+            return '"end"'
+        if token.startswith("IS NOT"):
+            order.append(len(order))
+            return "IS DISTINCT FROM %s"
+        if match.group(1):
+            numbered = True
+            order.append(int(match.group(1)) - 1)
+        else:
+            order.append(len(order))
+        return "%s"
+
+    return _TOKEN.sub(replace, sql), tuple(order) if numbered else None
+
+
+def _arranged(params: list, order: tuple[int, ...] | None) -> list:
+    return params if order is None else [params[i] for i in order]
+
+
+class PgConnection:
+    """The few methods of sqlite3.Connection the store uses, over one psycopg connection in autocommit mode (the
+    store begins and commits its own transactions)."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.raw = conn
+        self.total_changes = 0  # rows inserted, changed or deleted so far, as sqlite3 counts them
+        self.streaming = False  # reads go through server-side cursors, a batch at a time (inside a snapshot)
+        self._streams: list[psycopg.ServerCursor] = []
+
+    def execute(self, sql: str, params: Iterable = ()) -> psycopg.Cursor:
+        text, order = translate(sql)
+        if self.streaming and text.startswith("SELECT"):
+            cursor = self.raw.cursor(name=f"stream_{len(self._streams)}")
+            cursor.itersize = 1000
+            self._streams.append(cursor)
+        else:
+            cursor = self.raw.cursor()
+        cursor.execute(text, _arranged(list(params), order))  # never None: `%%` must always become `%`
+        if cursor.rowcount > 0 and cursor.description is None:
+            self.total_changes += cursor.rowcount
+        return cursor
+
+    def executemany(self, sql: str, rows: Iterable) -> psycopg.Cursor:
+        text, order = translate(sql)
+        cursor = self.raw.cursor()
+        batch = [_arranged(list(row), order) for row in rows]
+        if batch:
+            cursor.executemany(text, batch)
+            self.total_changes += max(cursor.rowcount, 0)
+        return cursor
+
+    def end_streams(self) -> None:
+        """Close the server-side cursors (before the snapshot they read in ends) and read plainly again."""
+        streams, self._streams, self.streaming = self._streams, [], False
+        for cursor in streams:
+            with suppress(psycopg.Error):  # the transaction failed: its cursors are gone with it
+                cursor.close()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __del__(self):
+        self.raw.close()  # a store dropped unclosed closes its connection quietly, as sqlite3's does

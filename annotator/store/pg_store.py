@@ -1,0 +1,216 @@
+"""The store on PostgreSQL: the same `Store`, with what the engine does its own way (connecting, schema versions,
+transactions and snapshots, search, bulk inserts with COPY, the canonical records) in place of SQLite's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from ..model import Relation
+from . import Store, postgres
+from .connection import StoreError
+from .filters import Condition, annotator_is, id_range, where
+
+SCHEMA_LOCK = 0x616E6E6F  # an advisory lock held while the schema is made or upgraded, so two openers do it once
+_SEARCH_INDEXES = ("articles_words", "articles_runs")
+_SPAN_COPY = ('COPY spans (article_id, annotator, label, start, "end", text, note, origin, created, updated, '
+              "attributes) FROM STDIN")
+_ARTICLE_COPY = "COPY articles (id, title, text, text_sha256, source, meta, created, words, runs) FROM STDIN"
+
+
+class PostgresStore(Store):
+    """An annotator database on a PostgreSQL server, opened by its URL."""
+
+    engine = postgres
+
+    def __init__(self, url: str, *, migrate: bool = True, readonly: bool = False, create: bool = True):
+        self._prepare(postgres.shown(url), readonly)
+        self.url = url
+        self.conn = postgres.connect(url, readonly=readonly)
+        try:
+            self.set_busy_wait(self._busy_wait)
+            version, tables = self.version, self.table_names()
+            if version == 0 and tables - {"schema_version"}:
+                raise StoreError(f"{self.path}: not an annotator database (it holds other tables)")
+            if version > postgres.SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: written by a newer annotator (schema version {version}; this one knows "
+                    f"{postgres.SCHEMA_VERSION}); not opened, not changed. Upgrade annotator to open it.")
+            if version == 0 and (readonly or not create):
+                raise StoreError(f"{self.path}: holds no annotator database yet (`annotator import --db URL` makes one)")
+            if migrate and not readonly and version < postgres.SCHEMA_VERSION:
+                self.migrate()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    @property
+    def name(self) -> str:
+        """The database's name and server (the URL without user and password)."""
+        parts = postgres.urlsplit(self.url)
+        return f"{parts.path.lstrip('/')} on {parts.hostname or 'the local server'}"
+
+    def another(self) -> PostgresStore:
+        return PostgresStore(self.url)
+
+    @property
+    def version(self) -> int:
+        if "schema_version" not in self.table_names():
+            return 0
+        return self.conn.execute("SELECT version FROM schema_version").fetchone()[0]
+
+    def migrate(self, to: int = postgres.SCHEMA_VERSION) -> None:
+        """Make or upgrade the schema in one transaction, once however many processes open the database at once."""
+        with self.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+            postgres.upgrade(self.conn, self.version, to)
+
+    def table_names(self) -> set[str]:
+        found = self.conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        return {row[0] for row in found}
+
+    def ids_follow_copy(self) -> None:
+        """After rows came in with their own ids (a copy), each id sequence goes on after the largest."""
+        for table in ("spans", "gold_spans", "suggestions", "relations", "gold_relations"):
+            self.conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
+
+    def fast_commits(self) -> None:
+        """Commits that survive this process being killed; a server crash may lose the last few (no wait for the disk)."""
+        self.conn.execute("SET synchronous_commit = off")
+
+    def data_version(self) -> int:
+        """A number that changes when any connection commits a change to the server."""
+        return int(self.conn.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetchone()[0])
+
+    def set_busy_wait(self, seconds: float) -> None:
+        """How long a write waits for rows another connection is changing before failing with StoreBusy."""
+        self._busy_wait = seconds
+        self.conn.execute("SELECT set_config('lock_timeout', ?, false)", (f"{int(seconds * 1000)}ms",))
+
+    @contextmanager
+    def large_cache(self, mib: int = 64) -> Iterator[None]:
+        yield  # the server's own shared buffers serve every connection
+
+    def _user_error(self, error: BaseException) -> BaseException:
+        """As SQLite's, and rows locked longer than the busy wait are StoreBusy (PostgreSQL locks rows, not files)."""
+        return self._begin_error(error) if postgres.is_busy(error) else super()._user_error(error)
+
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN")
+        except postgres.EngineError as e:
+            raise self._begin_error(e) from None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction that sees the database as it was when it began (REPEATABLE READ); what it reads
+        comes a batch at a time (server-side cursors), so that an export's memory stays flat."""
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.conn.streaming = True
+        try:
+            yield
+        except BaseException:
+            self.conn.end_streams()
+            self._rollback()
+            raise
+        self.conn.end_streams()
+        self.conn.execute("COMMIT")
+
+    def integrity_ok(self) -> bool:
+        """Every article indexed for search, and every span's text the piece of its article it says."""
+        return self.conn.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM articles WHERE words IS NULL) AND NOT EXISTS (SELECT 1 FROM spans p "
+            "JOIN articles a ON a.id = p.article_id WHERE substr(a.text, p.start + 1, p.end - p.start) <> p.text)"
+        ).fetchone()[0]
+
+    # -- articles: bulk inserts and search --------------------------------------------------------------------------
+
+    def _insert_articles(self, rows: list[tuple]) -> None:
+        """Insert (id, title, text, sha, source, meta_json, created) rows with COPY, with their search words."""
+        if "search index" not in self._before_commit:
+            self.before_commit("search index", self._search_index_during_insert())
+        with self.conn.raw.cursor().copy(_ARTICLE_COPY) as copy:
+            for row in rows:
+                copy.write_row((*row[:7], postgres.search_words(row[1], row[2]), postgres.search_runs(row[1], row[2])))
+        self.conn.total_changes += len(rows)
+
+    def _search_index_during_insert(self) -> Callable[[], object]:
+        """Make the search indexes cheap to fill for this transaction; return what completes them before it commits.
+
+        Entry by entry, GIN indexing took three quarters of a large import. Into an empty table (a first import)
+        the indexes are dropped and built again at the end, sorted (the table is locked until the commit, when
+        there is nothing in it to read); otherwise new entries gather in the indexes' pending lists and are merged
+        into them once.
+        """
+        if self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles) AND pg_has_role(current_user, "
+                             "(SELECT relowner FROM pg_class WHERE oid = 'articles'::regclass), 'MEMBER')").fetchone()[0]:
+            made = [row[0] for row in self.conn.execute(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN (?, ?)",
+                _SEARCH_INDEXES)]
+            self.conn.execute(f"DROP INDEX {', '.join(_SEARCH_INDEXES)}")
+            self.conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            return lambda: [self.conn.execute(statement) for statement in made]
+        self.conn.execute("SET LOCAL gin_pending_list_limit = '1GB'")
+        self.conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # what merging the lists may take
+        self.conn.execute("SET LOCAL work_mem = '256MB'")
+        return lambda: self.conn.execute(
+            f"SELECT {', '.join(f'gin_clean_pending_list({name!r})' for name in _SEARCH_INDEXES)}")
+
+    def insert_span_rows(self, rows: list[tuple]) -> None:
+        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows
+        with COPY."""
+        if self.member_role():  # the server refuses COPY under row-level security: a member's go by INSERT
+            return super().insert_span_rows(rows)
+        with self.conn.raw.cursor().copy(_SPAN_COPY) as copy:
+            for row in rows:
+                copy.write_row((*row[:9], row[8], row[9] if len(row) == 10 else None))
+        self.conn.total_changes += len(rows)
+        if rows:
+            self._changed("spans")
+
+    def member_role(self) -> str | None:
+        row = self.conn.execute(
+            "SELECT current_user::text FROM pg_class c JOIN pg_roles r ON r.rolname = current_user "
+            "WHERE c.oid = to_regclass('spans') AND c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls "
+            "AND NOT pg_has_role(current_user, c.relowner, 'MEMBER')"
+        ).fetchone()
+        return row[0] if row else None
+
+    def _search_conditions(self, query: str) -> list[tuple[str, tuple]]:
+        return postgres.search_conditions(query)
+
+    def search(self, query: str, limit: int = 100) -> list[tuple[str, str]]:
+        """(id, title) of the first `limit` articles, in corpus order, with every word of `query` in title or text."""
+        where_sql, params = where(*(Condition(sql, args) for sql, args in self._search_conditions(query)))
+        return list(self.conn.execute(f"SELECT a.id, a.title FROM articles a {where_sql} ORDER BY a.rowid LIMIT ?",
+                                      [*params, limit]))
+
+    def article_keys(self) -> tuple[dict[str, str], dict[str, str]]:
+        ids_by_sha, shas_by_id = {}, {}
+        for sha, article_id in self.conn.execute("SELECT text_sha256, id FROM articles"):
+            ids_by_sha[sha], shas_by_id[article_id] = article_id, sha
+        return ids_by_sha, shas_by_id
+
+    # -- the canonical records --------------------------------------------------------------------------------------
+
+    def iter_record_json(
+        self, *, annotator: str | None = None, status: str = "any", gold: bool = False,
+        from_id: str | None = None, before_id: str | None = None,
+    ) -> Iterator[tuple[str, str]]:
+        """(article id, canonical record as JSON) of what `iter_articles` yields: made by formats.jsonl itself
+        (PostgreSQL's JSON functions space and order keys their own way)."""
+        from ..formats.jsonl import line
+
+        table, owner = ("gold_relations", "reviewer") if gold else ("relations", "annotator")
+        relation_where, params = where(id_range("article_id", from_id, before_id),
+                                       annotator_is(owner, None if gold else annotator))
+        relations: dict[str, list[Relation]] = {}
+        found = self.conn.execute(
+            f"SELECT article_id, type, from_id, to_id, {owner}, id FROM {table} {relation_where} ORDER BY id", params)
+        for article_id, kind, from_id_, to_id, who, relation_id in found:
+            relations.setdefault(article_id, []).append(Relation(kind, from_id_, to_id, who, relation_id, article_id))
+        for article, spans in self.iter_articles(annotator=annotator, status=status, gold=gold, from_id=from_id,
+                                                  before_id=before_id):
+            yield article.id, line(article, spans, relations.get(article.id, ()))[:-1]
+
