@@ -154,7 +154,8 @@ class RetrainedModel:
     def __init__(self, labels: set[str], *, every: int, first: int = 2, lang: str = "xx", **train_options):
         self.labels, self.every, self.first, self.lang = labels, every, first, lang
         self.train_options = train_options
-        self.folder = Path(tempfile.mkdtemp(prefix="simulated-model-"))
+        self._folder = tempfile.TemporaryDirectory(prefix="simulated-model-")  # removed when the last view goes
+        self.folder = Path(self._folder.name)
         self.models: dict[int, object] = {}
         self.metrics: dict[int, dict] = {}
         self.min_score_key = "min_score"
