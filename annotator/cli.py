@@ -524,7 +524,9 @@ def _number(text: str, option: str) -> int:
               help="Share of the labelled articles held out to score the model.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split and of training.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=2000, show_default=True, help="Training steps.")
-def train(db_path, out, annotator, gold, lang, eval_split, seed, max_steps):
+@click.option("--max-epochs", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Passes over the training articles, within --max-steps (0: all the steps).")
+def train(db_path, out, annotator, gold, lang, eval_split, seed, max_steps, max_epochs):
     """Train a span categorizer on the labels with spaCy's training loop; print P/R/F1 per label on held-out articles.
 
     Example: annotator train --gold --out models/claims && annotator suggest --model models/claims --status todo
@@ -536,7 +538,7 @@ def train(db_path, out, annotator, gold, lang, eval_split, seed, max_steps):
         raise UserError("give --annotator or --gold, not both")
     store, layer = open_db(db_path, create=False), None if gold else annotator or default_annotator()
     metrics = run(store, out, annotator=layer, gold=gold, lang=lang, eval_split=eval_split, seed=seed,
-                  max_steps=max_steps)
+                  max_steps=max_steps, max_epochs=max_epochs)
     click.echo(metrics_table(metrics))
 
 
