@@ -17,6 +17,7 @@ class RelationPainter:
 
     def __init__(self, view, layer, editor):
         self.view, self.layer, self.editor = view, layer, editor
+        self._frame: tuple | None = None
 
     def _visible(self) -> list[tuple[int, float, float, list]]:
         """(block position, left, top, its visible lines) of every block on screen."""
@@ -68,22 +69,31 @@ class RelationPainter:
         return [self.layer.relations[i] for i in sorted(ids)]
 
     def paint_under(self, _area) -> None:
-        self._paint(over=False)
+        self._frame = self._layout()  # the text is drawn between the two: paint_over draws on the same layout
+        self._paint(self._frame, over=False)
 
     def paint_over(self, _area) -> None:
-        self._paint(over=True)
+        frame, self._frame = self._frame, None
+        self._paint(frame if frame is not None else self._layout(), over=True)
 
-    def _paint(self, over: bool) -> None:
+    def _layout(self) -> tuple | None:
+        """(span rectangles, first and last visible position, relations to draw) of this paint, or None."""
         if not self.layer.relations and self.editor.picking is None:
-            return
+            return None
         shown = self._visible()
         if not shown:
-            return
+            return None
         rects, lo, hi = self._anchors(shown)
+        return rects, lo, self._relations(rects)
+
+    def _paint(self, frame: tuple | None, over: bool) -> None:
+        if frame is None:
+            return
+        rects, lo, relations = frame
         current = self.view.session.current
         painter = QPainter(self.view.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for relation in self._relations(rects):
+        for relation in relations:
             strong = current in (relation.from_id, relation.to_id) or relation.id == self.editor.current_relation
             if strong == over:
                 self._arc(painter, relation.type, relation.from_id, relation.to_id, rects, lo, strong)
