@@ -18,6 +18,7 @@ class RelationPainter:
     def __init__(self, view, layer, editor):
         self.view, self.layer, self.editor = view, layer, editor
         self._frame: tuple | None = None
+        self._line_height, self._colors = 0.0, {}
 
     def _visible(self) -> list[tuple[int, float, float, list]]:
         """(block position, left, top, its visible lines) of every block on screen."""
@@ -91,6 +92,8 @@ class RelationPainter:
             return
         rects, lo, relations = frame
         current = self.view.session.current
+        self._line_height = QFontMetricsF(self.view.document().defaultFont()).lineSpacing()  # once a paint, not an arc
+        self._colors = {name: self._color(name) for name in self.layer.types}
         painter = QPainter(self.view.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for relation in relations:
@@ -130,8 +133,9 @@ class RelationPainter:
         if ends is None:
             return
         start, end = ends
-        line_height = QFontMetricsF(self.view.document().defaultFont()).lineSpacing()
-        color = self._color(type_name)
+        line_height = self._line_height
+        known = self._colors.get(type_name)
+        color = QColor(known) if known is not None else self._color(type_name)  # a copy: its alpha may change
         if not strong:
             color.setAlpha(235)
         lift = min(line_height * 0.75, 5 + abs(end.x() - start.x()) * 0.12) if abs(end.y() - start.y()) < 1 else line_height * 0.6
