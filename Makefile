@@ -17,6 +17,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check annotator tests bench
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider

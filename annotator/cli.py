@@ -81,9 +81,7 @@ def open_db(db_path: Path | None, *, create: bool = True):
     store = open_store(path, create=create or db_path is None)
     store.on_wait = lambda message: click.echo(message, err=True)
     from . import paths
-    from .store.team import role_annotator
-
-    paths.signed_in = role_annotator(store)  # a team member's name is their role's (--annotator: their rules refuse it)
+    paths.signed_in = store.member_role()  # a team member's name is their role's (--annotator: their rules refuse it)
     click.get_current_context().call_on_close(lambda: setattr(paths, "signed_in", None))  # for this command only
     if fresh:
         seed(store)
@@ -526,7 +524,9 @@ def _number(text: str, option: str) -> int:
               help="Share of the labelled articles held out to score the model.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split and of training.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=2000, show_default=True, help="Training steps.")
-def train(db_path, out, annotator, gold, lang, eval_split, seed, max_steps):
+@click.option("--max-epochs", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Passes over the training articles, within --max-steps (0: all the steps).")
+def train(db_path, out, annotator, gold, lang, eval_split, seed, max_steps, max_epochs):
     """Train a span categorizer on the labels with spaCy's training loop; print P/R/F1 per label on held-out articles.
 
     Example: annotator train --gold --out models/claims && annotator suggest --model models/claims --status todo
@@ -538,7 +538,7 @@ def train(db_path, out, annotator, gold, lang, eval_split, seed, max_steps):
         raise UserError("give --annotator or --gold, not both")
     store, layer = open_db(db_path, create=False), None if gold else annotator or default_annotator()
     metrics = run(store, out, annotator=layer, gold=gold, lang=lang, eval_split=eval_split, seed=seed,
-                  max_steps=max_steps)
+                  max_steps=max_steps, max_epochs=max_epochs)
     click.echo(metrics_table(metrics))
 
 

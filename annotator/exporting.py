@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__, parallel, schema
 from .errors import UserError
@@ -216,7 +217,8 @@ class DroppedList:
     """The dropped-spans file: one JSON line per span left out, opened at the first."""
 
     def __init__(self, path: Path):
-        self.path, self.handle = path, None
+        self.path = path
+        self.handle: TextIO | None = None
 
     def add(self, split: str, report: Report) -> None:
         for dropped in report.dropped:

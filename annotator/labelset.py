@@ -12,7 +12,7 @@ from .errors import InputError, InputErrors
 from .formats import _json
 from .model import Label, RelationType
 from .store.migrations import default_relation_types
-from .windowkeys import label_key_problems
+from .windowkeys import label_key_problems, relation_key_problems
 
 
 @cache
@@ -55,6 +55,8 @@ def read_labelset(path: Path, encoding: str = "utf-8") -> tuple[list[Label], lis
         keys = [(item["name"], item.get("key", "")) for item in data["labels"]]
         problems += [InputError(str(path), None, f"$.labels[{i}].key", why) for i, why in label_key_problems(keys)]
         problems += _distinct(data, "relations", str(path))
+        types = [(item["name"], item.get("key", "")) for item in data.get("relations", [])]
+        problems += [InputError(str(path), None, f"$.relations[{i}].key", why) for i, why in relation_key_problems(keys, types)]
         names = {item["name"] for item in data["labels"]}
         for i, item in enumerate(data.get("relations", [])):
             for end in ("from", "to"):

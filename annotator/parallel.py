@@ -64,10 +64,13 @@ def _start_worker(writer_class: type[FormatWriter], settings: Settings) -> None:
 
 def _exit_with_parent() -> None:
     """End this worker as soon as the exporting process is gone: nothing is left running behind a killed export."""
-    multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
+    parent = multiprocessing.parent_process()
+    assert parent is not None  # a worker has the exporting process for parent
+    multiprocessing.connection.wait([parent.sentinel])
     os._exit(1)
 
 
 def _format(batch: Batch) -> tuple[Any, Report]:
+    assert _writer is not None, "_start_worker makes the writer first"
     report = Report()
     return _writer.format(batch, report), report

@@ -97,8 +97,22 @@ class _Compiler:
             if key in schema:
                 values = schema[key] if key == "enum" else [schema[key]]
                 out.append(f"{pad}if {v} not in {self.constant(values)}: return False")
+        guarded = self.guarded(schema, v, depth, evaluated)
+        for kind, body in guarded.items():
+            if body:
+                out += [f"{pad}if type({v}) is {kind}:", *body]
+        if schema.get("unevaluatedProperties") is False:
+            allowed = self.constant(frozenset(evaluated))
+            out.append(f"{pad}if type({v}) is dict and not {v}.keys() <= {allowed}: return False")
+        elif "unevaluatedProperties" in schema:
+            raise Unsupported("unevaluatedProperties")
+        return out, evaluated
+
+    def guarded(self, schema: dict, v: str, depth: int, evaluated: set[str]) -> dict[str, list[str]]:
+        """The checks that apply only to a dict, a list or a string, by that type; the properties checked are
+        added to `evaluated`."""
         guarded: dict[str, list[str]] = {"dict": [], "list": [], "str": []}
-        inner = pad + "    "
+        inner = "    " * (depth + 1)
         if "minLength" in schema:
             guarded["str"].append(f"{inner}if len({v}) < {schema['minLength']}: return False")
         if "maxLength" in schema:
@@ -126,15 +140,7 @@ class _Compiler:
             body, _ = self.lines(schema["items"], x, depth + 2)
             if body:
                 guarded["list"] += [f"{inner}for {x} in {v}:", *body]
-        for kind, body in guarded.items():
-            if body:
-                out += [f"{pad}if type({v}) is {kind}:", *body]
-        if schema.get("unevaluatedProperties") is False:
-            allowed = self.constant(frozenset(evaluated))
-            out.append(f"{pad}if type({v}) is dict and not {v}.keys() <= {allowed}: return False")
-        elif "unevaluatedProperties" in schema:
-            raise Unsupported("unevaluatedProperties")
-        return out, evaluated
+        return guarded
 
     def function(self, schema: dict):
         body, _ = self.lines(schema, "v", 1)

@@ -7,18 +7,22 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 from collections import deque
+from pathlib import Path
 
 from .model import Suggestion
+from .uncertainty import uncertainty
 
 STOP_WAIT_S = 0.5  # then the worker is ended: it holds nothing to save
 
 
-def serve(conn, model: str, labels: list[str], mapping: dict[str, str]) -> None:
-    """The worker: load the model, say "ready" (or "error"), then answer (article_id, text) with its suggestions."""
+def serve(conn, model: str, labels: list[str], mapping: dict[str, str], beside_propagation: bool = False) -> None:
+    """The worker: load the model, say "ready" (or "error"), then answer (article_id, text) with the suggestions that
+    reach the model's tuned min-score and its uncertainty over every span it scored (the unsure ones included)."""
     try:
-        from .training import ModelSuggester
+        from .training import ModelSuggester, tuned_min_score
 
-        suggester = ModelSuggester(model, set(labels), mapping)
+        suggester = ModelSuggester(model, set(labels), mapping, min_score=0.0)
+        shown = tuned_min_score(Path(model), beside_propagation)
     except Exception as e:  # told to the window, which says it on screen
         conn.send(("error", None, f"{model}: {e}"))
         return
@@ -26,8 +30,9 @@ def serve(conn, model: str, labels: list[str], mapping: dict[str, str]) -> None:
     while (request := _next(conn)) is not None:
         article_id, text = request
         try:
-            found = [(s.start, s.end, s.label, s.text, s.source, s.score) for s in suggester.find(text)]
-            conn.send(("found", article_id, found))
+            found = suggester.find(text)
+            rows = [(s.start, s.end, s.label, s.text, s.source, s.score) for s in found if s.score >= shown]
+            conn.send(("found", article_id, (rows, uncertainty(s.score for s in found))))
         except Exception as e:
             conn.send(("error", article_id, f"{type(e).__name__}: {e}"))
 
@@ -43,10 +48,11 @@ def _next(conn):
 class ModelWorker:
     """The window's side of the worker: `ask` queues an article, `results` takes what has arrived without waiting."""
 
-    def __init__(self, model: str, labels: list[str], mapping: dict[str, str] | None = None):
+    def __init__(self, model: str, labels: list[str], mapping: dict[str, str] | None = None, *,
+                 beside_propagation: bool = False):
         context = multiprocessing.get_context("spawn")  # nothing of the window's process (Qt) is copied
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=serve, args=(child, model, labels, mapping or {}), daemon=True,
+        self.process = context.Process(target=serve, args=(child, model, labels, mapping or {}, beside_propagation), daemon=True,
                                        name="annotator-model")
         self.process.start()
         child.close()
@@ -72,14 +78,15 @@ class ModelWorker:
             self.busy = True
 
     def results(self) -> list[tuple[str, str | None, object]]:
-        """("ready", None, source), ("found", article_id, [Suggestion]) or ("error", article_id, message), as they
+        """("ready", None, source), ("found", article_id, ([Suggestion], uncertainty)) or ("error", article_id, message), as they
         arrive; the worker gone is an error too."""
         arrived = []
         try:
             while self.conn.poll():
                 kind, article_id, payload = self.conn.recv()
                 if kind == "found":
-                    payload = [Suggestion(*row) for row in payload]
+                    rows, doubt = payload
+                    payload = ([Suggestion(*row) for row in rows], doubt)
                 arrived.append((kind, article_id, payload))
                 self.busy = False
                 self.dead = self.dead or (kind == "error" and article_id is None)  # the model did not load

@@ -1,14 +1,17 @@
-"""`annotator train`: a spaCy span categorizer (spans may nest, as CLAIM around ACTOR) trained on one layer of the
-store's spans with spaCy's own training loop and a config written here, scored per label on a held-out split;
-and a trained pipeline's spans as suggestions.
+"""`annotator train`: a spaCy span categorizer (spans may nest, as CLAIM around ACTOR; single-label when none do)
+trained on one layer of the store's spans with spaCy's own training loop and a config written here, scored per label
+on a held-out split, which also chooses the min-score to suggest from; and a trained pipeline's spans as suggestions.
 
 spaCy is an optional extra (pip install 'annotator[spacy]'), imported only here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import UserError
@@ -18,6 +21,10 @@ from .patterns import blank_pipeline, make_tokenizer
 SPANS_KEY = "sc"
 TOKENIZER = "annotator.tokenizer.v1"
 LONGEST_NGRAM = 20  # the longest span, in tokens, the model proposes; longer labelled spans are reported
+SCORE_FLOOR = 0.2  # a multi-label model's spans scoring less are not proposed at all
+DEV_ARTICLES = 10  # held-out articles scored during training to keep the best model (corpus/checkpoints.spacy);
+# all of them (corpus/dev.spacy) are scored at the end
+PROGRESS = "annotator.train_progress.v1"
 
 
 def register_tokenizer() -> None:
@@ -44,6 +51,36 @@ def labelled_docs(store, nlp, annotator: str | None, gold: bool) -> tuple[list, 
     return docs, counts
 
 
+def is_flat(docs: list) -> bool:
+    """Whether no two spans of any doc overlap (then one label a span, and spans that do not overlap, suffice)."""
+    for doc in docs:
+        ends = sorted((span.start, span.end) for span in doc.spans[SPANS_KEY])
+        if any(later[0] < earlier[1] for earlier, later in zip(ends, ends[1:], strict=False)):
+            return False
+    return True
+
+
+def pieces(nlp, docs: list) -> list:
+    """Each doc cut at its line breaks that no span crosses: short examples, so that a few articles still give many
+    updates an epoch."""
+    out = []
+    for doc in docs:
+        spans = [(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]]
+        cuts = [0] + [m + 1 for m in _line_breaks(doc.text) if not any(a <= m < b for a, b, _ in spans)]
+        for start, end in zip(cuts, [*cuts[1:], len(doc.text)], strict=True):
+            if start < end and doc.text[start:end].strip():
+                piece = nlp.make_doc(doc.text[start:end])
+                inside = [piece.char_span(a - start, b - start, label=lb, alignment_mode="expand")
+                          for a, b, lb in spans if start <= a and b <= end]
+                piece.spans[SPANS_KEY] = [s for s in inside if s is not None]
+                out.append(piece)
+    return out
+
+
+def _line_breaks(text: str) -> list[int]:
+    return [i for i, character in enumerate(text) if character == "\n"]
+
+
 def split(docs: list, eval_split: float, seed: int) -> tuple[list, list]:
     if len(docs) < 2:
         raise UserError(f"{len(docs)} labelled article{'s' if len(docs) != 1 else ''}: training needs at least 2")
@@ -53,62 +90,168 @@ def split(docs: list, eval_split: float, seed: int) -> tuple[list, list]:
     return shuffled[held:], shuffled[:held]
 
 
-def write_config(out: Path, lang: str, seed: int, max_steps: int, longest: int) -> Path:
-    """spaCy's own efficiency config for a span categorizer, with our tokenizer and the corpus written in `out`."""
+def write_config(out: Path, lang: str, seed: int, max_steps: int, longest: int, *, flat: bool = False,
+                 progress: bool = False) -> Path:
+    """spaCy's own efficiency config for a span categorizer, with our tokenizer and the corpus written in `out`;
+    with `flat` spaCy's single-label one that proposes no overlapping spans, else a multi-label one that reports
+    spans from SCORE_FLOOR (so that a min-score can be chosen above it)."""
     from spacy.cli.init_config import init_config
 
     config = init_config(lang=lang, pipeline=["spancat"], optimize="efficiency")
     config["nlp"]["tokenizer"] = {"@tokenizers": TOKENIZER}
-    config["paths"]["train"], config["paths"]["dev"] = str(out / "corpus" / "train.spacy"), str(out / "corpus" / "dev.spacy")
+    config["paths"]["train"] = str(out / "corpus" / "train.spacy")
+    config["paths"]["dev"] = str(out / "corpus" / "checkpoints.spacy")
     config["system"]["seed"] = seed
-    config["training"].update(max_steps=max_steps, eval_frequency=max(1, min(200, max_steps // 5)), patience=0)
-    config["components"]["spancat"]["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": 1,
-                                                    "max_size": max(1, min(longest, LONGEST_NGRAM))}
+    config["training"].update(max_steps=max_steps, patience=0, eval_frequency=max(1, min(200, max_steps // 5)))
+    if progress:
+        config["training"]["before_update"] = {"@callbacks": PROGRESS}
+    spancat = config["components"]["spancat"]
+    spancat["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": 1,
+                            "max_size": max(1, min(longest, LONGEST_NGRAM))}
+    if flat:
+        del spancat["max_positive"], spancat["threshold"]
+        spancat.update(factory="spancat_singlelabel", allow_overlap=False, negative_weight=1.0)
+        spancat["model"]["scorer"] = {"@layers": "Softmax.v2"}
+    else:
+        spancat["threshold"] = SCORE_FLOOR
     path = out / "config.cfg"
     config.to_disk(path)
     return path
 
 
 def train(store, out: Path, *, annotator: str | None = None, gold: bool = False, lang: str = "en",
-          eval_split: float = 0.2, seed: int = 0, max_steps: int = 2000) -> dict:
-    """Train, save the best pipeline in out/model-best, score it on the held-out articles, write out/metrics.json
-    (spaCy's training loop prints its progress)."""
-    from spacy.cli.train import train as spacy_train
+          eval_split: float = 0.2, seed: int = 0, max_steps: int = 2000, max_epochs: int = 30,
+          progress: Callable[[float, str], None] | None = None) -> dict:
+    """Train, save the best pipeline in out/model-best, score it on the held-out articles, choose the min-score that
+    saves most actions on them, write out/metrics.json. spaCy's training loop prints its progress, or, given
+    `progress`, calls it with the share done (0 to 1) and a message instead (and prints nothing).
+
+    Training makes the updates of `max_epochs` passes over the training articles, at most `max_steps` (all
+    `max_steps` with max_epochs=0)."""
     from spacy.tokens import DocBin
 
+    tell = progress or (lambda share, message: None)
     register_tokenizer()
+    tell(0.0, "reading the labelled articles")
     nlp = blank_pipeline(lang)
     docs, counts = labelled_docs(store, nlp, annotator, gold)
     train_docs, eval_docs = split(docs, eval_split, seed)
+    flat = is_flat(docs)
     (out / "corpus").mkdir(parents=True, exist_ok=True)
-    DocBin(docs=train_docs).to_disk(out / "corpus" / "train.spacy")
+    examples = pieces(nlp, train_docs)
+    DocBin(docs=examples).to_disk(out / "corpus" / "train.spacy")
     DocBin(docs=eval_docs).to_disk(out / "corpus" / "dev.spacy")
+    DocBin(docs=eval_docs[:DEV_ARTICLES]).to_disk(out / "corpus" / "checkpoints.spacy")
     longest = max((len(s) for d in docs for s in d.spans[SPANS_KEY]), default=1)
-    spacy_train(write_config(out, lang, seed, max_steps, longest), out)  # writes out/model-best, out/model-last
-    metrics = evaluate(out / "model-best", eval_docs)
+    steps = min(max_steps, updates(max_epochs * sum(len(doc) for doc in examples))) if max_epochs else max_steps
+    config = write_config(out, lang, seed, steps, longest, flat=flat, progress=progress is not None)
+    _run_spacy_train(config, out, progress and (lambda step: tell(0.05 + 0.85 * step / steps,
+                                                                  f"training: update {step} of {steps}")))
+    tell(0.9, f"scoring on {len(eval_docs)} held-out articles")
+    metrics = evaluate(out / "model-best", eval_docs, {s.text for doc in train_docs for s in doc.spans[SPANS_KEY]})
     metrics.update(train_articles=len(train_docs), eval_articles=len(eval_docs), **counts,
-                   layer="gold" if gold else annotator, lang=lang, seed=seed)
+                   layer="gold" if gold else annotator, lang=lang, seed=seed, flat=flat)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    tell(1.0, "done")
     return metrics
 
 
-def evaluate(model: Path, eval_docs: list) -> dict:
-    """Precision, recall and F1 of the pipeline at `model`, over all labels and per label, on `eval_docs`."""
+def updates(words: int) -> int:
+    """How many updates spaCy's batcher in the config (by words, 100 growing by 0.1% an update up to 1,000) makes of
+    `words` words."""
+    steps, size = 0, 100.0
+    while words > 0:
+        words, size, steps = words - size, min(1000.0, size * 1.001), steps + 1
+    return steps
+
+
+def _run_spacy_train(config: Path, out: Path, on_step: Callable[[int], None] | None) -> None:
+    """spaCy's training loop (writes out/model-best, out/model-last); `on_step` called before each update, and
+    nothing printed, when given."""
     import spacy
+    from spacy.cli.train import train as spacy_train
+
+    if on_step is None:
+        spacy_train(config, out)
+        return
+    spacy.registry.callbacks.register(PROGRESS, func=lambda: lambda nlp, info: on_step(info["step"]))
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+        spacy_train(config, out)
+
+
+def evaluate(model: Path, eval_docs: list, known: set[str] | None = None) -> dict:
+    """Precision, recall and F1 of the pipeline at `model`, over all labels and per label, on `eval_docs`; and the
+    min-score that saves most actions on them (see `best_min_score`), with precision and recall from it. Given the
+    `known` texts (those labelled in the training articles), also the min-score to use beside propagation, which
+    suggests those texts anyway: there a right suggestion of a known text gains nothing."""
+    import spacy
+    from spacy.scorer import Scorer
     from spacy.training import Example
 
     nlp = spacy.load(model)
-    scores = nlp.evaluate([Example(nlp.make_doc(doc.text), doc) for doc in eval_docs])
+    predicted = nlp.pipe((doc.text for doc in eval_docs), batch_size=8)
+    examples = [Example(done, doc) for done, doc in zip(predicted, eval_docs, strict=True)]
+    scores = Scorer(nlp).score(examples)
     per_label = scores.get(f"spans_{SPANS_KEY}_per_type") or {}
-    return {"model": str(model), "precision": scores[f"spans_{SPANS_KEY}_p"], "recall": scores[f"spans_{SPANS_KEY}_r"],
-            "f1": scores[f"spans_{SPANS_KEY}_f"], "labels": per_label}
+    scored = []
+    for example in examples:
+        group, gold = example.predicted.spans.get(SPANS_KEY, []), example.reference.spans[SPANS_KEY]
+        keys = {(s.start_char, s.end_char, s.label_) for s in gold}
+        scored += [(score, (s.start_char, s.end_char, s.label_) in keys, s.text) for s, score in scored_spans(group)]
+    reference = sum(len(doc.spans[SPANS_KEY]) for doc in eval_docs)
+    min_score = best_min_score([(score, 1 if ok else -1) for score, ok, _ in scored])
+    right = sum(ok for score, ok, _ in scored if score >= min_score)
+    shown = sum(score >= min_score for score, _, _ in scored)
+    found = {"model": str(model), "precision": scores[f"spans_{SPANS_KEY}_p"], "recall": scores[f"spans_{SPANS_KEY}_r"],
+             "f1": scores[f"spans_{SPANS_KEY}_f"], "labels": per_label, "min_score": min_score,
+             "precision_at_min_score": right / shown if shown else 0.0,
+             "recall_at_min_score": right / reference if reference else 0.0}
+    if known is not None:
+        found["min_score_beside_propagation"] = best_min_score(
+            [(score, (0 if text in known else 1) if ok else -1) for score, ok, text in scored])
+    return found
+
+
+def scored_spans(group) -> list[tuple]:
+    """(span, score) of each span of a span group (scores 1 when the group has none, as a span ruler's)."""
+    import numpy
+
+    if not len(group):
+        return []
+    scores = numpy.asarray(group.attrs["scores"], dtype=float).reshape(-1) if "scores" in group.attrs else None
+    return [(span, float(scores[i]) if scores is not None else 1.0) for i, span in enumerate(group)]
+
+
+def best_min_score(scored: list[tuple[float, int]]) -> float:
+    """The lowest score to suggest from that saves most actions, from (score, gain) pairs, gain the actions a
+    suggestion saves: 1 a right one (accepted, no span to make), -1 a wrong one (a rejection), 0 one that saves
+    nothing; 1.0 when no score saves any."""
+    best, gain, threshold = 0, 0, 1.0
+    for score, value in sorted(scored, key=lambda pair: -pair[0]):
+        gain += value
+        if gain > best:
+            best, threshold = gain, round(score, 4)
+    return threshold
+
+
+def tuned_min_score(folder: Path, beside_propagation: bool = False) -> float:
+    """The min-score `annotator train` chose on its held-out articles (in metrics.json beside the model), else 0."""
+    key = "min_score_beside_propagation" if beside_propagation else "min_score"
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text("utf-8"))
+        return float(metrics.get(key, metrics.get("min_score", 0.0)))
+    except (OSError, ValueError, AttributeError):
+        return 0.0
 
 
 class ModelSuggester:
     """A spaCy pipeline's spans as suggestions: a span categorizer's (scored by the model) and named entities (scored
-    1), labels renamed by `mapping` (ORG to ACTOR...); those whose label is still not in `labels` are counted."""
+    1), labels renamed by `mapping` (ORG to ACTOR...); those whose label is still not in `labels` are counted. Spans
+    scoring under `min_score` are left out: by default the one `annotator train` chose (see `evaluate`; with
+    `beside_propagation`, the one for suggesting beside propagation), else none."""
 
-    def __init__(self, model: str, labels: set[str], mapping: dict[str, str] | None = None):
+    def __init__(self, model: str, labels: set[str], mapping: dict[str, str] | None = None, *,
+                 min_score: float | None = None, beside_propagation: bool = False):
         import spacy
 
         register_tokenizer()
@@ -120,14 +263,13 @@ class ModelSuggester:
             where = "not a spaCy pipeline" if folder.exists() else "no such folder, nor an installed spaCy pipeline"
             raise UserError(f"{model}: {where} (nothing is downloaded; {str(e)[:100]})") from None
         self.labels, self.mapping = labels, mapping or {}
+        self.min_score = tuned_min_score(folder, beside_propagation) if min_score is None else min_score
         self.source = f"model:{folder.name or model}"
         self.left_out: dict[str, int] = {}
 
     def find(self, text: str) -> list[Suggestion]:
         doc = self.nlp(text)
-        group = doc.spans.get(SPANS_KEY, [])
-        scores = list(group.attrs.get("scores", [1.0] * len(group))) if len(group) else []
-        scored = list(zip(group, scores, strict=True)) + [(entity, 1.0) for entity in doc.ents]
+        scored = scored_spans(doc.spans.get(SPANS_KEY, [])) + [(entity, 1.0) for entity in doc.ents]
         found = {}
         for span, score in scored:
             label = self.mapping.get(span.label_, span.label_)
@@ -135,7 +277,8 @@ class ModelSuggester:
                 self.left_out[span.label_] = self.left_out.get(span.label_, 0) + 1
                 continue
             key = (span.start_char, span.end_char, label)
-            found[key] = max(found.get(key, 0.0), round(float(score), 4))
+            if score >= self.min_score:
+                found[key] = max(found.get(key, 0.0), round(score, 4))
         return [Suggestion(start, end, label, text[start:end], self.source, score)
                 for (start, end, label), score in sorted(found.items())]
 
@@ -165,6 +308,8 @@ def metrics_table(metrics: dict) -> str:
     rows.append(("all", metrics["precision"], metrics["recall"], metrics["f1"]))
     lines = [f"{'label':<14}{'P':>7}{'R':>7}{'F1':>7}"]
     lines += [f"{label:<14}{p:>7.3f}{r:>7.3f}{f:>7.3f}" for label, p, r, f in rows]
+    lines.append(f"suggests from score {metrics['min_score']:.3f} (most right suggestions over wrong ones on the "
+                 f"held-out articles): P {metrics['precision_at_min_score']:.3f}, R {metrics['recall_at_min_score']:.3f}")
     left_out = f"; {metrics['spans_left_out']} spans on whitespace only left out" if metrics["spans_left_out"] else ""
     too_long = (f"; {metrics['spans_too_long']} spans longer than {LONGEST_NGRAM} tokens, which it never proposes"
                 if metrics["spans_too_long"] else "")

@@ -24,7 +24,7 @@ class WindowAction:
 
 MENUS = (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("view", "&View"), ("tools", "&Tools"), ("help", "&Help"))
 SUBMENUS = {"edit/label": "&Label selection / change label", "edit/edges": "Span &edges",
-            "edit/suggestions": "Su&ggestions"}
+            "edit/suggestions": "Su&ggestions", "edit/relation": "&Relation"}
 
 A = WindowAction
 ACTIONS: tuple[WindowAction, ...] = (
@@ -38,6 +38,9 @@ ACTIONS: tuple[WindowAction, ...] = (
     A("delete", "&Delete span", ("Delete", "Backspace"), "edit", "editor.delete", separator=True),
     A("note", "&Note…", ("N",), "edit", "edit_note"),
     A("sentence", "Select &sentence", ("S",), "edit", "editor.sentence"),
+    A("relation", "Make a &relation from the span (again: next type)", ("R",), "edit/relation", "relation_editor.start_any"),
+    A("relation_type", "Change the relation's &type", ("Shift+R",), "edit/relation", "relation_editor.change_type"),
+    A("relation_delete", "&Delete the relation", ("Shift+Del",), "edit/relation", "relation_editor.delete_current"),
     A("grow_start", "Start one word left", ("Alt+Left",), "edit/edges", "editor.grow_start"),
     A("grow_end", "End one word right", ("Alt+Right",), "edit/edges", "editor.grow_end"),
     A("shrink_start", "Start one word right", ("Alt+Shift+Right",), "edit/edges", "editor.shrink_start"),
@@ -96,4 +99,24 @@ def label_key_problems(labels: Iterable[tuple[str, str]]) -> list[tuple[int, str
             case = f" (as {their!r}: case does not count)" if their != key else ""
             problems.append((i, f"key {key!r} is already used by {other}{case}"))
         seen.setdefault(key.upper(), (name, key))
+    return problems
+
+
+def relation_key_problems(labels: Iterable[tuple[str, str]], types: Iterable[tuple[str, str]]) -> list[tuple[int, str]]:
+    """(position, reason) for each relation type (name, key) whose key is the window's own, a label's or an earlier
+    type's (case does not count)."""
+    reserved = reserved_keys()
+    owners = {key.upper(): f"label {name}" for name, key in labels if key}
+    problems = []
+    for i, (name, key) in enumerate(types):
+        if not key:
+            continue
+        if len(key) != 1:
+            problems.append((i, f"key {key!r} of relation type {name} must be a single character"))
+        elif key.upper() in reserved:
+            problems.append((i, f"key {key!r} of relation type {name} is the window's key for {reserved[key.upper()]!r}; "
+                                "choose another"))
+        elif key.upper() in owners:
+            problems.append((i, f"key {key!r} of relation type {name} is already used by {owners[key.upper()]}"))
+        owners.setdefault(key.upper(), f"relation type {name}")
     return problems

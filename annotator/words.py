@@ -19,6 +19,10 @@ UNSPACED = (
     "\ua9e0-\ua9fe\uaa60-\uaa7f"
 )
 _PLAIN_RUN = re.compile(f"[{UNSPACED}]+")  # for search: index and query cut the same way
+# Seven blocks that hold every UNSPACED character and none of the quotes, dashes and emoji news is full of: a scan
+# with this class takes half the time of one with UNSPACED's 25 ranges.
+_RUN_BLOCKS = re.compile("[\u0e01-\u109f\u1780-\u19ff\u2e80-\u9fff\ua9e0-\uaa7f\uf900-\ufaff\uff66-\uff9f"
+                         "\U00020000-\U0003134f]")
 _LONGEST_RUN = 2000  # a run is looked at no further than this beyond the range asked for
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -138,7 +142,10 @@ def index_text(text: str) -> str:
     is found as a phrase of its code points."""
     if text.isascii():  # at once: most corpora need no look at each character
         return ""
-    return _FILLER.join(" ".join(run) for run in _PLAIN_RUN.findall(text))
+    first = _RUN_BLOCKS.search(text)
+    if first is None:
+        return ""
+    return _FILLER.join(" ".join(run) for run in _PLAIN_RUN.findall(text, first.start()))
 
 
 def phrases(query: str) -> list[str]:

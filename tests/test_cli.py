@@ -74,6 +74,12 @@ def _user_error(case: str, tmp: Path) -> tuple[list, str]:
         clash = tmp / "clash.json"
         clash.write_text(json.dumps({"labels": [{"name": "PER", "key": "1"}, {"name": "ORG", "key": "1"}]}))
         return ["labels", "--db", db, "--set", clash], f"{clash}: $.labels[1].key: key '1' is already used by PER"
+    if case == "relation-key-clash":
+        clash = tmp / "clash.json"
+        clash.write_text(json.dumps({"labels": [{"name": "PER", "key": "1"}, {"name": "QUOTE", "key": "2"}],
+                                     "relations": [{"name": "SAID_BY", "key": "s", "from": ["QUOTE"], "to": ["PER"]}]}))
+        return ["labels", "--db", db, "--set", clash], (f"{clash}: $.relations[0].key: key 's' of relation type SAID_BY is "
+                                                        "the window's key for 'Select sentence'; choose another")
     if case == "newer-database":
         open_store(db).close()
         sqlite3.connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -91,7 +97,7 @@ def _user_error(case: str, tmp: Path) -> tuple[list, str]:
     return ["agreement", "--annotators", "alice,bob", "--db", db], "unknown annotator 'alice', 'bob' (known: none)"
 
 
-@pytest.mark.parametrize("case", ["malformed-json", "missing-file", "unknown-type", "label-key-clash", "newer-database",
+@pytest.mark.parametrize("case", ["malformed-json", "missing-file", "unknown-type", "label-key-clash", "relation-key-clash", "newer-database",
                                   "not-a-database", "stdout-brat", "merge-missing", "unknown-annotator"])
 def test_user_errors_are_one_line_with_status_1(run, tmp_path, case):
     args, message = _user_error(case, tmp_path)

@@ -107,9 +107,9 @@ def test_labels_command_sets_and_shows_relation_types(tmp_path):
     run = CliRunner()
     db, labels = tmp_path / "l.db", tmp_path / "labels.json"
     labels.write_text(json.dumps({"labels": [{"name": "CLAIM"}, {"name": "PERSON", "key": "p"}],
-                                  "relations": [{"name": "SAID_BY", "key": "s", "color": "#112233", "from": ["CLAIM"], "to": ["PERSON"]}]}))
+                                  "relations": [{"name": "SAID_BY", "key": "q", "color": "#112233", "from": ["CLAIM"], "to": ["PERSON"]}]}))
     result = run.invoke(cli, ["labels", "--db", str(db), "--set", str(labels)])
-    assert "s  SAID_BY      #112233  CLAIM -> PERSON" in result.output
+    assert "q  SAID_BY      #112233  CLAIM -> PERSON" in result.output
     labels.write_text(json.dumps({"labels": [{"name": "CLAIM"}], "relations": [{"name": "SAID_BY", "from": ["CLAIM"], "to": ["PERSON"]}]}))
     result = run.invoke(cli, ["labels", "--db", str(db), "--set", str(labels)])
     assert result.exit_code == 1

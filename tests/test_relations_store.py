@@ -105,8 +105,8 @@ def test_label_set_keeps_relation_types_consistent(store, spans):
     narrowed = [RelationType("CLAIMED_BY", ("CLAIM",), ("LOCATION",)), *store.relation_types()[1:]]
     with pytest.raises(RelationConflict, match="would no longer fit: CLAIMED_BY goes to LOCATION, not to ACTOR"):
         store.set_label_set(labels, narrowed)
-    store.set_label_set([*labels, Label("EVENT")], [*store.relation_types(), RelationType("AT", ("EVENT",), ("LOCATION",), key="t")])
-    assert store.relation_types()[-1] == RelationType("AT", ("EVENT",), ("LOCATION",), key="t")
+    store.set_label_set([*labels, Label("EVENT")], [*store.relation_types(), RelationType("AT", ("EVENT",), ("LOCATION",), key="e")])
+    assert store.relation_types()[-1] == RelationType("AT", ("EVENT",), ("LOCATION",), key="e")
     store.set_labels([*labels, Label("EVENT")])  # the label set alone: the types stay
     assert [t.name for t in store.relation_types()] == ["CLAIMED_BY", "ABOUT", "AT"]
     store.set_labels(labels)  # without EVENT, AT has nothing to start from and goes
@@ -137,3 +137,55 @@ def test_an_older_database_gains_the_default_types_its_labels_allow(tmp_path):
     claim = store.add_span("a1", Span(14, 30, "CLAIM", TEXT[14:30], "alice"))
     actor = store.add_span("a1", Span(0, 8, "ACTOR", TEXT[0:8], "alice"))
     assert store.add_relation(Relation("ABOUT", claim.id, actor.id)).id == 1
+
+
+def test_a_relation_changes_type_only_to_one_its_ends_fit_and_is_never_made_twice(store, spans):
+    made = store.add_relation(Relation("CLAIMED_BY", spans["claim"], spans["nakatani"]))
+    with pytest.raises(UserError, match="linked by CLAIMED_BY already"):
+        store.add_relation(Relation("CLAIMED_BY", spans["claim"], spans["nakatani"]))
+    assert store.set_relation_type(made.id, "ABOUT", annotator="alice").type == "ABOUT"
+    assert [r.type for r in store.relations("a1")] == ["ABOUT"]
+    with pytest.raises(UserError, match="belongs to 'alice', not 'bob'"):
+        store.set_relation_type(made.id, "CLAIMED_BY", annotator="bob")
+    linked = store.add_relation(Relation("CLAIMED_BY", spans["claim"], spans["nakatani"]))
+    with pytest.raises(UserError, match="linked by ABOUT already"):
+        store.set_relation_type(linked.id, "ABOUT")
+    about = store.add_relation(Relation("ABOUT", spans["claim"], spans["brussels"]))
+    with pytest.raises(RelationConflict, match="CLAIMED_BY goes to ACTOR, not to LOCATION"):
+        store.set_relation_type(about.id, "CLAIMED_BY")
+
+
+def test_a_label_set_whose_relation_key_is_the_windows_or_a_labels_is_refused(store):
+    labels, types = store.labels(), store.relation_types()
+    with pytest.raises(UserError, match="key 'n' of relation type CLAIMED_BY is the window's key for 'Note…'"):
+        store.set_label_set(labels, [RelationType("CLAIMED_BY", ("CLAIM",), ("ACTOR",), key="n"), *types[1:]])
+    with pytest.raises(UserError, match="key '2' of relation type CLAIMED_BY is already used by label ACTOR"):
+        store.set_label_set(labels, [RelationType("CLAIMED_BY", ("CLAIM",), ("ACTOR",), key="2"), *types[1:]])
+    assert store.relation_types() == types
+
+
+def test_relation_rejections_are_kept_by_type_and_ends(store, spans):
+    key = ("ABOUT", (14, 30, "CLAIM"), (34, 42, "LOCATION"))
+    store.add_relation_rejection("a1", key, "rita")
+    store.add_relation_rejection("a1", key, "rita")
+    assert store.relation_rejections("a1") == {key}
+    store.delete_relation_rejection("a1", key)
+    assert store.relation_rejections("a1") == set()
+
+
+def test_what_the_window_and_review_write_of_relations_works_on_both_engines(any_store):
+    store = any_store
+    store.add_article(Article("a1", TEXT))
+    claim = store.add_span("a1", Span(14, 30, "CLAIM", TEXT[14:30], "alice"))
+    actor = store.add_span("a1", Span(0, 8, "ACTOR", TEXT[0:8], "alice"))
+    made = store.add_relation(Relation("CLAIMED_BY", claim.id, actor.id))
+    with pytest.raises(UserError, match="linked by CLAIMED_BY already"):
+        store.add_relation(Relation("CLAIMED_BY", claim.id, actor.id))
+    assert store.set_relation_type(made.id, "ABOUT", annotator="alice").type == "ABOUT"
+    assert store.relation_links("a1", "alice") == [("ABOUT", claim.id, actor.id, made.id)]
+    key = ("ABOUT", (14, 30, "CLAIM"), (0, 8, "ACTOR"))
+    store.add_relation_rejection("a1", key, "rita")
+    store.add_relation_rejection("a1", key, "rita")
+    assert store.relation_rejections("a1") == {key}
+    store.delete_relation_rejection("a1", key)
+    assert store.relation_rejections("a1") == set()

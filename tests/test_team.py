@@ -15,7 +15,7 @@ from annotator.cli import cli
 from annotator.errors import UserError
 from annotator.model import Article, GoldSpan, Span
 from annotator.store import open_store
-from annotator.store.team import add_member, init_team, role_annotator
+from annotator.store.team import add_member, init_team
 
 TEXT = "Japan and NATO met in Brussels."
 _numbers = itertools.count()
@@ -94,9 +94,9 @@ def test_the_store_refuses_in_one_line_and_changes_nothing(team, connect):
 
 
 def test_a_member_is_their_role_and_the_coordinator_is_bound_by_nothing(team, connect):
-    assert role_annotator(connect("alice")) == "alice"
-    assert role_annotator(connect("rita")) == "rita"
-    assert role_annotator(connect("carol")) is None
+    assert connect("alice").member_role() == "alice"
+    assert connect("rita").member_role() == "rita"
+    assert connect("carol").member_role() is None
     carol = connect("carol")
     carol.add_span("a1", Span(0, 5, "ACTOR", "Japan", "alice"))  # the coordinator imports and merges anyone's work
     assert carol.assign([("a1", "alice")]) == 1
@@ -122,7 +122,7 @@ def test_init_again_keeps_the_team_and_a_bad_name_or_a_non_team_database_is_one_
     superuser = team["carol"].replace("carol@", "postgres@", 1)
     code, out = run("team", "init", superuser, "--coordinator", "carol")
     assert code == 0 and "handed to carol" in out, out
-    assert role_annotator(connect("bob")) == "bob"
+    assert connect("bob").member_role() == "bob"
     code, out = run("team", "add-annotator", "pg_admin", "--db", team["carol"])
     assert code == 1 and "a team member's name is a letter" in out
     code, out = run("team", "add-annotator", "alice", "--db", postgres_url)
@@ -140,7 +140,7 @@ def test_team_commands_make_the_database_the_roles_and_say_so(postgres_databases
     code, out = run("team", "add-reviewer", "ann", "--db", coordinator)
     assert code == 0 and out == f"ann: existing role, now reviewer ({name}_annotators, {name}_reviewers)\n", out
     member = open_store(cluster.url(name, user="ann"))
-    assert role_annotator(member) == "ann"
+    assert member.member_role() == "ann"
     member.close()
     cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
 

@@ -99,3 +99,38 @@ def test_any_spacy_pipeline_with_its_labels_mapped(tmp_path):
     assert code == 1 and "no such folder, nor an installed spaCy pipeline" in out
     code, out = run("suggest", "--model", tmp_path / "other", "--map", "ORG", "--db", db)
     assert code == 1 and "--map: 'ORG' is not OLD=NEW" in out
+
+
+def test_train_reports_progress_to_a_callback_and_chooses_a_min_score(labelled, tmp_path, capfd):
+    """The window's way in: `progress` gets shares from 0 to 1 and nothing is printed; the min-score chosen on the
+    held-out articles is in metrics.json and the model's suggestions start from it unless told otherwise."""
+    from annotator.training import ModelSuggester, train
+
+    store = open_store(labelled)
+    calls = []
+    metrics = train(store, tmp_path / "m", annotator="alice", seed=1, max_steps=60,
+                    progress=lambda share, message: calls.append((share, message)))
+    store.close()
+    shares = [share for share, _ in calls]
+    assert shares[0] == 0.0 and shares[-1] == 1.0 and shares == sorted(shares)
+    assert any(message.startswith("training: update") for _, message in calls)
+    assert capfd.readouterr().out == ""
+    assert 0.0 < metrics["min_score"] <= 1.0 and metrics["flat"] is True
+    assert 0.0 < metrics["min_score_beside_propagation"] <= 1.0
+    assert json.loads((tmp_path / "m" / "metrics.json").read_text())["min_score"] == metrics["min_score"]
+    text = "Yesterday Merkel met officials in Tokyo. The talks went on (new)."
+    tuned = ModelSuggester(str(tmp_path / "m"), {"ACTOR", "LOCATION"})
+    assert tuned.min_score == metrics["min_score"]
+    assert all(s.score >= metrics["min_score"] for s in tuned.find(text))
+    everything = ModelSuggester(str(tmp_path / "m"), {"ACTOR", "LOCATION"}, min_score=0.0).find(text)
+    assert {(s.text, s.label) for s in everything} >= {(s.text, s.label) for s in tuned.find(text)}
+
+
+def test_the_min_score_is_where_right_suggestions_outnumber_wrong_ones_most():
+    from annotator.training import best_min_score
+
+    assert best_min_score([(0.9, 1), (0.8, 1), (0.7, -1), (0.65, 1), (0.6, 1), (0.5, -1)]) == 0.6
+    assert best_min_score([(0.9, 1), (0.7, -1), (0.6, 1)]) == 0.9  # a tie: the fewer suggestions
+    assert best_min_score([(0.9, -1), (0.8, 1)]) == 1.0  # no score gains: nothing suggested
+    assert best_min_score([(0.9, 0), (0.8, -1), (0.7, 1), (0.6, 1)]) == 0.6  # right but saving nothing: 0
+    assert best_min_score([]) == 1.0

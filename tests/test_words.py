@@ -149,3 +149,11 @@ def test_a_prodigy_export_of_chinese_has_a_token_boundary_at_each_span_edge(tmp_
     tokens = task["tokens"]
     assert tokens[span["token_start"]]["start"] == 4 and tokens[span["token_end"]]["end"] == 5
     assert [t["text"] for t in tokens][-2:] == ["的", "首都"]
+
+
+def test_the_quick_scan_for_unspaced_runs_misses_none_of_their_characters():
+    from annotator.words import _PLAIN_RUN, _RUN_BLOCKS
+
+    missed = [hex(code) for code in range(0x110000) if _PLAIN_RUN.fullmatch(chr(code)) and not _RUN_BLOCKS.match(chr(code))]
+    assert missed == []
+    assert words.index_text("“Quoted” — text 😀 and 東京 and ’") == "東 京"

@@ -28,15 +28,20 @@ def parse(text: str, file: str, line: int | None = None):
         raise InputError(file, line or _element_line(text), "", str(e)) from None
 
 
+def _skip(text: str, position: int) -> int:
+    """Where the next element begins after `position`, past spaces and commas."""
+    return _SEPARATOR.match(text, position).end()  # type: ignore[union-attr]  # [\s,]* matches anywhere
+
+
 def _element_line(text: str) -> int | None:
     """The line where the top-level array's first element holding a duplicate key or too deep a nesting starts."""
-    position = _SEPARATOR.match(text).end()
+    position = _skip(text, 0)
     if not text.startswith("[", position):
         return None
     decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
     position += 1
     while True:
-        begin = _SEPARATOR.match(text, position).end()
+        begin = _skip(text, position)
         try:
             _, position = decoder.raw_decode(text, begin)
         except (JSONProblem, RecursionError):
@@ -51,7 +56,7 @@ def array_lines(text: str, start: int, count: int) -> list[int | None]:
     lines: list[int | None] = []
     position, line = start + 1, text.count("\n", 0, start + 1) + 1
     for _ in range(count):
-        begin = _SEPARATOR.match(text, position).end()
+        begin = _skip(text, position)
         line += text.count("\n", position, begin)
         lines.append(line)
         _, position = decoder.raw_decode(text, begin)
@@ -64,6 +69,7 @@ def items(text: str, data: object, key: str = "items") -> tuple[list, list[int |
     if isinstance(data, list):
         return data, array_lines(text, text.index("["), len(data))
     if isinstance(data, dict) and isinstance(data.get(key), list):
+        lines: list[int | None]
         found = re.search(rf'"{key}"\s*:\s*\[', text)
         try:
             lines = array_lines(text, found.end() - 1, len(data[key])) if found else [None] * len(data[key])

@@ -72,7 +72,8 @@ class Writer(FormatWriter):
 
     def _article(self, article: Article, spans: list[Span], relations: list[Relation], report: Report):
         text = article.text
-        lines, n, a, annotators, attributes = [], 0, 0, set(), {}
+        lines, n, a, annotators = [], 0, 0, set()
+        attributes: dict[str, set[str]] = {}  # attribute name -> its values (none: a binary attribute)
         written: dict[int | None, int] = {}  # span id -> its T number
         for span in spans:
             start, end, label = span.start, span.end, span.label
@@ -99,14 +100,14 @@ class Writer(FormatWriter):
                 a += 1
                 lines.append(f"A{a}\tAnnotator T{n} {value}\n")
                 annotators.add(value)
-            for name, value in span.attributes:
+            for name, given in span.attributes:
                 if name == "Annotator" or _UNSAFE_VALUE.search(name):
                     report.move(1, "written without an attribute whose name brat cannot hold (whitespace, '|' or ',')")
                     continue
                 a += 1
-                value = None if value is True else annotator_value(value)
-                lines.append(f"A{a}\t{name} T{n}{'' if value is None else ' ' + value}\n")
-                attributes.setdefault(name, set()).update(() if value is None else (value,))
+                shown = annotator_value(given) if isinstance(given, str) else None
+                lines.append(f"A{a}\t{name} T{n}{'' if shown is None else ' ' + shown}\n")
+                attributes.setdefault(name, set()).update(() if shown is None else (shown,))
         kept = report.linked(relations, (span for span in spans if span.id in written))
         lines += [f"R{k}\t{r.type} Arg1:T{written[r.from_id]} Arg2:T{written[r.to_id]}\n" for k, r in enumerate(kept, 1)]
         return article.id, article.text_sha256, text.encode(), "".join(lines).encode(), annotators, attributes
@@ -283,10 +284,11 @@ def _parsed(lines: list[tuple[int, str]], pattern: re.Pattern, shape: str, file:
 def _textbounds(text: str, lines: list[tuple[int, str]], file: str) -> tuple[dict[str, dict], list[str], list[InputError]]:
     """The spans of the T lines by id, notes on discontinuous ones, and the problems of those that do not fit."""
     spans: dict[str, dict] = {}
-    notes, problems = [], []
+    notes: list[str] = []
+    problems: list[InputError] = []
     for number, (ident, label, offsets, quoted) in _parsed(lines, _TEXTBOUND, "T1<TAB>TYPE START END<TAB>TEXT",
                                                              file, problems):
-        parts = [tuple(map(int, part.split())) for part in offsets.split(";")]
+        parts = [(int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))]
         problem = _check(text, parts, quoted)
         if problem:
             problems.append(InputError(file, number, f"$.{ident}", problem, record_line=None))

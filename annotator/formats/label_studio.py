@@ -81,12 +81,12 @@ def read_config(path: Path) -> tuple[tuple[str, ...], str | None, tuple[str, ...
                 root = ElementTree.parse(candidate).getroot()
             except ElementTree.ParseError as e:
                 raise InputError(str(candidate), e.position[0], "", f"malformed XML: {e}") from None
-            labels = tuple(el.get("value") for el in root.iter("Label") if el.get("value"))
+            labels = tuple(value for el in root.iter("Label") if (value := el.get("value")))
             targets = {el.get("toName") for el in root.iter("Labels")}
             objects = [el for el in root.iter() if (el.get("value") or "").startswith("$")]
             named = [el for el in objects if el.get("name") in targets] or [el for el in objects if el.tag == "Text"]
-            relations = tuple(el.get("value") for el in root.iter("Relation") if el.get("value"))
-            return labels, named[0].get("value")[1:] if named else None, relations
+            relations = tuple(value for el in root.iter("Relation") if (value := el.get("value")))
+            return labels, (named[0].get("value") or "$")[1:] if named else None, relations
     return (), None, ()
 
 
@@ -125,7 +125,7 @@ def read(path: Path, *, encoding: str = "utf-8", text_key: str | None = None) ->
 _MIN_FIELDS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
 
 
-def _parts(task, where: str, key: str) -> tuple | str:
+def _parts(task, where: str, key: str) -> tuple[str, list, dict, str] | str:
     """(text, [(path, annotator, result, annotation)], task meta, where) of a task, or "path<TAB>why" without text."""
     minimal = isinstance(task, dict) and not isinstance(task.get("data"), dict)  # JSON-MIN
     data = task if minimal else task["data"] if isinstance(task, dict) else None
@@ -141,8 +141,8 @@ def _parts(task, where: str, key: str) -> tuple | str:
             for k, value in enumerate(values):
                 if isinstance(value, dict) and "labels" in value:
                     results.append((f"{where}.{name}[{k}]", who, {"type": "labels", "value": value}, where))
-    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
-    names = meta.get("annotators") if isinstance(meta.get("annotators"), list) else []  # our export's, in order
+    meta: dict = task["meta"] if isinstance(task.get("meta"), dict) else {}
+    names: list = meta["annotators"] if isinstance(meta.get("annotators"), list) else []  # our export's, in order
     for kind in () if minimal else ("annotations", "predictions"):
         for j, annotation in enumerate(task.get(kind) or []):
             if isinstance(annotation, dict) and not annotation.get("was_cancelled"):

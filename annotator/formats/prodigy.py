@@ -140,7 +140,7 @@ def _task(data, file: str, line: int | None) -> Iterator[Incoming | InputError]:
     if isinstance(relations, InputError):
         yield relations
         return
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    meta: dict = data["meta"] if isinstance(data.get("meta"), dict) else {}
     record = {"text": text, "spans": [span for span, _ in spans]}
     if relations:
         record["relations"] = relations

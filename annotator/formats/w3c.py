@@ -181,7 +181,7 @@ def _span(annotation: dict, text: str) -> dict | tuple[str, str]:
     position, quote = kinds.get("TextPositionSelector"), kinds.get("TextQuoteSelector")
     start, end = (position or {}).get("start"), (position or {}).get("end")
     exact = (quote or {}).get("exact")
-    span = {"label": label}
+    span: dict = {"label": label}
     if isinstance(values.get("commenting"), str):
         span["note"] = values["commenting"]
     creator = annotation.get("creator")
@@ -191,9 +191,9 @@ def _span(annotation: dict, text: str) -> dict | tuple[str, str]:
     fits = type(start) is int and type(end) is int and 0 <= start < end <= len(text)
     if fits and (exact is None or text[start:end] == exact):
         return {**span, "start": start, "end": end, "text": text[start:end]}
-    if not isinstance(exact, str) or not exact:
+    if not isinstance(exact, str) or not exact or quote is None:
         return "target.selector", "no TextQuoteSelector to re-anchor by, and the position does not fit the text"
-    found = _anchor(text, exact, quote.get("prefix") or "", quote.get("suffix") or "", start if fits else 0)
+    found = _anchor(text, exact, quote.get("prefix") or "", quote.get("suffix") or "", start if fits and isinstance(start, int) else 0)
     if found is None:
         return "target.selector", f"quote {json.dumps(exact[:40], ensure_ascii=False)} is not in the text"
     return {**span, "start": found, "end": found + len(exact), "text": exact, "moved": True}
@@ -204,7 +204,7 @@ def _anchor(text: str, exact: str, prefix: str, suffix: str, near: int) -> int |
     best, best_key = None, None
     at = text.find(exact)
     while at != -1:
-        matches = text[max(0, at - len(prefix)):at] == prefix[-at:] if at else not prefix
+        matches: int = text[max(0, at - len(prefix)):at] == prefix[-at:] if at else not prefix
         matches += text[at + len(exact):at + len(exact) + len(suffix)] == suffix
         key = (-matches, abs(at - near))
         if best_key is None or key < best_key:

@@ -120,7 +120,7 @@ class Report:
 class FormatWriter(ABC):
     """A format's writer: `format` (any process) makes pieces, `open`/`write`/`close` (exporting process) file them."""
 
-    batch_size: ClassVar[int] = 200  # articles formatted together
+    batch_size: int = 200  # articles formatted together (a writer may set its own)
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -46,10 +46,8 @@ def run(store: Store, annotator: str | None = None, screenshot: Path | None = No
     """Show the window until it is closed (exit code 0), or write a PNG of it and return at once."""
     if screenshot is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a picture needs no screen
-    from ..store.team import role_annotator
-
     app = application()
-    role = role_annotator(store)  # a team member on PostgreSQL is their login role, whatever else is given
+    role = store.member_role()  # a team member on PostgreSQL is their login role, whatever else is given
     if screenshot is not None:
         name = role or annotator or str(QSettings().value("annotator/name") or default_annotator())
         return take_screenshot(store, name, Path(screenshot), given=annotator is not None or role is not None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer
 
 from ..errors import UserError
-from ..uncertainty import most_uncertain, uncertainty
+from ..uncertainty import most_uncertain
 
 AHEAD = 5  # articles after the open one whose model suggestions are computed ahead
 AHEAD_BY_UNCERTAINTY = 20  # more of them when the next article is the one the model is least sure about
@@ -50,7 +50,8 @@ class ModelAhead(QObject):
         except UserError as e:
             self.window.show_failure(f"Model not started: {e}")
             return
-        self.worker = ModelWorker(self.options.model, [lb.name for lb in self.window.labels], mapping)
+        self.worker = ModelWorker(self.options.model, [lb.name for lb in self.window.labels], mapping,
+                                  beside_propagation=self.options.propagate)
         self.doubts = {}
         self.timer.start()
         self.suggester.say(f"{LOADING} {self.options.model} …")
@@ -84,8 +85,8 @@ class ModelAhead(QObject):
                     self.suggester.say(f"Model ready: {payload}")
                 self.ask_ahead()
             elif kind == "found" and self.store.article_exists(article_id):
-                self.doubts[article_id] = uncertainty(s.score for s in payload)
-                self.suggester.store_found(article_id, payload)
+                found, self.doubts[article_id] = payload
+                self.suggester.store_found(article_id, found)
             elif kind == "error":
                 self.window.show_failure(f"Model: {payload}")
                 if article_id is None:

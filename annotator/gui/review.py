@@ -25,6 +25,7 @@ from .commands import StoreCommand, push
 from .highlighter import readable_on
 from .messages import ask
 from .palette import plain_tooltip
+from .relation_review import RelationCandidateList
 from .review_view import ReviewView, Row, short_names
 
 STATE_MARK = {"accepted": "✔", "rejected": "✘", "pending": "·"}
@@ -95,6 +96,7 @@ class ReviewPanel(QWidget):
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.PlainText)
         self.legend.setWordWrap(True)
+        self.relation_list = RelationCandidateList(self)
         _lay_out(self)
         self.actions: dict[str, QAction] = {}
         for name, text, key in KEYS:
@@ -196,13 +198,14 @@ class ReviewPanel(QWidget):
         for row in rows:
             self.list.addItem(_candidate_item(row, tags, inks, gold[row.key].reviewer if row.key in gold else ""))
         self.list.blockSignals(False)
+        self.relation_list.load(spans)
         self._show_score(spans)
         self.legend.setText(self.view.legend())
         self.statusChanged.emit()
 
     def pending(self) -> int:
         """Disagreements in the article shown that no decision has settled yet."""
-        return sum(1 for r in self.rows if r.state == "pending" and r.kind != "agreed")
+        return sum(1 for r in self.rows if r.state == "pending" and r.kind != "agreed") + self.relation_list.pending()
 
     def status_texts(self) -> tuple[str, str]:
         """(where, counts) for the status bar: the article's place, gold spans and pending disagreements; review progress."""
@@ -279,11 +282,17 @@ class ReviewPanel(QWidget):
         return row.candidate
 
     def accept(self) -> None:
+        if self.relation_list.hasFocus():
+            self.relation_list.decide(True)
+            return
         c = self._candidate()
         if c:
             self._push(review.plan_accept(self.store, self.article_id, c, self.reviewer), f"Accept {c.label} “{_short(c.text)}”")
 
     def reject(self) -> None:
+        if self.relation_list.hasFocus():
+            self.relation_list.decide(False)
+            return
         c = self._candidate()
         if c:
             self._push(review.plan_reject(self.store, self.article_id, c, self.reviewer), f"Reject {c.label} “{_short(c.text)}”")
@@ -381,6 +390,8 @@ def _lay_out(panel: ReviewPanel) -> None:
     bar.addWidget(panel.label_box)
     column.addLayout(bar)
     column.addWidget(panel.list, 1)
+    column.addWidget(QLabel("Relation candidates (focus the list: A accepts, R rejects)"))
+    column.addWidget(panel.relation_list)
     keys = QLabel("  ".join(f"{key} {text.split(',')[0].split(':')[0].lower()}" for _, text, key in KEYS)
                   + "  Ctrl+Z undo")
     keys.setWordWrap(True)

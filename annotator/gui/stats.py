@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ..errors import UserError
+from ..relation_agreement import format_relations
 from ..report import CHARTS, project_charts
 from ..store import Store
 
@@ -26,6 +28,10 @@ class StatsView(QScrollArea):
         column.addWidget(self.note)
         for widget in self.widgets.values():
             column.addWidget(widget)
+        self.relations = QLabel()  # relation agreement per pair and type, as `annotator agreement` prints it
+        self.relations.setTextFormat(Qt.TextFormat.PlainText)
+        self.relations.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        column.addWidget(self.relations)
         column.addStretch(1)
         self.setWidget(inner)
         self.setWidgetResizable(True)
@@ -37,11 +43,13 @@ class StatsView(QScrollArea):
         if not self.isVisible():  # hidden or closed meanwhile: drawn when shown again
             return
         try:
-            self.svgs, _ = project_charts(self.store)
+            self.svgs, result = project_charts(self.store)
             self.note.setText("")
         except UserError as e:
             self.note.setText(str(e))
             return
+        self.relations.setText("Relation agreement\n" + "\n".join(format_relations(result["relations"]))
+                               if "relations" in result else "")
         for name, widget in self.widgets.items():
             widget.load(QByteArray(self.svgs[name].encode("utf-8")))
             size = widget.renderer().defaultSize()  # fit the width, but never so small the text cannot be read

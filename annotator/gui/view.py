@@ -51,10 +51,11 @@ class ArticleView(QPlainTextEdit):
         self.setFont(font)
         self.index = SpanIndex("", session.offsets)
         self.span_painter = SpanPainter(self)
+        self.underlays: list = []  # callables(rect) painting under the text, before it is drawn (relation arcs)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
         self.find_hits: list[tuple[int, int]] = []  # view positions
-        self.overlays: list = []  # callables(rect) painting over the text after it is drawn (suggestions)
+        self.overlays: list = []  # callables(rect) painting over the text after it is drawn (suggestions, chosen relations)
         self._press = QPoint()
         self._word_dragged: tuple[int, int] | None = None  # the double-clicked word a held button extends by words
         self._word_selected = (-1.0, QPoint())  # when and where a double-click selected a word: a click soon after
@@ -98,6 +99,8 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         self.span_painter.paint(event.rect())
+        for underlay in self.underlays:
+            underlay(event.rect())
         super().paintEvent(event)  # the text over the tints
         for overlay in self.overlays:
             overlay(event.rect())

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..errors import UserError
 from ..store import Store
-from ..store.team import role_annotator
 from ..words import segmenter
-from . import actions, transfer
+from . import actions, relations, transfer
 from .editor import Editor
 from .findbar import FindBar
 from .follow import Follower
@@ -47,7 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None, *, remember: bool = True):
         super().__init__(parent)
         self.store = store
-        self.store_role = role_annotator(store)  # a team member on PostgreSQL: the name is their login role's
+        self.store_role = store.member_role()  # a team member on PostgreSQL: the name is their login role's
         self.annotator = annotator = self.store_role or annotator
         store.fast_commits()
         store.set_busy_wait(LOCK_WAIT)
@@ -76,6 +75,7 @@ class MainWindow(QMainWindow):
         self.span_table = make_span_table(rows, list(self.colors))
         self.guidelines = Guidelines()
         lay_out(self)
+        relations.install(self)  # before the actions: its keys are in the action table
         actions.build(self)
         self.menus["view"].addSeparator()
         self.mode_switch = Modes(self)
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.status_line.show_annotator(annotator)
         self._connect()
         self.set_labels(self.labels)
+        relations.bind_window_types(self)
         self.setWindowTitle(f"annotator — {store.name}")
         self.settings.restore()
         self.mode_switch.install_plugins()

@@ -15,6 +15,7 @@ from .gold import Gold
 from .labels import KEYS, PALETTE, Labels
 from .migrations import MIGRATIONS, SCHEMA_VERSION, default_labels
 from .relation_bulk import RelationBulk
+from .relation_review import RelationReview
 from .relations import RelationConflict, Relations
 from .rows import ArticleRow, attributes_json
 from .spans import Spans
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 
-class Store(Assignments, Suggestions, Stats, Bulk, RelationBulk, Relations, Gold, Export, Articles, Labels, Spans, Connection):
+class Store(Assignments, Suggestions, Stats, Bulk, RelationBulk, RelationReview, Relations, Gold, Export, Articles, Labels, Spans, Connection):
     """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
 

@@ -105,6 +105,11 @@ class Connection:
     def close(self) -> None:
         self.conn.close()
 
+    def member_role(self) -> str | None:
+        """The connected role's name where the database's rules bind it (a team member on PostgreSQL, not the
+        owner): the store then writes as that annotator and no other. None on SQLite and for the coordinator."""
+        return None
+
     def another(self):
         """A new connection to the same database, for another thread (a store is used by one thread at a time)."""
         return type(self)(self.path)

@@ -179,8 +179,16 @@ def _assignments(db: Database) -> None:
     db.execute("CREATE INDEX idx_assignments_annotator ON assignments (annotator, position)")
 
 
+def _relation_rejections(db: Database) -> None:
+    """Relation candidates a reviewer rejected: the type and both ends by (start, end, label), as span rejections."""
+    db.execute("CREATE TABLE relation_rejections (article_id TEXT NOT NULL REFERENCES articles(id), type TEXT NOT NULL, "
+               "from_start INTEGER NOT NULL, from_end INTEGER NOT NULL, from_label TEXT NOT NULL, "
+               "to_start INTEGER NOT NULL, to_end INTEGER NOT NULL, to_label TEXT NOT NULL, reviewer TEXT, created TEXT, "
+               "PRIMARY KEY (article_id, type, from_start, from_end, from_label, to_start, to_end, to_label))")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations, _span_outlines,
-                                               _assignments]
+                                               _assignments, _relation_rejections]
 SCHEMA_VERSION = len(MIGRATIONS)
 BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 

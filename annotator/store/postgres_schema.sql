@@ -225,3 +225,26 @@ CREATE TRIGGER labels_notify AFTER INSERT OR UPDATE OR DELETE ON labels FOR EACH
     EXECUTE FUNCTION annotator_notify_table('labels');
 CREATE TRIGGER relation_types_notify AFTER INSERT OR UPDATE OR DELETE ON relation_types FOR EACH STATEMENT
     EXECUTE FUNCTION annotator_notify_table('labels');
+
+-- version 3
+-- (relwin) Relation candidates a reviewer rejected: the type and both ends by (start, end, label), as span rejections.
+
+CREATE TABLE relation_rejections (
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id),
+    type text COLLATE "C" NOT NULL,
+    from_start integer NOT NULL,
+    from_end integer NOT NULL,
+    from_label text COLLATE "C" NOT NULL,
+    to_start integer NOT NULL,
+    to_end integer NOT NULL,
+    to_label text COLLATE "C" NOT NULL,
+    reviewer text,
+    created text,
+    PRIMARY KEY (article_id, type, from_start, from_end, from_label, to_start, to_end, to_label)
+);
+CREATE TRIGGER relation_rejections_notify_insert AFTER INSERT ON relation_rejections REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION annotator_notify_rows('gold');
+CREATE TRIGGER relation_rejections_notify_update AFTER UPDATE ON relation_rejections REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION annotator_notify_rows('gold');
+CREATE TRIGGER relation_rejections_notify_delete AFTER DELETE ON relation_rejections REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION annotator_notify_rows('gold');

@@ -10,7 +10,8 @@
 --   * an annotator inserts, changes and deletes only rows whose `annotator` is their own role name: spans,
 --     statuses, relations, suggestions and rejected suggestions (row-level security); a row of someone else's
 --     is invisible to their UPDATE and DELETE, and an INSERT naming someone else is refused;
---   * only reviewers write the gold layer: gold spans, gold relations, rejections and review statuses;
+--   * only reviewers write the gold layer: gold spans, gold relations, rejections (of spans and relations) and
+--     review statuses;
 --   * articles, labels, relation types and assignments are the coordinator's alone.
 --
 -- Running it again (after a schema upgrade) puts the same rules back.
@@ -22,7 +23,7 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {annotators}
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {annotators}, {reviewers};
 
 GRANT INSERT, UPDATE, DELETE ON spans, statuses, relations, suggestions, suggestion_rejections TO {annotators};
-GRANT INSERT, UPDATE, DELETE ON gold_spans, gold_relations, rejections, reviews TO {reviewers};
+GRANT INSERT, UPDATE, DELETE ON gold_spans, gold_relations, rejections, relation_rejections, reviews TO {reviewers};
 
 DO $$
 DECLARE

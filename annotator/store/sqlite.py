@@ -105,8 +105,9 @@ def index_chars(conn: sqlite3.Connection, rows: list[tuple], rowid: int) -> None
 
 def fts_query(text: str) -> str:
     """A user's words (but runs of Chinese, Japanese, Thai...) as an FTS5 query: each word quoted, all required,
-    the last one a prefix."""
-    found = re.findall(r"\w+", words.without_runs(text))
+    the last one a prefix. An underscore parts words, as the index's tokenizer does (a quoted "snake_case" would
+    be a phrase, which the index cannot answer)."""
+    found = re.findall(r"[^\W_]+", words.without_runs(text))
     if not found:
         return '""'
     return " ".join(f'"{w}"' for w in found[:-1]) + (" " if len(found) > 1 else "") + f'"{found[-1]}"*'

@@ -37,19 +37,6 @@ def check_role_name(name: str) -> str:
     return name
 
 
-def role_annotator(store) -> str | None:
-    """The connected role's name where the database's rules bind it (a team member, not the owner): the store then
-    writes as that annotator and no other. None on SQLite and for the coordinator."""
-    if not hasattr(store.conn, "raw"):
-        return None
-    row = store.conn.execute(
-        "SELECT current_user::text FROM pg_class c JOIN pg_roles r ON r.rolname = current_user "
-        "WHERE c.oid = to_regclass('spans') AND c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls "
-        "AND NOT pg_has_role(current_user, c.relowner, 'MEMBER')"
-    ).fetchone()
-    return row[0] if row else None
-
-
 def init_team(url: str, coordinator: str, password: str | None = None) -> list[str]:
     """As a superuser (`url`): make the coordinator's login role and the team's group roles, hand the database (made
     if missing) and its tables to the coordinator, make or upgrade the schema as them, and apply the team's rules."""

@@ -21,6 +21,7 @@ TABLES = {
     "relations": "id, article_id, annotator, type, from_id, to_id, created",
     "gold_relations": "id, article_id, reviewer, type, from_id, to_id, created",
     "assignments": "article_id, annotator, position, created",  # (pgteam) the coordinator's plan
+    "relation_rejections": "article_id, type, from_start, from_end, from_label, to_start, to_end, to_label, reviewer, created",
 }
 _ARTICLES = "SELECT id, title, text, text_sha256, source, meta, created FROM articles ORDER BY rowid"
 

@@ -24,6 +24,24 @@ def test_the_statistics_dock_draws_the_charts(make_window, tmp_path, qtbot):
     store.close()
 
 
+def test_the_statistics_dock_shows_relation_agreement_as_the_report_does(make_window, tmp_path, qtbot):
+    from annotator.model import Article
+    from tests.test_relation_candidates import CLAIM, NAKATANI, TEXT, make
+
+    store = open_store(tmp_path / "rel.db")
+    store.add_article(Article("a1", TEXT))
+    make(store, "alice", [("CLAIMED_BY", CLAIM, NAKATANI)])
+    make(store, "bob", [("CLAIMED_BY", CLAIM, NAKATANI)])
+    window = make_window(store, "rita")
+    window.stats_dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: bool(window.stats_view.svgs))
+    lines = window.stats_view.relations.text().splitlines()
+    assert lines[0] == "Relation agreement" and lines[2].split()[:3] == ["alice", "/", "bob"]
+    assert lines[2].split()[-2:] == ["1.000", "1.000"]  # exact and overlap F1
+    window.close()
+    store.close()
+
+
 def test_changes_that_keep_coming_still_redraw_the_charts(make_window, tmp_path, qtbot):
     store = open_store(tmp_path / "busy.db")
     seed(store)
