@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import platformdirs
 
@@ -22,6 +24,19 @@ def default_db() -> Path | str:
     if env:
         return env if is_database_url(env) else Path(env).expanduser()
     return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "annotator.db"
+
+
+def models_folder(db: str | Path) -> Path:
+    """Where the window's trained models go: beside a database file, `<name>-models/`; for a PostgreSQL database,
+    `models/<host>-<database>/` in the user's data directory."""
+    if not is_database_url(db):
+        db = Path(db)
+        return db.with_name(f"{db.stem}-models")
+    parts = urlsplit(str(db))
+    host = parts.hostname or parse_qs(parts.query).get("host", ["localhost"])[0]
+    name = "-".join(filter(None, (host, str(parts.port or ""), parts.path.strip("/") or parts.username)))
+    safe = re.sub(r"[^\w.-]+", "_", name).strip("_.") or "postgresql"
+    return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "models" / safe
 
 
 def seeds_dir() -> Path:

@@ -221,9 +221,9 @@ def main() -> None:
         "writes over the time from the first process's first write to the last one's last. Afterwards every "
         f"annotator's spans are read back and compared with what its process says it wrote. Load average at the "
         f"start: {load:.1f} (2 cores shared with other jobs: absolute times are noisy, compare the rows). The "
-        "first rows are one process alone: what a write costs each engine (a PostgreSQL write is about seven "
-        "round trips to the server: begin, the span's checks, insert, status, commit; SQLite's are calls in the "
-        "same process). Flat out, 20 clients and 20 server processes share the cores, and their waits add up; "
+        "first rows are one process alone: what a write costs each engine (adding a span on PostgreSQL is three "
+        "round trips to the server: begin sent with the span's checks in one query, the insert with its status in "
+        "one statement, commit; it was seven before; SQLite's are calls in the same process). Flat out, 20 clients and 20 server processes share the cores, and their waits add up; "
         "paced as people label, the latency is the write's own.\n\n"
         + table(rows, ("engine", "load", "writes/s", "vs SQLite", "p50", "p95 (goal < 50 ms)", "max",
                        "lost / misattributed / extra", "errors"))

@@ -7,20 +7,14 @@ import json
 import re
 import sys
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, Qt
 from PySide6.QtWidgets import QProgressDialog
 
+from ..paths import models_folder
 from ..retraining import DECISION, FAILURE
 
 STEP = re.compile(r"^\s*\d+\s+(\d+)\s+[\d.]+")  # a row of spaCy's training table: epoch, step, losses, scores
-
-
-def models_folder(db_path: str | Path) -> Path:
-    """Where the window's trained models go: beside the database, `<name>-models/`."""
-    db = Path(db_path)
-    return db.with_name(f"{db.stem}-models")
 
 
 class TrainingDialog(QObject):

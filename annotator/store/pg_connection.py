@@ -54,23 +54,45 @@ class PgConnection:
     store begins and commits its own transactions)."""
 
     def __init__(self, conn: psycopg.Connection):
-        self.raw = conn
+        self._raw = conn
+        self._held_begin: str | None = None  # a BEGIN not sent yet: it goes with the next statement, one round trip
         self.total_changes = 0  # rows inserted, changed or deleted so far, as sqlite3 counts them
         self.streaming = False  # reads go through server-side cursors, a batch at a time (inside a snapshot)
         self._streams: list[psycopg.ServerCursor] = []
 
     def execute(self, sql: str, params: Iterable = ()) -> psycopg.Cursor:
         text, order = translate(sql)
+        if self._held_begin and text in ("COMMIT", "ROLLBACK"):  # a transaction that sent nothing: nothing to end
+            self._held_begin = None
+            return self._raw.cursor()
         if self.streaming and text.startswith("SELECT"):
             cursor = self.raw.cursor(name=f"stream_{len(self._streams)}")
             cursor.itersize = 1000
             self._streams.append(cursor)
         else:
-            cursor = self.raw.cursor()
-        cursor.execute(text, _arranged(list(params), order))  # never None: `%%` must always become `%`
+            cursor = self._raw.cursor()
+        if self._held_begin:
+            begin, self._held_begin = self._held_begin, None
+            with self._raw.pipeline():
+                self._raw.execute(begin)
+                cursor.execute(text, _arranged(list(params), order))
+        else:
+            cursor.execute(text, _arranged(list(params), order))  # never None: `%%` must always become `%`
         if cursor.rowcount > 0 and cursor.description is None:
             self.total_changes += cursor.rowcount
         return cursor
+
+    @property
+    def raw(self) -> psycopg.Connection:
+        """The psycopg connection itself, after sending any BEGIN held back."""
+        if self._held_begin:
+            begin, self._held_begin = self._held_begin, None
+            self._raw.execute(begin)
+        return self._raw
+
+    def begin(self, statement: str = "BEGIN") -> None:
+        """Begin a transaction with the next statement, in the same round trip to the server."""
+        self._held_begin = statement
 
     def executemany(self, sql: str, rows: Iterable) -> psycopg.Cursor:
         text, order = translate(sql)
@@ -90,10 +112,11 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+        return bool(self._held_begin) or self._raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
     def close(self) -> None:
-        self.raw.close()
+        self._held_begin = None
+        self._raw.close()
 
     def __del__(self):
-        self.raw.close()  # a store dropped unclosed closes its connection quietly, as sqlite3's does
+        self._raw.close()  # a store dropped unclosed closes its connection quietly, as sqlite3's does

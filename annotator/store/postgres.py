@@ -56,9 +56,12 @@ def fold(text: str) -> str:
 
 
 def search_words(title: str | None, text: str) -> str:
-    """An article's words as a tsvector's text: each distinct folded word once, quoted."""
-    found = dict.fromkeys(_WORD.findall(fold(words.without_runs(f"{title or ''}\n{text}"))))
-    return " ".join(f"'{w}'" for w in found if len(w) <= _LONGEST_WORD)
+    """An article's words as a tsvector's text: each distinct folded word once (letters and digits only, so
+    none needs quoting)."""
+    found = set(_WORD.findall(fold(words.without_runs(f"{title or ''}\n{text}"))))
+    if max(map(len, found), default=0) > _LONGEST_WORD:
+        found = {w for w in found if len(w) <= _LONGEST_WORD}
+    return " ".join(found)
 
 
 def search_runs(title: str | None, text: str) -> str | None:

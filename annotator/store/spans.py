@@ -9,6 +9,16 @@ from ..model import Span, span_misfit
 from . import rows
 from .connection import Connection, now
 
+NEW_SPAN_COLUMNS = "id, article_id, annotator, label, start, end, text, note, created, updated, attributes"
+IN_PROGRESS = "INSERT INTO statuses (article_id, annotator, status, updated)"
+IN_PROGRESS_CONFLICT = ("ON CONFLICT (article_id, annotator) DO UPDATE SET status = 'in_progress', "
+                        "updated = excluded.updated WHERE statuses.status = 'todo'")
+
+
+def new_span_row(article_id: str, span: Span, stamp: str) -> tuple:
+    return (span.id, article_id, span.annotator, span.label, span.start, span.end, span.text, span.note, stamp, stamp,
+            rows.attributes_json(span.attributes))
+
 
 class Spans(Connection):
     def spans(self, article_id: str, annotator: str | None = None) -> list[Span]:
@@ -46,28 +56,22 @@ class Spans(Connection):
         """Store one span and return it with its id. Ids are never reused, so undo can put a span back under
         the id it had (`span.id`) without meeting anyone else's."""
         with self.transaction():
-            self.check_span(article_id, span)
-            if self.conn.execute(
-                "SELECT 1 FROM spans WHERE article_id = ? AND annotator = ? AND start = ? AND end = ? AND label = ?",
-                (article_id, span.annotator, span.start, span.end, span.label),
-            ).fetchone():
+            if self.check_span(article_id, span, new=True):
                 raise UserError(f"{span.annotator or 'this annotator'} already has {span.label} at "
                                 f"[{span.start}, {span.end}) in {article_id}; nothing was changed")
-            stamp = now()
-            new_id = self.conn.execute(
-                "INSERT INTO spans (id, article_id, annotator, label, start, end, text, note, created, updated, "
-                "attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (span.id, article_id, span.annotator, span.label, span.start, span.end, span.text, span.note,
-                 stamp, stamp, rows.attributes_json(span.attributes)),
-            ).fetchone()[0]
-            self.conn.execute(
-                "INSERT INTO statuses (article_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?) "
-                "ON CONFLICT (article_id, annotator) DO UPDATE SET status = 'in_progress', updated = excluded.updated "
-                "WHERE statuses.status = 'todo'",
-                (article_id, span.annotator, stamp),
-            )
+            new_id = self._insert_span(article_id, span, now())
             self._changed("spans", article_id)
         return replace(span, id=new_id, article_id=article_id)
+
+    def _insert_span(self, article_id: str, span: Span, stamp: str) -> int:
+        """Insert a checked span, mark its article in progress for its annotator (from todo); return its id."""
+        new_id = self.conn.execute(
+            f"INSERT INTO spans ({NEW_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            new_span_row(article_id, span, stamp),
+        ).fetchone()[0]
+        self.conn.execute(f"{IN_PROGRESS} VALUES (?, ?, 'in_progress', ?) {IN_PROGRESS_CONFLICT}",
+                          (article_id, span.annotator, stamp))
+        return new_id
 
     def update_span(self, span_id: int, *, annotator: str | None = None, **changes) -> Span:
         """Change a span's label, note or boundaries (with their text); return the span as it is now.
@@ -108,15 +112,22 @@ class Spans(Connection):
             raise UserError(f"span {span_id} belongs to {found.annotator!r}, not {annotator!r}; nothing was changed")
         return found
 
-    def check_span(self, article_id: str, span: Span) -> None:
-        """Refuse a span that does not fit its article's text, or whose label is not in the label set."""
-        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
+    def check_span(self, article_id: str, span: Span, *, new: bool = False) -> bool:
+        """Refuse a span that does not fit its article's text, or whose label is not in the label set; with `new`,
+        return whether its annotator already has the same span. One query: a round trip on PostgreSQL."""
+        duplicate = ("EXISTS (SELECT 1 FROM spans WHERE article_id = ? AND annotator = ? AND start = ? AND end = ? "
+                     "AND label = ?)" if new else "NULL")
+        text, known, exists = self.conn.execute(
+            f"SELECT (SELECT text FROM articles WHERE id = ?), EXISTS (SELECT 1 FROM labels WHERE name = ?), {duplicate}",
+            (article_id, span.label) + ((article_id, span.annotator, span.start, span.end, span.label) if new else ()),
+        ).fetchone()
+        if text is None:
             raise UserError(f"no article {article_id!r}")
-        misfit = span_misfit(row[0], span.start, span.end, span.text)
+        misfit = span_misfit(text, span.start, span.end, span.text)
         if misfit and misfit[0] == "text":
             raise UserError(f"span text {misfit[1]}")
         if misfit:
             raise UserError(f"span [{span.start}, {span.end}) does not fit the text: {misfit[1]}")
-        if not self.conn.execute("SELECT 1 FROM labels WHERE name = ?", (span.label,)).fetchone():
+        if not known:
             raise UserError(f"unknown label {span.label!r}")
+        return bool(exists)
