@@ -243,9 +243,9 @@ def window_section() -> str:
              "its arcs, 200 times on the first page, each deleted again before the next; adding a span is a label key on "
              "a selection, measured the same way (suggestions off: their cost is in their own section). A repaint of the "
              "window after an edit draws the text, both tables and "
-             f"the status bar: on this machine that alone is {r['repaint_ms']:.0f} ms for the text. The machine was shared "
-             f"with other work while measured (8 sessions on 2 cores, load average {r['load']:.0f}): the ratios are what to "
-             "read.")
+             f"the status bar: on this machine that alone is {r['repaint_ms']:.0f} ms for the text. Load average "
+             f"{r['load']:.1f} on {os.cpu_count()} cores while measured (the machine may have been shared): the ratios "
+             "are what to read.")
     write_section("Relations in the window", body)
     return body
 
@@ -260,6 +260,7 @@ def main() -> None:
         print(window_section())
     if args.part == "window":
         return
+    load = os.getloadavg()[0]
     base = make_corpus_db(OUT / f"corpus-{args.articles}.db", args.articles)
     linked = with_relations(base)
     runs: dict[str, list[tuple[dict, dict]]] = {"without relations": [], "with relations": []}
@@ -277,8 +278,8 @@ def main() -> None:
     body += (f"\n\n{args.articles:,} articles, fastest of {args.repeat} alternating runs each. With relations against "
              f"without, same run: export {export['seconds'] / base_export['seconds']:.2f}x, import "
              f"{imported['seconds'] / base_import['seconds']:.2f}x (import looks up each article's span ids once a batch, to "
-             "link the relations of a batch). The machine was shared with other work while measured (8 sessions on 2 cores): "
-             "only the ratios mean something, and even they are rough.")
+             f"link the relations of a batch). Load average {load:.1f} on {os.cpu_count()} cores when these runs began (the "
+             "machine may have been shared): the ratios are what to read.")
     write_section("Relations in the canonical JSONL", body)
     print(body)
 

@@ -17,6 +17,8 @@ class RelationPainter:
 
     def __init__(self, view, layer, editor):
         self.view, self.layer, self.editor = view, layer, editor
+        self._frame: tuple | None = None
+        self._line_height, self._colors = 0.0, {}
 
     def _visible(self) -> list[tuple[int, float, float, list]]:
         """(block position, left, top, its visible lines) of every block on screen."""
@@ -68,22 +70,33 @@ class RelationPainter:
         return [self.layer.relations[i] for i in sorted(ids)]
 
     def paint_under(self, _area) -> None:
-        self._paint(over=False)
+        self._frame = self._layout()  # the text is drawn between the two: paint_over draws on the same layout
+        self._paint(self._frame, over=False)
 
     def paint_over(self, _area) -> None:
-        self._paint(over=True)
+        frame, self._frame = self._frame, None
+        self._paint(frame if frame is not None else self._layout(), over=True)
 
-    def _paint(self, over: bool) -> None:
+    def _layout(self) -> tuple | None:
+        """(span rectangles, first and last visible position, relations to draw) of this paint, or None."""
         if not self.layer.relations and self.editor.picking is None:
-            return
+            return None
         shown = self._visible()
         if not shown:
-            return
+            return None
         rects, lo, hi = self._anchors(shown)
+        return rects, lo, self._relations(rects)
+
+    def _paint(self, frame: tuple | None, over: bool) -> None:
+        if frame is None:
+            return
+        rects, lo, relations = frame
         current = self.view.session.current
+        self._line_height = QFontMetricsF(self.view.document().defaultFont()).lineSpacing()  # once a paint, not an arc
+        self._colors = {name: self._color(name) for name in self.layer.types}
         painter = QPainter(self.view.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for relation in self._relations(rects):
+        for relation in relations:
             strong = current in (relation.from_id, relation.to_id) or relation.id == self.editor.current_relation
             if strong == over:
                 self._arc(painter, relation.type, relation.from_id, relation.to_id, rects, lo, strong)
@@ -120,8 +133,9 @@ class RelationPainter:
         if ends is None:
             return
         start, end = ends
-        line_height = QFontMetricsF(self.view.document().defaultFont()).lineSpacing()
-        color = self._color(type_name)
+        line_height = self._line_height
+        known = self._colors.get(type_name)
+        color = QColor(known) if known is not None else self._color(type_name)  # a copy: its alpha may change
         if not strong:
             color.setAlpha(235)
         lift = min(line_height * 0.75, 5 + abs(end.x() - start.x()) * 0.12) if abs(end.y() - start.y()) < 1 else line_height * 0.6

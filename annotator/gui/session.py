@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Signal
 from ..model import Article, Relation, Span
 from ..offsets import OffsetMap
 from ..store import Store
+from .collecting import collector_paused
 from .spanset import SpanSet
 
 FEW_CHANGES = 200  # more spans changed at once by another program are shown by one reset
@@ -51,13 +52,14 @@ class Session(QObject):
         return self.article.id if self.article else None
 
     def open(self, article_id: str | None) -> None:
-        self.current = None
-        self.article = self.store.article(article_id) if article_id else None
-        self.offsets = OffsetMap(self.article.text if self.article else "", fold_crlf=True)
-        self.spans = self._read_spans() if article_id else SpanSet()
-        self.opened.emit()
-        self.spansReset.emit()
-        self.currentChanged.emit(None)
+        with collector_paused():  # the spans, their index and the relations: thousands of objects that all live on
+            self.current = None
+            self.article = self.store.article(article_id) if article_id else None
+            self.offsets = OffsetMap(self.article.text if self.article else "", fold_crlf=True)
+            self.spans = self._read_spans() if article_id else SpanSet()
+            self.opened.emit()
+            self.spansReset.emit()
+            self.currentChanged.emit(None)
 
     def show(self, article_id: str) -> None:
         """Open `article_id` the way a click in the article list does, unless it is open already."""

@@ -57,6 +57,9 @@ class SpanSet(MutableMapping):
     def __contains__(self, span_id) -> bool:
         return span_id in self._outline_of
 
+    def get(self, span_id, default=None):  # the tables ask for a row's span once a cell and role: no try/except
+        return self[span_id] if span_id in self._outline_of else default
+
     def __iter__(self) -> Iterator[int]:
         return (outline.span_id for outline in self.outlines)
 

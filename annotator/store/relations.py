@@ -29,20 +29,26 @@ def _relation(row) -> Relation:
     return Relation(type_, from_id, to_id, annotator, id_, article_id)
 
 
+TYPE_COLUMNS = "name, from_labels, to_labels, description, color, key"
+
+
+def _relation_type(row) -> RelationType:
+    name, froms, tos, description, color, key = row
+    return RelationType(name, tuple(json.loads(froms)), tuple(json.loads(tos)), description or "", color or "#888888",
+                        key or "")
+
+
 class Relations(Gold):
     # -- relation types, part of the label set ---------------------------------------------------
 
     def relation_types(self) -> list[RelationType]:
-        found = self.conn.execute(
-            "SELECT name, from_labels, to_labels, description, color, key FROM relation_types ORDER BY position, name"
-        )
-        return [RelationType(name, tuple(json.loads(froms)), tuple(json.loads(tos)), description or "",
-                             color or "#888888", key or "") for name, froms, tos, description, color, key in found]
+        found = self.conn.execute(f"SELECT {TYPE_COLUMNS} FROM relation_types ORDER BY position, name")
+        return [_relation_type(row) for row in found]
 
     def relation_type(self, name: str) -> RelationType:
-        for relation_type in self.relation_types():
-            if relation_type.name == name:
-                return relation_type
+        row = self.conn.execute(f"SELECT {TYPE_COLUMNS} FROM relation_types WHERE name = ?", (name,)).fetchone()
+        if row is not None:  # one row read, not the whole set (each relation made checks its type)
+            return _relation_type(row)
         known = ", ".join(t.name for t in self.relation_types()) or "none"
         raise UserError(f"unknown relation type {name!r} (known: {known})")
 
