@@ -47,21 +47,10 @@ def test_retraining_scores_the_model_in_use_on_the_new_held_out_articles(tmp_pat
 
 
 def _labelled_db(tmp_path):
-    import random
+    from tests.test_training import alice_labelled
 
-    from annotator.model import Article, Span
-    from tests.test_training import ACTORS, PLACES
-
-    rng, path = random.Random(1), tmp_path / "project.db"
-    store = open_store(path)
-    for n in range(30):
-        actor, place = rng.choice(ACTORS), rng.choice(PLACES)
-        text = f"Yesterday {actor} met officials in {place}. The talks went on ({n})."
-        store.add_article(Article(f"a{n}", text))
-        at = text.index(place)
-        for start, end, label in ((10, 10 + len(actor), "ACTOR"), (at, at + len(place), "LOCATION")):
-            store.add_span(f"a{n}", Span(start, end, label, text[start:end], "alice"))
-    store.close()
+    path = tmp_path / "project.db"
+    alice_labelled(path).close()
     return path
 
 

@@ -24,11 +24,9 @@ def run(*args):
     return result.exit_code, result.output
 
 
-@pytest.fixture
-def labelled(tmp_path):
-    """30 articles alice labelled (ACTOR, LOCATION, and a CLAIM around the ACTOR), and one she has not."""
-    rng, path = random.Random(1), tmp_path / "project.db"
-    store = open_store(path)
+def alice_labelled(path):
+    """A store of 30 articles alice labelled: an ACTOR and a LOCATION in each."""
+    rng, store = random.Random(1), open_store(path)
     for n in range(30):
         actor, place = rng.choice(ACTORS), rng.choice(PLACES)
         text = f"Yesterday {actor} met officials in {place}. The talks went on ({n})."
@@ -36,6 +34,14 @@ def labelled(tmp_path):
         at = text.index(place)
         for start, end, label in ((10, 10 + len(actor), "ACTOR"), (at, at + len(place), "LOCATION")):
             store.add_span(f"a{n}", Span(start, end, label, text[start:end], "alice"))
+    return store
+
+
+@pytest.fixture
+def labelled(tmp_path):
+    """30 articles alice labelled (ACTOR, LOCATION, and a CLAIM around the ACTOR), and one she has not."""
+    path = tmp_path / "project.db"
+    store = alice_labelled(path)
     store.add_article(Article("new", "Yesterday Obama met officials in Lima. The talks went on (new)."))
     store.close()
     return path
