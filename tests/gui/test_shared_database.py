@@ -32,6 +32,7 @@ cli.main()
 def test_a_label_made_while_an_import_holds_the_database_waits_and_both_land(store, make_window, qtbot, tmp_path):
     add(store, TEXT)
     window = make_window(store)
+    store.set_busy_wait(30)  # what is tested is that the label waits and lands, not how long: a busy machine commits slowly
     source = tmp_path / "news.jsonl"
     source.write_text("".join(json.dumps({"text": f"Article {i} from the wire."}) + "\n" for i in range(3000)))
     child = subprocess.Popen([sys.executable, "-c", IMPORT_PAUSED_IN_ITS_TRANSACTION, "import", str(source),
