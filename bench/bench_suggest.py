@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, table, write_section  # noqa: E402
+from common import ROOT, load_note, table, write_section  # noqa: E402
 from corpus import LABELS, make_record  # noqa: E402
 from simulation import PatternsFromLabels, RetrainedModel, simulate  # noqa: E402
 
@@ -37,15 +37,16 @@ SPANISH = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared
                ROOT.parent / "shared") / "interop" / "brat-conll2002-esp"
 
 
-def fill(path: Path, articles: int):
-    rng, stamp = random.Random(3), now()
+def fill(path: Path, articles: int, *, every: int = LABELLED_SHARE, seed: int = 3):
+    """Synthetic articles (`bench/corpus.py`), alice's ten random word ranges on one in `every`; the store, open."""
+    rng, stamp = random.Random(seed), now()
     store = open_store(path)
     with store.transaction():
         for number in range(articles):
             record = make_record(rng, number, 10, words=480)
             text = record["text"]
             store.insert_article_rows([(record["id"], title_of(text), text, sha256_text(text), "bench", "{}", stamp)])
-            if number % LABELLED_SHARE == 0:
+            if number % every == 0:
                 store.insert_span_rows([(record["id"], "alice", s["label"], s["start"], s["end"], s["text"], None,
                                          "bench", stamp) for s in record["spans"]])
     return store
@@ -194,8 +195,7 @@ def report_body(f: dict, runs: int) -> str:
             "included) and to storing about 170 suggestions an article:\n\n"
             + table(rate, ("measure", "articles/s", "time ratio to reading", "")) + "\n\n"
             + simulated_body(f["simulated"]) + "\n\n"
-            "The machine is shared by several sessions running tests at the same time: absolute times are noisy, "
-            "the ratios less so.")
+            + load_note())
 
 
 def simulated_body(f: dict) -> str:

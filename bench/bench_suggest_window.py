@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import table, write_section  # noqa: E402
+from common import load_note, table, write_section  # noqa: E402
 from corpus import make_record  # noqa: E402
 
 ACTORS = ["NATO", "Japan", "Reuters", "Obama", "Merkel"]
@@ -153,8 +153,7 @@ def report_body(p: dict, m: dict) -> str:
             "A model `annotator train` made (40 steps on 30 articles) loaded in the worker process while a 10 ms "
             "timer ticks in the window:\n\n"
             + table(stall, ("measure", "longest gap", "ratio")) + "\n\n"
-            "The machine is shared by several sessions running tests at the same time: absolute times are noisy, "
-            "the ratios less so.")
+            + load_note())
 
 
 if __name__ == "__main__":

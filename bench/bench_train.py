@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import tempfile
 from pathlib import Path
@@ -14,11 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import run_child, table, write_section  # noqa: E402
-from corpus import make_record  # noqa: E402
-
-from annotator.model import sha256_text, title_of  # noqa: E402
-from annotator.store import now, open_store  # noqa: E402
+from bench_suggest import fill  # noqa: E402
+from common import load_note, run_child, table, write_section  # noqa: E402
 
 EVAL_ARTICLES = 100  # held out to score the model, whatever the corpus size
 
@@ -59,23 +55,6 @@ RESULT = {"articles": len(texts), "tokenize_s": tokenize_s, "load_s": load_s, "f
 """
 
 
-def fill(path: Path, articles: int) -> None:
-    """A synthetic corpus alice has labelled all through (ten random word ranges an article, CLAIM ACTOR LOCATION)."""
-    rng, stamp = random.Random(5), now()
-    store = open_store(path)
-    with store.transaction():
-        for number in range(articles):
-            record = make_record(rng, number, 10, words=480)
-            text = record["text"]
-            store.insert_article_rows([(record["id"], title_of(text), text, sha256_text(text), "bench", "{}", stamp)])
-            store.insert_span_rows([(record["id"], "alice", s["label"], s["start"], s["end"], s["text"], None,
-                                     "bench", stamp) for s in record["spans"]])
-        for label in ("CLAIM", "ACTOR", "LOCATION"):
-            if label not in {lb.name for lb in store.labels()}:
-                store.add_label(label)
-    store.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000")
@@ -89,7 +68,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             db, out = Path(tmp) / f"c{size}.db", Path(tmp) / f"model{size}"
-            fill(db, size)
+            fill(db, size, every=1, seed=5).close()
             runs[size] = run_child(TRAIN, str(db), str(out), str(min(0.2, EVAL_ARTICLES / size)), str(steps))
             print(size, json.dumps(runs[size]), flush=True)
         suggest = run_child(SUGGEST, str(db), str(out), str(args.suggest_articles))
@@ -115,8 +94,7 @@ def report_body(runs: dict, s: dict, steps: int, last: int) -> str:
             f"Suggest throughput with the model trained on {last:,} articles, on {n} of them ({s['load_s']:.1f} s to "
             "load it):\n\n"
             + table(rate, ("measure", "articles/s", "time ratio to tokenizing")) + "\n\n"
-            "The machine was loaded by other sessions (8 on 2 cores) while measured: only ratios mean something, and "
-            "even they are rough.")
+            + load_note())
 
 
 if __name__ == "__main__":

@@ -40,6 +40,12 @@ def machine() -> str:
             f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}")
 
 
+def load_note() -> str:
+    """The machine's load as this bench ends, said beside its figures (instead of assuming how busy it was)."""
+    return (f"Load average over the last minute of the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+            "with other work on the cores absolute times are noisy, the ratios less so.")
+
+
 def run_child(code: str, *args: str, env: dict | None = None) -> dict:
     """Run `code` in a fresh Python; it prints one JSON object last. Adds its peak memory in MB.
 
