@@ -42,6 +42,7 @@ _TYPE_TESTS = {
 }
 _GUARDS = {"properties": "dict", "required": "dict", "additionalProperties": "dict", "items": "list",
            "minLength": "str", "maxLength": "str", "pattern": "str", "minItems": "list", "maxItems": "list"}
+_GUARD_OF_TYPE = {"object": "dict", "array": "list", "string": "str"}
 _ANNOTATIONS = {"$schema", "$id", "title", "description", "$comment", "examples", "default"}
 
 
@@ -78,6 +79,7 @@ class _Compiler:
                                                                "minimum", "maximum", "enum", "const"}
         if unknown or schema.get("additionalProperties", False) is not False:
             raise Unsupported(", ".join(sorted(unknown)) or "additionalProperties")
+        known = None  # the one Python type `v` has once its "type" passed, when that is a guard's type
         if "$ref" in schema:
             target = self.schemas_by_file[schema["$ref"].split("/")[-1]]
             if "unevaluatedProperties" in schema and {"additionalProperties", "unevaluatedProperties"} & set(target):
@@ -85,61 +87,77 @@ class _Compiler:
             body, seen = self.lines(target, v, depth)
             out += body
             evaluated |= seen
+            known = _GUARD_OF_TYPE.get(target.get("type")) if isinstance(target.get("type"), str) else None
         if "type" in schema:
             kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
             test = " or ".join(_TYPE_TESTS[k].format(v=v) for k in kinds)
             out.append(f"{pad}if not ({test}): return False")
+            known = _GUARD_OF_TYPE.get(kinds[0]) if len(kinds) == 1 else known
+            numeric = all(kind in ("integer", "number") for kind in kinds)
         for key in ("minimum", "maximum"):
             if key in schema:
                 op = "<" if key == "minimum" else ">"
-                out.append(f"{pad}if type({v}) in (int, float) and {v} {op} {schema[key]!r}: return False")
+                numeric_test = "" if "type" in schema and numeric else f"type({v}) in (int, float) and "
+                out.append(f"{pad}if {numeric_test}{v} {op} {schema[key]!r}: return False")
         for key in ("enum", "const"):
             if key in schema:
                 values = schema[key] if key == "enum" else [schema[key]]
                 out.append(f"{pad}if {v} not in {self.constant(values)}: return False")
-        guarded = self.guarded(schema, v, depth, evaluated)
+        guarded = self.guarded(schema, v, depth, evaluated, known)
         for kind, body in guarded.items():
-            if body:
+            if body and kind == known:
+                out += body
+            elif body:
                 out += [f"{pad}if type({v}) is {kind}:", *body]
         if schema.get("unevaluatedProperties") is False:
             allowed = self.constant(frozenset(evaluated))
-            out.append(f"{pad}if type({v}) is dict and not {v}.keys() <= {allowed}: return False")
+            test = "" if known == "dict" else f"type({v}) is dict and "
+            out.append(f"{pad}if {test}not {v}.keys() <= {allowed}: return False")
         elif "unevaluatedProperties" in schema:
             raise Unsupported("unevaluatedProperties")
         return out, evaluated
 
-    def guarded(self, schema: dict, v: str, depth: int, evaluated: set[str]) -> dict[str, list[str]]:
-        """The checks that apply only to a dict, a list or a string, by that type; the properties checked are
-        added to `evaluated`."""
+    def guarded(self, schema: dict, v: str, depth: int, evaluated: set[str], known: str | None) -> dict[str, list[str]]:
+        """The checks that apply only to a dict, a list or a string, by that type (those of the `known` type at
+        `depth`, the others a level deeper, under a test of the type); the properties checked are added to
+        `evaluated`."""
         guarded: dict[str, list[str]] = {"dict": [], "list": [], "str": []}
-        inner = "    " * (depth + 1)
+        pads = {kind: "    " * (depth if kind == known else depth + 1) for kind in guarded}
         if "minLength" in schema:
-            guarded["str"].append(f"{inner}if len({v}) < {schema['minLength']}: return False")
+            guarded["str"].append(f"{pads['str']}if len({v}) < {schema['minLength']}: return False")
         if "maxLength" in schema:
-            guarded["str"].append(f"{inner}if len({v}) > {schema['maxLength']}: return False")
+            guarded["str"].append(f"{pads['str']}if len({v}) > {schema['maxLength']}: return False")
         if "pattern" in schema:
             search = self.constant(re.compile(schema["pattern"]).search)
-            guarded["str"].append(f"{inner}if {search}({v}) is None: return False")
+            guarded["str"].append(f"{pads['str']}if {search}({v}) is None: return False")
         if "minItems" in schema:
-            guarded["list"].append(f"{inner}if len({v}) < {schema['minItems']}: return False")
+            guarded["list"].append(f"{pads['list']}if len({v}) < {schema['minItems']}: return False")
         if "maxItems" in schema:
-            guarded["list"].append(f"{inner}if len({v}) > {schema['maxItems']}: return False")
-        for required in schema.get("required", []):
-            guarded["dict"].append(f"{inner}if {required!r} not in {v}: return False")
+            guarded["list"].append(f"{pads['list']}if len({v}) > {schema['maxItems']}: return False")
+        required = schema.get("required", [])
+        for name in required:
+            guarded["dict"].append(f"{pads['dict']}if {name!r} not in {v}: return False")
         if schema.get("additionalProperties") is False:
             allowed = self.constant(frozenset(schema.get("properties", {})))
-            guarded["dict"].append(f"{inner}if not {v}.keys() <= {allowed}: return False")
+            guarded["dict"].append(f"{pads['dict']}if not {v}.keys() <= {allowed}: return False")
+        inner = len(pads["dict"]) // 4
         for prop, sub in schema.get("properties", {}).items():
             evaluated.add(prop)
             x = self.name("x")
-            body, _ = self.lines(sub, x, depth + 2)
+            if prop in required:  # present: tested just above
+                body, _ = self.lines(sub, x, inner)
+                if body:
+                    guarded["dict"] += [f"{pads['dict']}{x} = {v}[{prop!r}]", *body]
+                continue
+            body, _ = self.lines(sub, x, inner + 1)
             if body:
-                guarded["dict"] += [f"{inner}{x} = {v}.get({prop!r}, _MISSING)", f"{inner}if {x} is not _MISSING:", *body]
+                guarded["dict"] += [f"{pads['dict']}{x} = {v}.get({prop!r}, _MISSING)",
+                                    f"{pads['dict']}if {x} is not _MISSING:", *body]
         if "items" in schema:
             x = self.name("x")
-            body, _ = self.lines(schema["items"], x, depth + 2)
+            body, _ = self.lines(schema["items"], x, len(pads["list"]) // 4 + 1)
             if body:
-                guarded["list"] += [f"{inner}for {x} in {v}:", *body]
+                guarded["list"] += [f"{pads['list']}for {x} in {v}:", *body]
         return guarded
 
     def function(self, schema: dict):
