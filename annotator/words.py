@@ -143,7 +143,11 @@ def index_text(text: str) -> str:
     is found as a phrase of its code points."""
     if text.isascii():  # at once: most corpora need no look at each character
         return ""
-    first = _RUN_BLOCKS.search(text)
+    try:
+        text.encode("latin-1")  # at memory speed: Latin-1 text (most Western European news) holds no run
+        return ""
+    except UnicodeEncodeError as e:
+        first = _RUN_BLOCKS.search(text, e.start)  # what comes before the first character beyond Latin-1 is not
     if first is None:
         return ""
     return _FILLER.join(" ".join(run) for run in _PLAIN_RUN.findall(text, first.start()))
