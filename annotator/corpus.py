@@ -351,10 +351,13 @@ class _Importer:
                 self.report.spans_present += 1
                 continue
             existing.add(key)
-            attributes = span.get("attributes")
             quoted = span.get("text")  # checked equal to the text's own
-            rows.append((article_id, key[0], label, start, end, text[start:end] if quoted is None else quoted,
-                         span.get("note"), origin, stamp, json.dumps(attributes, ensure_ascii=False) if attributes else None))
+            piece, note, attributes = text[start:end] if quoted is None else quoted, span.get("note"), span.get("attributes")
+            if note is None and not attributes:  # most spans: a shorter row (see Store.insert_span_rows)
+                rows.append((article_id, key[0], label, start, end, piece, origin, stamp))
+            else:
+                rows.append((article_id, key[0], label, start, end, piece, note, origin, stamp,
+                             json.dumps(attributes, ensure_ascii=False) if attributes else None))
             added += 1
         self.report.spans += added
 

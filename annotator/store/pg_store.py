@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from ..model import Relation, Span
 from . import Store, postgres
+from . import rows as rows_of
 from . import spans as span_rows
 from .connection import StoreError
 from .filters import Condition, annotator_is, id_range, where
@@ -156,13 +157,12 @@ class PostgresStore(Store):
             f"SELECT {', '.join(f'gin_clean_pending_list({name!r})' for name in _SEARCH_INDEXES)}")
 
     def insert_span_rows(self, rows: list[tuple]) -> None:
-        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows
-        with COPY."""
+        """Insert span rows (as Bulk.insert_span_rows takes them) with COPY."""
         if self.member_role():  # the server refuses COPY under row-level security: a member's go by INSERT
             return super().insert_span_rows(rows)
         with self.conn.raw.cursor().copy(_SPAN_COPY) as copy:
             for row in rows:
-                copy.write_row((*row[:9], row[8], row[9] if len(row) == 10 else None))
+                copy.write_row(rows_of.full_span_row(row))
         self.conn.total_changes += len(rows)
         if rows:
             self._changed("spans")
