@@ -151,8 +151,7 @@ class _Compiler:
                 continue
             body, _ = self.lines(sub, x, inner + 1)
             if body:
-                guarded["dict"] += [f"{pads['dict']}{x} = {v}.get({prop!r}, _MISSING)",
-                                    f"{pads['dict']}if {x} is not _MISSING:", *body]
+                guarded["dict"] += [f"{pads['dict']}if {prop!r} in {v}:", f"{pads['dict']}    {x} = {v}[{prop!r}]", *body]
         if "items" in schema:
             x = self.name("x")
             body, _ = self.lines(schema["items"], x, len(pads["list"]) // 4 + 1)
@@ -163,7 +162,7 @@ class _Compiler:
     def function(self, schema: dict):
         body, _ = self.lines(schema, "v", 1)
         source = "def check(v):\n" + "\n".join(body) + "\n    return True\n"
-        namespace = {"_MISSING": object(), **self.constants}
+        namespace = dict(self.constants)
         exec(compile(source, "<schema>", "exec"), namespace)
         return namespace["check"]
 
