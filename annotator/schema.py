@@ -72,8 +72,10 @@ class _Compiler:
         return name
 
     def lines(self, schema: dict, v: str, depth: int) -> tuple[list[str], set[str]]:
+        """The statements that return False when `v` fails `schema`, and the properties they evaluate."""
         pad = "    " * depth
         out: list[str] = []
+        fails: list[str] = []  # tests of `v` joined by `or` into one statement, in order: the type's test first
         evaluated: set[str] = set()
         unknown = set(schema) - _ANNOTATIONS - set(_GUARDS) - {"$ref", "type", "unevaluatedProperties",
                                                                "minimum", "maximum", "enum", "const"}
@@ -88,76 +90,75 @@ class _Compiler:
             out += body
             evaluated |= seen
             known = _GUARD_OF_TYPE.get(target.get("type")) if isinstance(target.get("type"), str) else None
+        numeric = False
         if "type" in schema:
             kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
-            test = " or ".join(_TYPE_TESTS[k].format(v=v) for k in kinds)
-            out.append(f"{pad}if not ({test}): return False")
+            fails.append("not (" + " or ".join(_TYPE_TESTS[k].format(v=v) for k in kinds) + ")")
             known = _GUARD_OF_TYPE.get(kinds[0]) if len(kinds) == 1 else known
             numeric = all(kind in ("integer", "number") for kind in kinds)
         for key in ("minimum", "maximum"):
             if key in schema:
                 op = "<" if key == "minimum" else ">"
-                numeric_test = "" if "type" in schema and numeric else f"type({v}) in (int, float) and "
-                out.append(f"{pad}if {numeric_test}{v} {op} {schema[key]!r}: return False")
+                fails.append(f"{'' if numeric else f'type({v}) in (int, float) and '}{v} {op} {schema[key]!r}")
         for key in ("enum", "const"):
             if key in schema:
                 values = schema[key] if key == "enum" else [schema[key]]
-                out.append(f"{pad}if {v} not in {self.constant(values)}: return False")
-        guarded = self.guarded(schema, v, depth, evaluated, known)
-        for kind, body in guarded.items():
-            if body and kind == known:
-                out += body
-            elif body:
-                out += [f"{pad}if type({v}) is {kind}:", *body]
-        if schema.get("unevaluatedProperties") is False:
-            allowed = self.constant(frozenset(evaluated))
-            test = "" if known == "dict" else f"type({v}) is dict and "
-            out.append(f"{pad}if {test}not {v}.keys() <= {allowed}: return False")
+                fails.append(f"{v} not in {self.constant(values)}")
+        guarded_fails, guarded = self.guarded(schema, v, depth, evaluated, known)
+        if known:
+            fails += guarded_fails.pop(known)
+        if schema.get("unevaluatedProperties") is False and known == "dict":
+            fails.append(f"not {self.constant(frozenset(evaluated))}.issuperset({v})")
+        elif schema.get("unevaluatedProperties") is False:
+            guarded_fails["dict"].append(f"not {self.constant(frozenset(evaluated))}.issuperset({v})")
         elif "unevaluatedProperties" in schema:
             raise Unsupported("unevaluatedProperties")
+        if fails:
+            out.append(f"{pad}if {' or '.join(fails)}: return False")
+        out += guarded.pop(known, [])
+        for kind, body in guarded.items():
+            tests = guarded_fails.get(kind, [])
+            if tests or body:
+                out.append(f"{pad}if type({v}) is {kind}:")
+                out += [f"{pad}    if {' or '.join(tests)}: return False"] if tests else []
+                out += body
         return out, evaluated
 
-    def guarded(self, schema: dict, v: str, depth: int, evaluated: set[str], known: str | None) -> dict[str, list[str]]:
-        """The checks that apply only to a dict, a list or a string, by that type (those of the `known` type at
-        `depth`, the others a level deeper, under a test of the type); the properties checked are added to
-        `evaluated`."""
-        guarded: dict[str, list[str]] = {"dict": [], "list": [], "str": []}
-        pads = {kind: "    " * (depth if kind == known else depth + 1) for kind in guarded}
-        if "minLength" in schema:
-            guarded["str"].append(f"{pads['str']}if len({v}) < {schema['minLength']}: return False")
-        if "maxLength" in schema:
-            guarded["str"].append(f"{pads['str']}if len({v}) > {schema['maxLength']}: return False")
+    def guarded(self, schema: dict, v: str, depth: int, evaluated: set[str], known: str | None
+                ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The tests and statements that apply only to a dict, a list or a string, by that type (the statements of
+        the `known` type at `depth`, the others a level deeper, under a test of the type); the properties checked
+        are added to `evaluated`."""
+        fails: dict[str, list[str]] = {"dict": [], "list": [], "str": []}
+        for kind, low, high in (("str", "minLength", "maxLength"), ("list", "minItems", "maxItems")):
+            if low in schema and high in schema:
+                fails[kind].append(f"not {schema[low]} <= len({v}) <= {schema[high]}")
+            elif low in schema or high in schema:
+                fails[kind].append(f"len({v}) < {schema[low]}" if low in schema else f"len({v}) > {schema[high]}")
         if "pattern" in schema:
-            search = self.constant(re.compile(schema["pattern"]).search)
-            guarded["str"].append(f"{pads['str']}if {search}({v}) is None: return False")
-        if "minItems" in schema:
-            guarded["list"].append(f"{pads['list']}if len({v}) < {schema['minItems']}: return False")
-        if "maxItems" in schema:
-            guarded["list"].append(f"{pads['list']}if len({v}) > {schema['maxItems']}: return False")
+            fails["str"].append(f"{self.constant(re.compile(schema['pattern']).search)}({v}) is None")
         required = schema.get("required", [])
-        for name in required:
-            guarded["dict"].append(f"{pads['dict']}if {name!r} not in {v}: return False")
+        fails["dict"] += [f"{name!r} not in {v}" for name in required]
         if schema.get("additionalProperties") is False:
-            allowed = self.constant(frozenset(schema.get("properties", {})))
-            guarded["dict"].append(f"{pads['dict']}if not {v}.keys() <= {allowed}: return False")
-        inner = len(pads["dict"]) // 4
+            fails["dict"].append(f"not {self.constant(frozenset(schema.get('properties', {})))}.issuperset({v})")
+        statements: dict[str, list[str]] = {"dict": [], "list": [], "str": []}
+        level = depth if known == "dict" else depth + 1
+        pad = "    " * level
         for prop, sub in schema.get("properties", {}).items():
             evaluated.add(prop)
             x = self.name("x")
-            if prop in required:  # present: tested just above
-                body, _ = self.lines(sub, x, inner)
-                if body:
-                    guarded["dict"] += [f"{pads['dict']}{x} = {v}[{prop!r}]", *body]
+            if prop in required:  # present: tested above
+                body, _ = self.lines(sub, x, level)
+                statements["dict"] += [f"{pad}{x} = {v}[{prop!r}]", *body] if body else []
                 continue
-            body, _ = self.lines(sub, x, inner + 1)
-            if body:
-                guarded["dict"] += [f"{pads['dict']}if {prop!r} in {v}:", f"{pads['dict']}    {x} = {v}[{prop!r}]", *body]
+            body, _ = self.lines(sub, x, level + 1)
+            statements["dict"] += [f"{pad}if {prop!r} in {v}:", f"{pad}    {x} = {v}[{prop!r}]", *body] if body else []
         if "items" in schema:
             x = self.name("x")
-            body, _ = self.lines(schema["items"], x, len(pads["list"]) // 4 + 1)
-            if body:
-                guarded["list"] += [f"{pads['list']}for {x} in {v}:", *body]
-        return guarded
+            level = depth if known == "list" else depth + 1
+            body, _ = self.lines(schema["items"], x, level + 1)
+            statements["list"] += [f"{'    ' * level}for {x} in {v}:", *body] if body else []
+        return fails, statements
 
     def function(self, schema: dict):
         body, _ = self.lines(schema, "v", 1)
