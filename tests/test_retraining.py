@@ -34,6 +34,7 @@ def test_retraining_scores_the_model_in_use_on_the_new_held_out_articles(tmp_pat
     store = open_store(db)
     first = retrain(store, tmp_path / "m1", None, annotator="alice", max_steps=40, seed=1)
     assert first["replace"] and first["old_f1"] is None and (tmp_path / "m1" / "model-best").is_dir()
+    assert (tmp_path / "m1" / "beside-propagation.json").is_file()  # its min-score beside propagation, chosen now
     again = score_on_held_out(str(tmp_path / "m1"), tmp_path / "m1", "en")
     assert again == pytest.approx(first["new_f1"])  # the same model on the same articles: no better, so not used
     assert not better(first["new_f1"], again)

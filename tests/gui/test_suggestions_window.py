@@ -123,6 +123,18 @@ def test_a_failed_accept_with_another_label_says_so_and_leaves_no_undo_entry(sto
     assert len(window.suggester.layer.suggestions) == 3 and store.rejected_keys("tester", "a000") == set()
 
 
+def test_a_models_suggestion_under_a_propagation_one_shows_once_that_is_rejected(store, make_window, qtbot):
+    add_articles(store, TEXT)
+    store.add_suggestions("tester", "a000", [Suggestion(12, 20, "ACTOR", "Brussels", "model:m", 0.9),
+                                             Suggestion(12, 20, "LOCATION", "Brussels", "propagation", 1.0)])
+    window = make_window(store)
+    layer = window.suggester.layer
+    assert [(s.label, s.source) for s in layer.suggestions.values()] == [("LOCATION", "propagation")]
+    window.view.move_caret(13)
+    qtbot.keyClick(window.view, Qt.Key.Key_X)
+    assert [(s.label, s.source) for s in layer.suggestions.values()] == [("ACTOR", "model:m")]
+
+
 def test_rejected_suggestions_do_not_come_back(store, make_window, qtbot):
     add_articles(store, TEXT, NEXT)
     window = make_window(store)
