@@ -56,8 +56,8 @@ def best_min_score(articles: list[tuple[str, list[Suggestion], set[tuple[int, in
 
 
 def choose(folder: Path) -> dict:
-    """Run the model in `folder` (as `annotator train` wrote it) on its held-out articles, with propagation of the
-    texts labelled in its training articles, and choose the min-score there."""
+    """Run the model in `folder` (as `annotator train` wrote it) on its held-out articles, each with propagation of
+    the texts labelled in all the other articles (training and held out), and choose the min-score there."""
     from spacy.tokens import DocBin
 
     from .patterns import blank_pipeline
@@ -71,11 +71,13 @@ def choose(folder: Path) -> dict:
     trained = list(DocBin().from_disk(folder / "corpus" / "train.spacy").get_docs(vocab))
     terms = Counter((s.text, s.label_) for doc in trained for s in doc.spans[SPANS_KEY])
     labels = {label for _, label in terms} | {s.label_ for doc in held_out for s in doc.spans[SPANS_KEY]}
-    model, propagator = ModelSuggester(str(folder), labels, min_score=0.0), Propagator(
-        (text, label, n) for (text, label), n in terms.items())
+    model = ModelSuggester(str(folder), labels, min_score=0.0)
     articles = []
-    for doc in held_out:
-        found = propagation_first(propagator.find(doc.text) + model.find(doc.text))
+    for doc in held_out:  # propagation knows every other labelled article, as when the model is in use
+        known = terms + Counter((s.text, s.label_) for other in held_out if other is not doc
+                                for s in other.spans[SPANS_KEY])
+        propagated = Propagator((text, label, n) for (text, label), n in known.items()).find(doc.text)
+        found = propagation_first(propagated + model.find(doc.text))
         articles.append((doc.text, [s for s in found if s.source != PROPAGATION],
                          {(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]}))
     score, saved = best_min_score(articles)

@@ -209,10 +209,13 @@ def simulated_body(f: dict) -> str:
         return "(The CoNLL-2002 Spanish brat files were not found beside the project: no simulated annotator.)"
     return ("A simulated annotator (`bench/simulation.py`, method in docs/suggestions.md) labels articles in order "
             "until it has made the reference spans. It goes through each article in text order; a suggestion on "
-            "screen that is a reference span is accepted, any other is rejected; right ones are accepted with one "
-            "Shift+Enter at the end of the article, or at once with Enter when that hides a wrong one on screen "
-            "(or all one by one, when said). Actions are spans made by hand + suggestions rejected + Enter and "
-            "Shift+Enter presses. The "
+            "screen that is a reference span is accepted; one at the place of a reference span with another label "
+            "is accepted with the reference label by that label's key (one action, *relabelled*; before the window "
+            "had that key it cost a rejection and a span by hand, the last Spanish row); any other is rejected; "
+            "right ones are accepted with one Shift+Enter at the end of the article, or at once with Enter when that "
+            "hides a wrong one on screen (or all one by one, when said). A model's suggestion overlapping a "
+            "propagation suggestion on screen is hidden (propagation first, as in the window). Actions are spans "
+            "made by hand + suggestions relabelled + suggestions rejected + Enter and Shift+Enter presses. The "
             f"{spanish['articles']} CoNLL-2002 Spanish news articles in `../shared/interop/brat-conll2002-esp` "
             f"({spanish['chars']:,} characters, {spanish['runs']['none']['reference']} reference spans of PER, LOC, "
             "ORG, MISC):\n\n" + runs_table(spanish["runs"]) + "\n\n" + goal(spanish["runs"]) + "\n\n"
@@ -221,9 +224,13 @@ def simulated_body(f: dict) -> str:
             "it suggested rightly):\n\n" + sources_table(spanish) + "\n\n"
             f"The model is `annotator train` (spaCy span categorizer, blank `es` pipeline, our tokenizer) on the "
             f"articles labelled so far, once there are two, again every {spanish['every']}; it suggests from the "
-            "min-score it chose on its own held-out articles (20%, at least one), never on the article to label: "
-            "beside propagation, the one where a right suggestion of a text labelled in its training articles counts "
-            "as no gain (propagation suggests those anyway). "
+            "min-score it chose on its own held-out articles (20%, at least one), never on the article to label nor "
+            "a later one. Beside propagation (`annotator/beside_propagation.py`): the highest score from which its "
+            "suggestions not under a propagation suggestion (of the texts labelled in the other articles it knows) save "
+            "most actions on those held-out articles, counted as the simulated annotator counts them, a relabel "
+            "as no loss; none (it suggests nothing) when no score saves any. The rows 'from the model's own "
+            "min-score' and 'from training's earlier min-score beside propagation' (a right suggestion of a known "
+            "text no gain, any wrong one a loss) use the min-scores `annotator train` writes in metrics.json. "
             "Its trainings:\n\n" + trainings_table(spanish["trainings"]) + "\n\n"
             f"The synthetic corpus ({f['synthetic']['articles']} articles of `bench/corpus.py`, "
             f"{f['synthetic']['chars']:,} characters): its spans are random word ranges, so nothing can be learnt "
@@ -235,11 +242,14 @@ def goal(runs: dict) -> str:
     base = runs["none"]["actions"]
     saved = {name: 1 - r["actions"] / base for name, r in runs.items()}
     combined, alone = saved["propagation + model"], saved["propagation"]
+    with_model, without = runs["propagation + model"], runs["propagation"]
+    more = {key: with_model[key] - without[key] for key in ("by_hand", "accepted", "relabelled", "rejected", "by_enter")}
     return (f"**Goal (at least 30% fewer actions with propagation + model): {'met' if combined >= 0.3 else 'not met'}**"
-            f" ({combined:.1%} saved; propagation alone {alone:.1%})." + ("" if combined > alone else (
-                " The model takes from what propagation saves on these ten articles: its right suggestions are mostly "
-                "names it has seen, which propagation suggests anyway, and its wrong ones mostly wrong labels on names "
-                "it has not seen (a country as LOC where the reference has the team, ORG), each a rejection.")))
+            f" ({combined:.1%} saved; propagation alone {alone:.1%}: the model "
+            f"{'adds to' if combined > alone else 'does not add to'} what propagation saves). Beside propagation the "
+            f"model makes {-more['by_hand']} fewer spans by hand, {more['accepted']} more suggestions accepted, "
+            f"{more['relabelled']} more relabelled, {more['rejected']} more rejected, {more['by_enter']} more Enter "
+            "presses.")
 
 
 def runs_table(runs: dict) -> str:
