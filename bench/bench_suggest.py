@@ -246,10 +246,10 @@ def goal(runs: dict) -> str:
     more = {key: with_model[key] - without[key] for key in ("by_hand", "accepted", "relabelled", "rejected", "by_enter")}
     return (f"**Goal (at least 30% fewer actions with propagation + model): {'met' if combined >= 0.3 else 'not met'}**"
             f" ({combined:.1%} saved; propagation alone {alone:.1%}: the model "
-            f"{'adds to' if combined > alone else 'does not add to'} what propagation saves). Beside propagation the "
-            f"model makes {-more['by_hand']} fewer spans by hand, {more['accepted']} more suggestions accepted, "
-            f"{more['relabelled']} more relabelled, {more['rejected']} more rejected, {more['by_enter']} more Enter "
-            "presses.")
+            f"{'adds to' if combined > alone else 'does not add to'} what propagation saves). The model beside "
+            "propagation, against propagation alone: " + ", ".join(f"{what} {more[key]:+d}" for key, what in (
+                ("by_hand", "spans by hand"), ("accepted", "accepted"), ("relabelled", "relabelled"),
+                ("rejected", "rejected"), ("by_enter", "Enter presses"))) + ".")
 
 
 def runs_table(runs: dict) -> str:
