@@ -55,14 +55,15 @@ class AcceptSuggestions(_SuggestionCommand):
 
         spans = self._write(accept)
         self.span_ids = [span.id for span in spans]
-        with self.layer.quietly():  # one by one, as Session.add tells of a span: view, table and counts follow
-            for span in spans[len(spans) == 1:]:
-                self.session.spans[span.id] = span
-                self.session.spanAdded.emit(span)
         if len(spans) == 1:  # one accepted propagates in the article as a span made by hand
             self.session.spans[spans[0].id] = spans[0]
             self.session.spanAdded.emit(spans[0])
             self.session.set_current(spans[0].id)
+        else:
+            with self.layer.quietly():  # one by one, as Session.add tells of a span: view, table and counts follow
+                for span in spans:
+                    self.session.spans[span.id] = span
+                    self.session.spanAdded.emit(span)
         self.layer.reload()
 
     def backward(self) -> None:
