@@ -52,6 +52,7 @@ class SearchIndexer(QObject):
         self.window = window
         self.thread: _IndexThread | None = None
         self.articles = 0
+        self.closed = False
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setContentsMargins(10, 0, 10, 0)
@@ -59,9 +60,14 @@ class SearchIndexer(QObject):
         window.statusBar().addPermanentWidget(self.label)
         self.timer = QTimer(self, interval=LOOK_MS)
         self.timer.timeout.connect(self.look)
-        window.events.changed.connect(lambda kind, _article: kind == "articles" and self.look())
+        window.events.changed.connect(self._changed)
         self.timer.start()
         self.look()
+
+    def _changed(self, kind: str, _article) -> None:
+        if kind == "articles" and not self.closed:
+            self.timer.start()
+            self.look()
 
     def look(self) -> None:
         """Start indexing if articles are waiting and no indexing runs."""
@@ -88,6 +94,8 @@ class SearchIndexer(QObject):
         self.label.setVisible(bool(waiting))
 
     def _failed(self, message: str) -> None:
+        """Said once; tried again only when articles are added (a read-only file would fail every look)."""
+        self.timer.stop()
         self.window.show_failure(f"Search index not built: {message}")
 
     def _finished(self) -> None:
@@ -102,6 +110,7 @@ class SearchIndexer(QObject):
 
     def stop(self) -> None:
         """Stop indexing (at the end of the batch being indexed) and wait for the thread, when the window closes."""
+        self.closed = True
         self.timer.stop()
         if self.thread is not None:
             self.thread.stopping = True

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from annotator.model import Article
+
 
 def test_the_window_indexes_a_backlog_in_the_background_and_search_then_finds_it(store, make_window, qtbot):
     with store.transaction():
@@ -24,3 +26,18 @@ def test_the_window_indexes_a_backlog_in_the_background_and_search_then_finds_it
     assert not panel.coverage.isVisible() and len(panel.model.rows) == 300  # the search ran again, over everything
     assert window.statusBar().currentMessage() == "Search index complete: search finds every article."
     writer.close()
+
+
+def test_indexing_that_fails_says_so_once(store, make_window, qtbot, monkeypatch):
+    import annotator.gui.searchindexer as searchindexer
+    from annotator.store import StoreError
+
+    def refused(*args, **kwargs):
+        raise StoreError(f"{store.path}: not allowed (permission denied for table article_search); nothing was changed")
+
+    monkeypatch.setattr(searchindexer, "index_backlog", refused)
+    store.add_article(Article("a", "A harbour"))
+    window = make_window(store)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Search index not built: "))
+    assert "permission denied" in window.statusBar().currentMessage()
+    assert not window.search_indexer.timer.isActive() and store.search_backlog() == 1  # not tried again every look
