@@ -71,7 +71,7 @@ class SearchIndexer(QObject):
 
     def look(self) -> None:
         """Start indexing if articles are waiting and no indexing runs."""
-        if self.thread is not None:
+        if self.thread is not None or self.closed:
             return
         waiting = self.window.store.search_backlog()
         self.articles = self.window.store.article_count()
@@ -85,6 +85,8 @@ class SearchIndexer(QObject):
 
     def _show(self, waiting: int, backlog: int) -> None:
         """The status bar's progress, and the share of the articles a search covers, in the article list."""
+        if self.closed:  # a signal the thread sent before it stopped
+            return
         self.window.list_panel.set_search_coverage(self.articles - waiting, self.articles)
         if waiting:
             share = 100 * (backlog - waiting) // max(backlog, 1)
@@ -96,11 +98,14 @@ class SearchIndexer(QObject):
     def _failed(self, message: str) -> None:
         """Said once; tried again only when articles are added (a read-only file would fail every look)."""
         self.timer.stop()
-        self.window.show_failure(f"Search index not built: {message}")
+        if not self.closed:
+            self.window.show_failure(f"Search index not built: {message}")
 
     def _finished(self) -> None:
         self.thread.deleteLater()
         self.thread = None
+        if self.closed:
+            return
         waiting = self.window.store.search_backlog()
         self.articles = self.window.store.article_count()
         self._show(waiting, waiting)
