@@ -110,8 +110,8 @@ class SearchIndexer(QObject):
         self.articles = self.window.store.article_count()
         self._show(waiting, waiting)
         if not waiting:
-            self.window.statusBar().showMessage("Search index complete: search finds every article.", 5000)
             self.window.list_panel.search_again()
+            self.window.statusBar().showMessage("Search index complete: search finds every article.", 5000)
 
     def stop(self) -> None:
         """Stop indexing (at the end of the batch being indexed) and wait for the thread, when the window closes."""
