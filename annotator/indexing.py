@@ -10,8 +10,8 @@ FIRST_BATCH, SMALLEST_BATCH, LARGEST_BATCH = 100, 10, 5000
 
 
 def index_backlog(store, progress: Callable[[int, int], None] | None = None,
-                  stop: Callable[[], bool] = lambda: False) -> int:
-    """Index every pending article of `store` for search, a batch sized to take about BATCH_SECONDS each; how many.
+                  stop: Callable[[], bool] = lambda: False, seconds: float = BATCH_SECONDS) -> int:
+    """Index every pending article of `store` for search, a batch sized to take about `seconds` each; how many.
     `progress(done, total)` hears of each batch; `stop()` is asked before each and ends the work early (what is
     indexed stays indexed: the next call goes on from there)."""
     total, done, limit = store.search_backlog(), 0, FIRST_BATCH
@@ -25,5 +25,5 @@ def index_backlog(store, progress: Callable[[int, int], None] | None = None,
         if progress:
             progress(done, total)
         took = max(time.monotonic() - started, 0.001)
-        limit = max(SMALLEST_BATCH, min(LARGEST_BATCH, int(limit * BATCH_SECONDS / took)))
+        limit = max(SMALLEST_BATCH, min(LARGEST_BATCH, int(limit * seconds / took)))
     return done

@@ -12,6 +12,8 @@ from ..store import StoreBusy
 from ..wording import counted
 
 LOOK_MS = 3000  # how often the window looks for articles waiting for the index (another program may import)
+BATCH_SECONDS = 0.1  # a batch's transaction: the window's own edits wait for it (up to window.LOCK_WAIT, 0.5 s)
+COMPLETE = "Search index complete: search finds every article"
 INDEX_LOCK_WAIT = 5.0  # seconds a batch waits for another writer before the indexer gives up until the next look
 
 
@@ -35,7 +37,7 @@ class _IndexThread(QThread):
         try:
             store.fast_commits()
             store.set_busy_wait(INDEX_LOCK_WAIT)
-            index_backlog(store, self.progress.emit, lambda: self.stopping)
+            index_backlog(store, self.progress.emit, lambda: self.stopping, BATCH_SECONDS)
         except StoreBusy:
             pass  # another program holds the write lock for long (an import): the next look goes on
         except Exception as e:  # noqa: BLE001
@@ -93,7 +95,7 @@ class SearchIndexer(QObject):
             self.label.setText(f"Search index: {share}% ({counted(waiting, 'article')} to go)")
             self.label.setToolTip("Articles imported since the search index was built are being indexed in the "
                                   "background; search finds them once they are.")
-        self.label.setVisible(bool(waiting))
+        self.label.setVisible(bool(waiting) or self.label.text() == COMPLETE)
 
     def _failed(self, message: str) -> None:
         """Said once; tried again only when articles are added (a read-only file would fail every look)."""
@@ -109,9 +111,16 @@ class SearchIndexer(QObject):
         waiting = self.window.store.search_backlog()
         self.articles = self.window.store.article_count()
         self._show(waiting, waiting)
-        if not waiting:
+        if not waiting:  # said in its own place: the status bar's message may be a failure's, not to be covered
             self.window.list_panel.search_again()
-            self.window.statusBar().showMessage("Search index complete: search finds every article.", 5000)
+            self.label.setText(COMPLETE)
+            self.label.setToolTip("")
+            self.label.show()
+            QTimer.singleShot(5000, self._hide_complete)
+
+    def _hide_complete(self) -> None:
+        if self.label.text() == COMPLETE:
+            self.label.hide()
 
     def stop(self) -> None:
         """Stop indexing (at the end of the batch being indexed) and wait for the thread, when the window closes."""
