@@ -95,7 +95,9 @@ class SearchIndexer(QObject):
             self.label.setText(f"Search index: {share}% ({counted(waiting, 'article')} to go)")
             self.label.setToolTip("Articles imported since the search index was built are being indexed in the "
                                   "background; search finds them once they are.")
-        self.label.setVisible(bool(waiting) or self.label.text() == COMPLETE)
+        elif self.thread is not None:  # every article indexed; on PostgreSQL the GIN indexes may still be built
+            self.label.setText("Search index: 100%, finishing…")
+        self.label.setVisible(bool(waiting) or self.thread is not None or self.label.text() == COMPLETE)
 
     def _failed(self, message: str) -> None:
         """Said once; tried again only when articles are added (a read-only file would fail every look)."""
