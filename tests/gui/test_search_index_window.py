@@ -21,7 +21,12 @@ def hold_the_index(store):
     return writer
 
 
-def test_the_window_indexes_a_backlog_in_the_background_and_search_then_finds_it(any_store, make_window, qtbot):
+def test_the_window_indexes_a_backlog_in_the_background_and_search_then_finds_it(any_store, make_window, qtbot,
+                                                                                 monkeypatch):
+    import annotator.gui.searchindexer as searchindexer
+
+    monkeypatch.setattr(searchindexer, "INDEX_LOCK_WAIT", 0.5)  # the indexer gives up on the held lock sooner
+    monkeypatch.setattr(searchindexer, "LOOK_MS", 300)  # and looks again sooner
     store = any_store
     with store.transaction():
         store.insert_article_rows([(f"n{i:03d}", f"Story {i}", f"A harbour story {i}", f"{i:064x}", "", "{}", "")
