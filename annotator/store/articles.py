@@ -30,18 +30,12 @@ class Articles(Connection):
             self._changed("articles", article.id)
 
     def _insert_articles(self, rows: list[tuple]) -> None:
-        """Insert (id, title, text, sha, source, meta_json, created) rows; they are indexed for search when their
-        transaction commits, all in one statement (FTS5 writes a piece of index for each statement that adds to it,
-        so a piece a batch meant merging them over and over: three quarters of a large import)."""
-        if "search index" not in self._before_commit:
-            first = sqlite.last_article_rowid(self.conn)
-            self.before_commit("search index", lambda: sqlite.index_articles_after(self.conn, first))
-        last = sqlite.last_article_rowid(self.conn)
+        """Insert (id, title, text, sha, source, meta_json, created) rows. They wait for the search index
+        (store/search_index.py), which is built after the import, not in it."""
         self.conn.executemany(
             "INSERT INTO articles (id, title, text, text_sha256, source, meta, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        sqlite.index_chars(self.conn, rows, last)
 
     def _search_conditions(self, query: str) -> list[tuple[str, tuple]]:
         return sqlite.search_conditions(query)
