@@ -202,7 +202,11 @@ class ExportSummary:
         if self.not_carried["relation"]:
             lines.append(f"{counted(self.not_carried['relation'], 'relation')} not written: "
                          f"{self.format} export does not carry relations")
-        other = {name: n for name, n in sorted(self.not_carried.items()) if n and name != "relation"}
+        if self.not_carried["relation reviewer"]:
+            lines.append(f"{counted(self.not_carried['relation reviewer'], 'gold relation')} written without their "
+                         "reviewer: a relation has no place for one")
+        other = {name: n for name, n in sorted(self.not_carried.items())
+                 if n and name not in ("relation", "relation reviewer")}
         if other:
             what = " and ".join(counted(n, f"span {name}") for name, n in other.items())
             lines.append(f"{what} not written: the {self.format} format has no place for them")
@@ -300,6 +304,8 @@ def _export_into(store: Store, options: ExportOptions, settings: Settings, share
             pays = kind.tokens and total >= PARALLEL_FROM and parallel.worker_count() > 1
             workers = parallel.worker_count() if pays else 0
             _write_articles(store, writers, options, shares, summary, dropped, progress, total, workers)
+        if options.gold:  # the gold layer is one layer, nobody's: a relation keeps no reviewer (a span, an attribute)
+            summary.not_carried["relation reviewer"] = summary.relations
         for name, content in writers[names[0]].sidecars().items():
             sidecar(name).write_text(content, encoding="utf-8")
         while writers:
