@@ -343,14 +343,14 @@ def merge(others, db_path):
     """Merge annotators' databases into this one, matching articles by text.
 
     Spans keep their annotators' names; labels the other databases use and this one lacks are added
-    to its label set (with a free colour and key).
+    to its label set (with a free colour and key). Gold layers are merged into one (a gold span here stays).
 
     Example: annotator merge alice.db bob.db --db review.db
     """
     from .review import merge as merge_databases
 
     report = merge_databases(open_db(db_path), others)
-    for conflict in report.conflicts + report.refused_relations:
+    for conflict in report.conflicts + report.refused_relations + report.refused_gold:
         click.echo(f"Not merged: {conflict}", err=True)
     click.echo(report.summary())
 

@@ -16,7 +16,7 @@ from annotator.corpus import import_files
 from annotator.exporting import FORMATS, ExportOptions, export
 from annotator.model import GoldSpan, Relation
 from annotator.relation_review import RelationDecision, relation_candidates
-from annotator.review import apply, article_candidates, plan_accept
+from annotator.review import apply, article_candidates, merge, plan_accept, plan_reject
 from tests.formats_common import make_store
 from tests.interop import brat_problems
 from tests.test_formats_roundtrip import held
@@ -26,20 +26,31 @@ CARRY = ["jsonl", "brat", "label-studio", "doccano", "prodigy", "w3c", "spacy"]
 REVIEWERS = ["rita", "sam", "Ana María", "r|x,y%z"]  # brat writes |, comma, space and % as %XX
 
 
-def two_reviewers(tmp_path):
-    """NEWS labelled alike by alice and bob; in review, rita accepts the claim, sam the actor and the location, then
-    rita accepts alice's and bob's two relations from the claim: gold relations between two reviewers' spans."""
-    store = make_store(tmp_path, NEWS)
-    import_files(store, [tmp_path / "source.db.jsonl"], annotator="bob")  # the same record, now bob's
+CLAIM, ACTOR, LOCATION, NATO = (14, 30, "CLAIM"), (0, 8, "ACTOR"), (34, 42, "LOCATION"), (26, 30, "ACTOR")
+
+
+def reviewed(tmp_path, name: str, accepts: dict, links: dict):
+    """A database `name` of NEWS labelled alike by alice and bob, where each span `accepts` names was accepted by its
+    reviewer, and each relation from the claim to a span `links` names by its reviewer (review mode's steps)."""
+    store = make_store(tmp_path, NEWS, name=name)
+    import_files(store, [tmp_path / f"{name}.jsonl"], annotator="bob")  # the same record, now bob's
     article = store.article_ids()[0]
     found = {c.key: c for c in article_candidates(store, article, ["alice", "bob"])}
-    for key, reviewer in (((14, 30, "CLAIM"), "rita"), ((0, 8, "ACTOR"), "sam"), ((34, 42, "LOCATION"), "sam")):
+    for key, reviewer in accepts.items():
         apply(store, plan_accept(store, article, found[key], reviewer))
     for candidate in relation_candidates(store.spans(article), store.relations(article), ["alice", "bob"]):
-        if candidate.tail != (26, 30, "ACTOR"):
-            RelationDecision(article, "rita", candidate, accept=True).apply(store)
-    assert {(g.key, g.reviewer) for g in store.gold_spans(article)} == {
-        ((14, 30, "CLAIM"), "rita"), ((0, 8, "ACTOR"), "sam"), ((34, 42, "LOCATION"), "sam")}
+        if candidate.tail in links:
+            RelationDecision(article, links[candidate.tail], candidate, accept=True).apply(store)
+    return store
+
+
+def two_reviewers(tmp_path):
+    """In review, rita accepts the claim, sam the actor and the location, then rita the two relations from the claim to
+    them: gold relations between spans two reviewers accepted."""
+    store = reviewed(tmp_path, "source.db", {CLAIM: "rita", ACTOR: "sam", LOCATION: "sam"},
+                     {ACTOR: "rita", LOCATION: "rita"})
+    article = store.article_ids()[0]
+    assert {(g.key, g.reviewer) for g in store.gold_spans(article)} == {(CLAIM, "rita"), (ACTOR, "sam"), (LOCATION, "sam")}
     assert len(store.gold_relations(article)) == 2
     return store
 
@@ -163,3 +174,62 @@ def test_gold_layers_of_several_reviewers_round_trip(fmt, records, data):
 def test_gold_layers_of_several_reviewers_round_trip_through_spacy(records, data):
     pytest.importorskip("spacy")
     gold_round_trip("spacy", records, chooser(data))
+
+
+def test_merging_two_reviewers_overlapping_gold_layers_makes_one_that_exports_and_imports_again(tmp_path):
+    """rita's and sam's copies both hold the claim in gold; each linked it to another span. Merged into a third
+    database: one gold layer (the claim as rita put it, merged first), both relations, and it round-trips."""
+    reviewed(tmp_path, "rita.db", {CLAIM: "rita", ACTOR: "rita"}, {ACTOR: "rita"}).close()
+    sam = reviewed(tmp_path, "sam.db", {CLAIM: "sam", LOCATION: "sam"}, {LOCATION: "sam"})
+    nato = next(c for c in article_candidates(sam, "n1", ["alice", "bob"]) if c.key == NATO)
+    apply(sam, plan_reject(sam, "n1", nato, "sam"))
+    sam.close()
+    store = make_store(tmp_path, NEWS, name="review.db")
+    report = merge(store, [tmp_path / "rita.db", tmp_path / "sam.db"])
+    assert (report.gold_spans, report.gold_present, report.gold_relations, report.gold_relations_present) == (3, 1, 2, 0)
+    assert "gold layer: 3 spans added (1 already present), 2 relations added (0 already present)" in report.summary()
+    assert report.decisions_left == {"rejection": 1, "review status": 2}  # sam's rejection; both in_review statuses
+    assert "not merged: 1 rejection, 2 review statuses (review decisions are taken in this database)" in report.summary()
+    article = store.article_ids()[0]
+    assert {(g.key, g.reviewer) for g in store.gold_spans(article)} == {(CLAIM, "rita"), (ACTOR, "rita"), (LOCATION, "sam")}
+    ends = {g.id: g.key for g in store.gold_spans(article)}
+    assert {(r.type, ends[r.from_id], ends[r.to_id], r.annotator) for r in store.gold_relations(article)} == {
+        ("CLAIMED_BY", CLAIM, ACTOR, "rita"), ("ABOUT", CLAIM, LOCATION, "sam")}
+    again = merge(store, [tmp_path / "rita.db", tmp_path / "sam.db"])
+    assert (again.gold_spans, again.gold_present, again.gold_relations, again.gold_relations_present) == (0, 4, 0, 2)
+    for fmt in ("jsonl", "brat", "w3c"):
+        out = tmp_path / f"gold{FORMATS[fmt].extension}"
+        assert export(store, ExportOptions(fmt, out, gold=True)).relations == 2
+        back = texts_only(tmp_path / f"back-{fmt}.db", fmt, NEWS)
+        import_files(back, [out], fmt=fmt, annotator="gold")
+        [there] = back.article_ids()
+        spans = {s.id: s.key for s in back.spans(there)}
+        assert {(r.type, spans[r.from_id], spans[r.to_id]) for r in back.relations(there)} == {
+            ("CLAIMED_BY", CLAIM, ACTOR), ("ABOUT", CLAIM, LOCATION)}, fmt
+
+
+def test_a_gold_span_or_relation_rejected_here_is_reported_not_merged(tmp_path):
+    reviewed(tmp_path, "rita.db", {CLAIM: "rita", ACTOR: "rita", NATO: "rita"}, {ACTOR: "rita"}).close()
+    store = make_store(tmp_path, NEWS, name="review.db")
+    import_files(store, [tmp_path / "review.db.jsonl"], annotator="bob")
+    article = store.article_ids()[0]
+    nato = next(c for c in article_candidates(store, article, ["alice", "bob"]) if c.key == NATO)
+    apply(store, plan_reject(store, article, nato, "sam"))
+    claimed = next(c for c in relation_candidates(store.spans(article), store.relations(article), ["alice", "bob"])
+                   if c.tail == ACTOR)
+    RelationDecision(article, "sam", claimed, accept=False).apply(store)
+    report = merge(store, [tmp_path / "rita.db"])
+    assert report.refused_gold == ["rita.db: gold span 'NATO' (ACTOR) on article 'n1': rejected here",
+                                   "rita.db: a gold CLAIMED_BY relation on article 'n1': rejected here"]
+    assert "2 gold spans or relations not merged (rejected here)" in report.summary()
+    assert {g.key for g in store.gold_spans(article)} == {CLAIM, ACTOR} and store.gold_relations(article) == []
+
+
+def test_merging_a_database_older_than_the_gold_layer_merges_its_spans(tmp_path):
+    from annotator.store.migrations import BEFORE_RELATIONS
+    from tests.test_store import make_old_database
+
+    make_old_database(tmp_path / "old.db", BEFORE_RELATIONS)
+    store = make_store(tmp_path, NEWS, name="review.db")
+    report = merge(store, [tmp_path / "old.db"])
+    assert (report.articles, report.gold_spans, report.gold_relations) == (1, 0, 0) and not report.decisions_left
