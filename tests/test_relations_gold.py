@@ -4,6 +4,8 @@ format has a place for it (the summary counts it where not)."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -17,6 +19,7 @@ from annotator.exporting import FORMATS, ExportOptions, export
 from annotator.model import GoldSpan, Relation
 from annotator.relation_review import RelationDecision, relation_candidates
 from annotator.review import apply, article_candidates, merge, plan_accept, plan_reject
+from annotator.store import open_store
 from tests.formats_common import make_store
 from tests.interop import brat_problems
 from tests.test_formats_roundtrip import held
@@ -233,3 +236,45 @@ def test_merging_a_database_older_than_the_gold_layer_merges_its_spans(tmp_path)
     store = make_store(tmp_path, NEWS, name="review.db")
     report = merge(store, [tmp_path / "old.db"])
     assert (report.articles, report.gold_spans, report.gold_relations) == (1, 0, 0) and not report.decisions_left
+
+
+def test_the_commands_two_reviewers_accept_agreed_then_export_gold_and_import_it(tmp_path):
+    """alice and bob agree on the claim and its actor, alice and carol on the location: rita accepts what alice and
+    bob agree on, sam what alice and carol do; ABOUT goes in with sam's location. Every format's export imports."""
+    from tests.test_review_cli import run
+
+    claim, actor, place = ({"id": key, "start": s, "end": e, "label": label}
+                           for key, (s, e, label) in zip("cnb", (CLAIM, ACTOR, LOCATION), strict=True))
+    links = [{"type": "CLAIMED_BY", "from": "c", "to": "n"}, {"type": "ABOUT", "from": "c", "to": "b"}]
+    text = NEWS[0]["text"]
+    source = tmp_path / "team.jsonl"
+    with open(source, "w", encoding="utf-8") as handle:
+        for who, spans in (("alice", [claim, actor, place]), ("bob", [claim, actor]), ("carol", [claim, place])):
+            relations = [r for r in links if {r["from"], r["to"]} <= {s["id"] for s in spans}]
+            handle.write(json.dumps({"id": "n1", "text": text, "relations": relations,
+                                     "spans": [{**s, "annotator": who} for s in spans]}) + "\n")
+    db = tmp_path / "team.db"
+    assert run("import", source, "--db", db)[0] == 0
+    assert run("review", "--accept-agreed", "--annotators", "alice,bob", "--reviewer", "rita", "--db", db)[0] == 0
+    assert run("review", "--accept-agreed", "--annotators", "alice,carol", "--reviewer", "sam", "--db", db)[0] == 0
+    store = open_store(db)
+    assert {(g.key, g.reviewer) for g in store.gold_spans("n1")} == {(CLAIM, "rita"), (ACTOR, "rita"), (LOCATION, "sam")}
+    assert {(r.type, r.annotator) for r in store.gold_relations("n1")} == {("CLAIMED_BY", "rita"), ("ABOUT", "sam")}
+    store.close()
+    for fmt in CARRY:
+        if fmt == "spacy" and importlib.util.find_spec("spacy") is None:
+            continue
+        out = tmp_path / f"gold-{fmt}{FORMATS[fmt].extension}"
+        code, output = run("export", "--gold", "--format", fmt, "--out", out, "--db", db)
+        assert code == 0 and "2 relations between the spans" in output, output
+        back = tmp_path / f"back-{fmt}.db"
+        if fmt == "w3c":  # its annotations attach to articles there already
+            assert run("import", tmp_path / "team.jsonl", "--db", back, "--annotator", "x")[0] == 0
+        code, output = run("import", out, "--format", fmt, "--db", back, "--annotator", "gold")
+        assert code == 0, output
+        store = open_store(back)
+        [article] = store.article_ids()
+        ends = {s.id: s.key for s in store.spans(article, "gold")}
+        assert {(r.type, ends[r.from_id], ends[r.to_id]) for r in store.relations(article, "gold")} == {
+            ("CLAIMED_BY", CLAIM, ACTOR), ("ABOUT", CLAIM, LOCATION)}, fmt
+        store.close()
