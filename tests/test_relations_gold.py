@@ -278,3 +278,30 @@ def test_the_commands_two_reviewers_accept_agreed_then_export_gold_and_import_it
         assert {(r.type, ends[r.from_id], ends[r.to_id]) for r in store.relations(article, "gold")} == {
             ("CLAIMED_BY", CLAIM, ACTOR), ("ABOUT", CLAIM, LOCATION)}, fmt
         store.close()
+
+
+def test_each_tool_finds_the_gold_relations_ends_where_it_looks_for_them(tmp_path):
+    """Label Studio: a relation names regions of its own annotation; Prodigy (srsly reading): a relation's spans are
+    its task's; W3C: a linking annotation targets annotations of the page; brat: its reading rules."""
+    store = two_reviewers(tmp_path)
+    outs = {fmt: tmp_path / f"gold{FORMATS[fmt].extension}" for fmt in ("label-studio", "prodigy", "w3c", "brat")}
+    for fmt, out in outs.items():
+        export(store, ExportOptions(fmt, out, gold=True))
+    assert brat_problems(outs["brat"]) == []
+    [task] = json.loads(outs["label-studio"].read_text("utf-8"))
+    [annotation] = task["annotations"]  # the gold layer: one annotation
+    ids = {r["id"] for r in annotation["result"] if r["type"] == "labels"}
+    relations = [r for r in annotation["result"] if r["type"] == "relation"]
+    assert len(relations) == 2 and all({r["from_id"], r["to_id"]} <= ids for r in relations)
+    srsly = pytest.importorskip("srsly")
+    [task] = list(srsly.read_jsonl(outs["prodigy"]))
+    assert "_annotator_id" not in task and len(task["relations"]) == 2
+    for relation in task["relations"]:
+        for role in ("head", "child"):
+            end = relation[f"{role}_span"]
+            assert end in [{k: s[k] for k in end} for s in task["spans"]]
+    items = json.loads(outs["w3c"].read_text("utf-8"))["items"]
+    spans = {a["id"] for a in items if a["motivation"] == "tagging"}
+    links = [a for a in items if a["motivation"] == "linking"]
+    assert len(links) == 2 and all(a["target"] in spans and a["body"][1]["source"] in spans for a in links)
+    assert not any("creator" in a for a in items)  # one layer, nobody's
