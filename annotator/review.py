@@ -468,6 +468,27 @@ def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> 
     _merge_gold(store, other, id_map, origin, report, labels)
 
 
+def _merge_relations(store: Store, other: Store, id_map: dict[str, str], origin: str, report: MergeReport) -> None:
+    """The other database's relations between the merged spans; one whose type is not here, or does not allow its
+    ends here, is reported and not merged."""
+    types = {t.name: t for t in store.relation_types()}
+    rows, ids, article = [], {}, None
+    for article_id, who, kind, head, tail in other.relation_ends():
+        if article_id not in id_map:
+            continue
+        local = id_map[article_id]
+        why = types[kind].misfit(head[2], tail[2]) if kind in types else f"no relation type {kind} here"
+        if why:
+            report.refused_relations.append(f"{origin}: a {kind} relation on article {local!r}: {why}")
+            continue
+        if local != article:
+            article, ids = local, store.span_ids(local)
+        rows.append((local, who, kind, ids[(who, *head)], ids[(who, *tail)]))
+    added = store.insert_relation_rows(rows)
+    report.relations += added
+    report.relations_present += len(rows) - added
+
+
 def _known_label(store: Store, label: str, labels: set[str], where: str, report: MergeReport) -> None:
     """Add a label not in the label set yet (a name it cannot hold is refused, and nothing merged)."""
     if label in labels:
@@ -503,20 +524,21 @@ def _merge_gold_spans(store: Store, found: list[GoldSpan], local: str, origin: s
     """Merge an article's gold spans; return {their id there: the gold span here} of those in the gold layer here."""
     here = {g.key: g for g in store.gold_spans(local)}
     rejected = store.rejections(local)
-    ids = {}
+    new = []
     for gold in found:
         if gold.key in here:
             report.gold_present += 1
         elif gold.key in rejected:
             report.refused_gold.append(f"{origin}: gold span {gold.text!r} ({gold.label}) on article {local!r}: "
                                        "rejected here")
-            continue
         else:
             _known_label(store, gold.label, labels, f"{origin}: article {local!r}", report)
-            here[gold.key] = store.add_gold_span(local, replace(gold, id=None, article_id=None))
-            report.gold_spans += 1
-        ids[gold.id] = here[gold.key]
-    return ids
+            new.append(gold)
+    if new:  # the same text (matched by SHA-256) and known labels: they fit
+        store.insert_gold_spans(local, new)
+        here = {g.key: g for g in store.gold_spans(local)}
+        report.gold_spans += len(new)
+    return {gold.id: here[gold.key] for gold in found if gold.key in here}
 
 
 def _merge_gold_relations(store: Store, found: list[Relation], ids: dict[int, GoldSpan], local: str,
@@ -524,6 +546,7 @@ def _merge_gold_relations(store: Store, found: list[Relation], ids: dict[int, Go
     """Merge an article's gold relations between the gold spans `ids` maps; those that cannot be are reported."""
     here = {(r.type, r.from_id, r.to_id) for r in store.gold_relations(local)}
     rejected = store.relation_rejections(local)
+    rows = []
     for relation in found:
         head, tail = ids.get(relation.from_id), ids.get(relation.to_id)
         what = f"{origin}: a gold {relation.type} relation on article {local!r}"
@@ -537,30 +560,10 @@ def _merge_gold_relations(store: Store, found: list[Relation], ids: dict[int, Go
                      else f"no relation type {relation.type} here"):
             report.refused_relations.append(f"{what}: {why}")
         else:
-            store.add_gold_relation(replace(relation, from_id=head.id, to_id=tail.id, id=None, article_id=None))
+            rows.append((local, relation.annotator, relation.type, head.id, tail.id))
             here.add((relation.type, head.id, tail.id))
-            report.gold_relations += 1
-
-
-def _merge_relations(store: Store, other: Store, id_map: dict[str, str], origin: str, report: MergeReport) -> None:
-    """The other database's relations between the merged spans; one whose type is not here, or does not allow its
-    ends here, is reported and not merged."""
-    types = {t.name: t for t in store.relation_types()}
-    rows, ids, article = [], {}, None
-    for article_id, who, kind, head, tail in other.relation_ends():
-        if article_id not in id_map:
-            continue
-        local = id_map[article_id]
-        why = types[kind].misfit(head[2], tail[2]) if kind in types else f"no relation type {kind} here"
-        if why:
-            report.refused_relations.append(f"{origin}: a {kind} relation on article {local!r}: {why}")
-            continue
-        if local != article:
-            article, ids = local, store.span_ids(local)
-        rows.append((local, who, kind, ids[(who, *head)], ids[(who, *tail)]))
-    added = store.insert_relation_rows(rows)
-    report.relations += added
-    report.relations_present += len(rows) - added
+    store.insert_gold_relation_rows(rows)
+    report.gold_relations += len(rows)
 
 
 def _article_row(article, stamp: str) -> tuple:

@@ -47,6 +47,17 @@ class Gold(Spans):
             self._changed("gold", article_id)
         return replace(gold, id=new_id, article_id=article_id)
 
+    def insert_gold_spans(self, article_id: str, golds: list[GoldSpan]) -> None:
+        """Put gold spans, checked by the caller against the text and labels, in an article's gold layer at once, with
+        new ids and their reviewers and provenance (a merge); one whose (start, end, label) is there already stays out."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO gold_spans (article_id, label, start, end, text, note, reviewer, annotators, decision, "
+                "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(article_id, g.label, g.start, g.end, g.text, g.note, g.reviewer, json.dumps(list(g.annotators)),
+                  g.decision, now()) for g in golds])
+            self._changed("gold", article_id)
+
     def delete_gold_span(self, article_id: str, key: tuple[int, int, str], *, gold_id: int | None = None) -> GoldSpan | None:
         """Remove the gold span with this (start, end, label) and return it as it was (None when there is none).
         With `gold_id`, only that very span is removed: not one another reviewer put there since."""
