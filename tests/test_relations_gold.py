@@ -305,3 +305,15 @@ def test_each_tool_finds_the_gold_relations_ends_where_it_looks_for_them(tmp_pat
     links = [a for a in items if a["motivation"] == "linking"]
     assert len(links) == 2 and all(a["target"] in spans and a["body"][1]["source"] in spans for a in links)
     assert not any("creator" in a for a in items)  # one layer, nobody's
+
+
+def test_a_reviewers_gold_layer_merged_into_either_engine_exports_the_same_record(tmp_path, any_store):
+    reviewed(tmp_path, "rita.db", {CLAIM: "rita", ACTOR: "sam"}, {ACTOR: "rita"}).close()
+    import_files(any_store, [tmp_path / "rita.db.jsonl"], annotator="alice")
+    report = merge(any_store, [tmp_path / "rita.db"])
+    assert (report.gold_spans, report.gold_relations) == (2, 1)
+    [(_, record)] = list(any_store.iter_record_json(gold=True))
+    record = json.loads(record)
+    assert [(s["start"], s["label"], s["attributes"]) for s in record["spans"]] == [
+        (0, "ACTOR", {"Reviewer": "sam"}), (14, "CLAIM", {"Reviewer": "rita"})]
+    assert record["relations"] == [{"type": "CLAIMED_BY", "from": record["spans"][1]["id"], "to": record["spans"][0]["id"]}]
