@@ -94,7 +94,7 @@ def test_the_gold_record_names_no_annotator_and_each_span_its_reviewer(tmp_path)
     assert summary.not_carried == {"relation reviewer": 2}
 
 
-GOLD_SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+GOLD_SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def fill_gold(store, choose) -> None:

@@ -191,7 +191,7 @@ def test_jsonl_with_labels_writes_no_relation_to_a_span_it_left_out(records):
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "brat", "label-studio", "doccano", "prodigy", "w3c"])
-@SETTINGS
+@settings(SETTINGS, max_examples=6)
 @given(records=with_relations())
 def test_one_annotators_layer_round_trips_with_its_relations_alone(fmt, records):
     with tempfile.TemporaryDirectory() as folder:
