@@ -149,6 +149,7 @@ class ExportSummary:
     destination: str | None = None  # what the summary calls the output, when not `out` ("standard output")
     relations: int = 0  # written
     relations_left: Counter = field(default_factory=Counter)  # why relations the format carries were not written -> count
+    gold: bool = False  # the gold layer: its spans' only attribute is their reviewer
 
     @property
     def dropped_total(self) -> int:
@@ -208,7 +209,8 @@ class ExportSummary:
         other = {name: n for name, n in sorted(self.not_carried.items())
                  if n and name not in ("relation", "relation reviewer")}
         if other:
-            what = " and ".join(counted(n, f"span {name}") for name, n in other.items())
+            what = " and ".join(counted(n, "gold span's reviewer", "gold spans' reviewers") if self.gold
+                                and name == "attribute" else counted(n, f"span {name}") for name, n in other.items())
             lines.append(f"{what} not written: the {self.format} format has no place for them")
         if self.dropped:
             reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.dropped.most_common())
@@ -284,7 +286,7 @@ def _export_into(store: Store, options: ExportOptions, settings: Settings, share
                  as_directory: bool, progress) -> ExportSummary:
     """The export written into `staging`, then moved into place."""
     kind, out = FORMATS[options.format], Path(options.out)
-    summary = ExportSummary(options.format, out, alignment=options.alignment)
+    summary = ExportSummary(options.format, out, alignment=options.alignment, gold=options.gold)
     sidecar = (lambda name: staging / name) if as_directory else (lambda name: staging / f"{out.stem}.{name}")
     dropped = DroppedList(sidecar("dropped.jsonl"))
     names = list(shares) or ["all"]

@@ -83,7 +83,7 @@ def test_gold_relations_between_two_reviewers_spans_come_back_with_each_spans_re
     else:
         assert {who for _, who in reviewers} == {None}
         assert summary.not_carried["attribute"] == 3
-        assert f"3 span attributes not written: the {fmt} format has no place for them" in summary.summary()
+        assert f"3 gold spans' reviewers not written: the {fmt} format has no place for them" in summary.summary()
 
 
 def test_the_gold_record_names_no_annotator_and_each_span_its_reviewer(tmp_path):
@@ -317,3 +317,24 @@ def test_a_reviewers_gold_layer_merged_into_either_engine_exports_the_same_recor
     assert [(s["start"], s["label"], s["attributes"]) for s in record["spans"]] == [
         (0, "ACTOR", {"Reviewer": "sam"}), (14, "CLAIM", {"Reviewer": "rita"})]
     assert record["relations"] == [{"type": "CLAIMED_BY", "from": record["spans"][1]["id"], "to": record["spans"][0]["id"]}]
+
+
+def test_a_gold_span_without_reviewer_exports_a_valid_record_by_both_writers(tmp_path):
+    """A gold span no reviewer is named for went out with annotator "" before, which the record schema refuses."""
+    from annotator import schema
+
+    store = make_store(tmp_path, NEWS)
+    text = NEWS[0]["text"]
+    claim, actor = (store.add_gold_span("n1", GoldSpan(s, e, label, text[s:e], "")) for s, e, label in (CLAIM, ACTOR))
+    store.add_gold_relation(Relation("CLAIMED_BY", claim.id, actor.id, ""))
+    written = []
+    for split in (None, {"all": 1.0}):  # SQLite's writer, then the Python one
+        out = tmp_path / f"gold-{bool(split)}.jsonl"
+        export(store, ExportOptions("jsonl", out, gold=True, split=split))
+        written.append((out / "all.jsonl" if split else out).read_text("utf-8"))
+    assert written[0] == written[1]
+    record = json.loads(written[0])
+    assert schema.errors("record", record) == [] and all("attributes" not in s for s in record["spans"])
+    back = open_store(tmp_path / "back.db")
+    import_files(back, [tmp_path / "gold-False.jsonl"], annotator="gold")
+    assert len(back.relations("n1", "gold")) == 1
