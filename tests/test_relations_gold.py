@@ -195,6 +195,7 @@ def test_merging_two_reviewers_overlapping_gold_layers_makes_one_that_exports_an
     assert "not merged: 1 rejection, 2 review statuses (review decisions are taken in this database)" in report.summary()
     article = store.article_ids()[0]
     assert {(g.key, g.reviewer) for g in store.gold_spans(article)} == {(CLAIM, "rita"), (ACTOR, "rita"), (LOCATION, "sam")}
+    assert {(g.annotators, g.decision) for g in store.gold_spans(article)} == {(("alice", "bob"), "accepted")}
     ends = {g.id: g.key for g in store.gold_spans(article)}
     assert {(r.type, ends[r.from_id], ends[r.to_id], r.annotator) for r in store.gold_relations(article)} == {
         ("CLAIMED_BY", CLAIM, ACTOR, "rita"), ("ABOUT", CLAIM, LOCATION, "sam")}
