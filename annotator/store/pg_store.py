@@ -197,7 +197,8 @@ class PostgresStore(PgSearchIndex, Store):
         found = self.conn.execute(
             f"SELECT article_id, type, from_id, to_id, {owner}, id FROM {table} {relation_where} ORDER BY id", params)
         for article_id, kind, from_id_, to_id, who, relation_id in found:
-            relations.setdefault(article_id, []).append(Relation(kind, from_id_, to_id, who, relation_id, article_id))
+            relations.setdefault(article_id, []).append(  # a gold relation is nobody's, as Export.iter_relations says
+                Relation(kind, from_id_, to_id, "" if gold else who, relation_id, article_id))
         for article, spans in self.iter_articles(annotator=annotator, status=status, gold=gold, from_id=from_id,
                                                   before_id=before_id):
             yield article.id, line(article, spans, relations.get(article.id, ()))[:-1]
