@@ -181,7 +181,7 @@ def import_files(
     total = sum(source.path.stat().st_size for source in sources)
     errors = _Problems()
     done_bytes = 0
-    with store.large_cache(), store.transaction():
+    with store.large_cache(), store.transaction(), store.writes_behind():
         importer = _Importer(store, annotator, add_labels, report)
         for source in sources:
             path = source.path

@@ -71,6 +71,9 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=10_000, help="articles of the conll export")
     parser.add_argument("--import-only", action="store_true",
                         help="only COPY, the import and the search index (section 'PostgreSQL: import phases')")
+    parser.add_argument("--behind", action="store_true",
+                        help="only COPY, the import and the same import without its COPY behind, twice "
+                             "(section 'PostgreSQL: import with COPY behind')")
     args, _ = parser.parse_known_args()
     try:
         import psycopg  # noqa: F401
@@ -90,14 +93,18 @@ def main() -> None:
     try:
         databases = Databases(cluster)
         with tempfile.TemporaryDirectory() as tmp:
-            if args.import_only:
+            if args.behind:
+                measure_behind(databases, corpus, figures)
+            elif args.import_only:
                 measure_import(databases, corpus, figures)
             else:
                 measure(Path(tmp), databases, corpus, args, figures)
     finally:
         cluster.stop()
     print(json.dumps(figures, indent=2))
-    if args.import_only:
+    if args.behind:
+        write_section(f"PostgreSQL: import with COPY behind, {args.articles:,} articles", behind_body(figures))
+    elif args.import_only:
         write_section(f"PostgreSQL: import phases, {args.articles:,} articles", import_body(figures))
     else:
         write_section("PostgreSQL", report_body(figures))
@@ -110,6 +117,43 @@ def measure_import(databases, corpus: Path, figures: dict) -> str:
     figures["import"] = run_child(IMPORT, str(corpus), team)
     figures["index"] = run_child(INDEX, team)
     return team
+
+
+# The import with every COPY in the caller's thread, as before store/pg_behind.py.
+AT_ONCE = IMPORT.replace("start, cpu =", "from contextlib import nullcontext\nstore.writes_behind = nullcontext\nstart, cpu =")
+ROUNDS = 2
+
+
+def measure_behind(databases, corpus: Path, figures: dict) -> None:
+    """COPY, the import, and the import with its COPYs at once, in turn, ROUNDS times (the load changes meanwhile)."""
+    for number in range(ROUNDS):
+        figures[f"copy{number}"] = run_child(COPY, str(corpus), databases.new(empty=True))
+        figures[f"behind{number}"] = run_child(IMPORT, str(corpus), databases.new())
+        figures[f"at_once{number}"] = run_child(AT_ONCE, str(corpus), databases.new())
+    figures["load_end"] = os.getloadavg()[0]
+
+
+def behind_body(f: dict) -> str:
+    rows = []
+    for number in range(ROUNDS):
+        base = f[f"copy{number}"]["seconds"]
+        rows.append((f"round {number + 1}: `COPY` of the same {f['articles']:,} articles and their spans (the baseline)",
+                     f"{base:.1f} s", "1x", "", "", f"{f[f'copy{number}']['peak_mb']:.0f} MB"))
+        for key, what in (("behind", "**import**, COPY behind (a writer thread)"),
+                          ("at_once", "the same import, each COPY in turn (as before)")):
+            run = f[f"{key}{number}"]
+            rows.append((what, f"{run['seconds']:.1f} s", f"**{run['seconds'] / base:.2f}x**",
+                         f"{run['database_seconds'] / base:.2f}x", f"{run['client_cpu_seconds'] / base:.2f}x",
+                         f"{run['peak_mb']:.0f} MB"))
+    header = ("measure", "wall", "ratio to COPY", "waiting for the store", "client CPU (all threads)", "peak")
+    return (table(rows, header) + "\n\n"
+            "The import as in 'PostgreSQL: import phases' (its search index is a later phase, not measured here). "
+            "With COPY behind, a thread of its own COPYs each batch of articles and spans while the import reads and "
+            "checks the next; 'waiting for the store' is the time the import's own thread waited for the store "
+            "(its calls, and for the writer), as a ratio to COPY; client CPU is the import process's CPU time over "
+            "both threads. Same throw-away server as the other PostgreSQL sections. "
+            f"Load average over the last minute: {f['load']:.1f} at the start, {f['load_end']:.1f} at the end, "
+            "on 2 cores shared with other work; the ratios are the figures to read, within a round.")
 
 
 def import_rows(f: dict) -> list[tuple]:

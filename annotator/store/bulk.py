@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
 
@@ -23,6 +24,12 @@ _INSERT_SPANS = {  # by the length of the row (see insert_span_rows)
 
 
 class Bulk(Articles):
+    @contextmanager
+    def writes_behind(self) -> Iterator[None]:
+        """Inside a transaction: bulk inserts may still be written while the caller goes on (PostgreSQL's are, by a
+        thread of their own); any error is raised by then. SQLite's are written at once."""
+        yield
+
     def insert_article_rows(self, rows: list[tuple]) -> None:
         """Insert (id, title, text, sha, source, meta_json, created) rows inside the caller's transaction."""
         if rows:

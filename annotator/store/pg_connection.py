@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import psycopg
 
+from .pg_behind import CopyBehind
+
 # a quoted string or identifier (kept as it is), or a placeholder, `end` as a column, `%`, `IS NOT ?`
 _TOKEN = re.compile(r"""'(?:[^']|'')*'|"[^"]*"|\?(\d*)|\bIS NOT \?|(?<![\w.'"])end\b|(?<=\.)end\b|%""")
 
@@ -59,8 +61,10 @@ class PgConnection:
         self.total_changes = 0  # rows inserted, changed or deleted so far, as sqlite3 counts them
         self.streaming = False  # reads go through server-side cursors, a batch at a time (inside a snapshot)
         self._streams: list[psycopg.ServerCursor] = []
+        self.behind: CopyBehind | None = None  # COPYs still being sent by a thread of their own (store.writes_behind)
 
     def execute(self, sql: str, params: Iterable = ()) -> psycopg.Cursor:
+        self._caught_up()
         text, order = translate(sql)
         if self._held_begin and text in ("COMMIT", "ROLLBACK"):  # a transaction that sent nothing: nothing to end
             self._held_begin = None
@@ -84,11 +88,17 @@ class PgConnection:
 
     @property
     def raw(self) -> psycopg.Connection:
-        """The psycopg connection itself, after sending any BEGIN held back."""
+        """The psycopg connection itself, after sending any BEGIN held back (and the COPYs behind)."""
+        self._caught_up()
         if self._held_begin:
             begin, self._held_begin = self._held_begin, None
             self._raw.execute(begin)
         return self._raw
+
+    def _caught_up(self) -> None:
+        """Wait for the COPYs behind, so that what comes next sees their rows (raises the first error they met)."""
+        if self.behind is not None:
+            self.behind.wait()
 
     def begin(self, statement: str = "BEGIN") -> None:
         """Begin a transaction with the next statement, in the same round trip to the server."""
@@ -96,11 +106,12 @@ class PgConnection:
 
     def executemany(self, sql: str, rows: Iterable) -> psycopg.Cursor:
         text, order = translate(sql)
-        cursor = self.raw.cursor()
         batch = [_arranged(list(row), order) for row in rows]
-        if batch:
-            cursor.executemany(text, batch)
-            self.total_changes += max(cursor.rowcount, 0)
+        if not batch:  # nothing to send: no need to wait for the COPYs behind either
+            return self._raw.cursor()
+        cursor = self.raw.cursor()
+        cursor.executemany(text, batch)
+        self.total_changes += max(cursor.rowcount, 0)
         return cursor
 
     def end_streams(self) -> None:

@@ -12,6 +12,7 @@ from . import rows as rows_of
 from . import spans as span_rows
 from .connection import StoreError
 from .filters import Condition, annotator_is, id_range, where
+from .pg_behind import CopyBehind
 from .pg_search import PgSearchIndex
 
 SCHEMA_LOCK = 0x616E6E6F  # an advisory lock held while the schema is made or upgraded, so two openers do it once
@@ -132,21 +133,54 @@ class PostgresStore(PgSearchIndex, Store):
     def _insert_articles(self, rows: list[tuple]) -> None:
         """Insert (id, title, text, sha, source, meta_json, created) rows with COPY; a trigger queues them for the
         search index (store/pg_search.py), which is built after the import."""
-        with self.conn.raw.cursor().copy(_ARTICLE_COPY) as copy:
-            for row in rows:
-                copy.write_row(row[:7])
+        if self.conn.behind is not None:
+            self.conn.behind.copy(_ARTICLE_COPY, [row[:7] for row in rows])
+        else:
+            with self.conn.raw.cursor().copy(_ARTICLE_COPY) as copy:
+                for row in rows:
+                    copy.write_row(row[:7])
         self.conn.total_changes += len(rows)
 
     def insert_span_rows(self, rows: list[tuple]) -> None:
         """Insert span rows (as Bulk.insert_span_rows takes them) with COPY."""
-        if self.member_role():  # the server refuses COPY under row-level security: a member's go by INSERT
+        if not rows:
+            return
+        if self.conn.behind is not None:  # a member's import writes nothing behind (see writes_behind)
+            self.conn.behind.copy(_SPAN_COPY, [rows_of.full_span_row(row) for row in rows])
+        elif self.member_role():  # the server refuses COPY under row-level security: a member's go by INSERT
             return super().insert_span_rows(rows)
-        with self.conn.raw.cursor().copy(_SPAN_COPY) as copy:
-            for row in rows:
-                copy.write_row(rows_of.full_span_row(row))
+        else:
+            with self.conn.raw.cursor().copy(_SPAN_COPY) as copy:
+                for row in rows:
+                    copy.write_row(rows_of.full_span_row(row))
         self.conn.total_changes += len(rows)
-        if rows:
-            self._changed("spans")
+        self._changed("spans")
+
+    @contextmanager
+    def writes_behind(self) -> Iterator[None]:
+        """Inside a transaction: articles and spans are COPYed by a thread of their own while the caller prepares
+        the next batch (store/pg_behind.py); any other statement waits for them first. At the end every batch is in,
+        or the first error any met is raised here (the caller's transaction then rolls everything back)."""
+        if self.member_role():  # a member's spans go by INSERT, in the caller's thread
+            yield
+            return
+        raw = self.conn.raw  # the BEGIN held back goes now, before any batch
+        behind = self.conn.behind = CopyBehind(raw)
+        try:
+            yield
+            behind.wait()
+        except BaseException as e:
+            self.conn.behind = None
+            earlier = behind.stop()  # an error of a batch before the records the caller's error came from
+            if earlier is None or earlier is e or not isinstance(e, Exception):
+                del earlier  # a traceback holds this frame: no cycle through it (nor a warning when it is collected)
+                raise
+            try:
+                raise earlier from None
+            finally:
+                del earlier
+        self.conn.behind = None
+        behind.stop()
 
     def _insert_span(self, article_id: str, span: Span, stamp: str) -> int:
         """As Spans', in one statement: one round trip to the server instead of two."""

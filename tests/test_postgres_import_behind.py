@@ -1,0 +1,104 @@
+"""A PostgreSQL import COPYs each batch on a thread of its own while the next is read (store/pg_behind.py): an error
+in a record or in the server, met after batches went behind, is still one line and leaves nothing imported."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from annotator import corpus
+from annotator.cli import cli
+from annotator.store import open_store
+from annotator.store.pg_behind import CopyBehind
+
+RECORDS = 500
+BATCH = 50  # ten batches of articles, so that several are behind when the error comes
+
+
+@pytest.fixture
+def batches_behind(monkeypatch) -> list[str]:
+    """Small batches, and the COPY statement of each batch handed to the writer thread."""
+    monkeypatch.setattr(corpus, "BATCH", BATCH)
+    sent: list[str] = []
+    copy = CopyBehind.copy
+
+    def counted(self, statement, rows):
+        sent.append(statement)
+        return copy(self, statement, rows)
+
+    monkeypatch.setattr(CopyBehind, "copy", counted)
+    return sent
+
+
+def write_corpus(path, bad_line: int | None = None) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(1, RECORDS + 1):
+            label = "NO_SUCH_LABEL" if n == bad_line else "ACTOR"
+            text = f"Japan met NATO, meeting {n}."
+            out.write(json.dumps({"id": f"a{n}", "text": text, "spans": [{"start": 0, "end": 5, "label": label}]}) + "\n")
+
+
+def one_line_error(result) -> str:
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "Traceback" not in result.output, result.output
+    return errors[0]
+
+
+def stored(url: str) -> tuple[int, int]:
+    store = open_store(url)
+    try:
+        return store.article_count(), store.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+    finally:
+        store.close()
+
+
+def no_writer_left() -> bool:
+    return not any(t.name == "annotator-copy-behind" for t in threading.enumerate())
+
+
+def test_a_bad_record_after_batches_went_behind_leaves_nothing_imported(tmp_path, postgres_url, batches_behind):
+    path = tmp_path / "big.jsonl"
+    write_corpus(path, bad_line=RECORDS - 20)
+    result = CliRunner().invoke(cli, ["import", str(path), "--db", postgres_url], catch_exceptions=False)
+    error = one_line_error(result)
+    assert f"big.jsonl:{RECORDS - 20}" in error and "NO_SUCH_LABEL" in error and "nothing was imported" in error
+    assert len(batches_behind) >= 10  # articles and spans of the batches before the bad record went behind
+    assert stored(postgres_url) == (0, 0)
+    assert no_writer_left()
+
+
+def test_a_server_error_in_the_writer_thread_is_one_line_and_rolls_everything_back(tmp_path, postgres_url,
+                                                                                   batches_behind):
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                     "RAISE EXCEPTION 'no room' USING ERRCODE = 'disk_full'; END $$")
+        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON articles FOR EACH ROW WHEN (NEW.id = 'a260') "
+                     "EXECUTE FUNCTION refuse()")
+    path = tmp_path / "big.jsonl"
+    write_corpus(path)
+    result = CliRunner().invoke(cli, ["import", str(path), "--db", postgres_url], catch_exceptions=False)
+    assert "disk is full; nothing was changed" in one_line_error(result)
+    assert 10 <= len(batches_behind) < 2 * RECORDS // BATCH  # it stopped at the failing batch, not at the end
+    assert stored(postgres_url) == (0, 0)
+    assert no_writer_left()
+
+
+def test_a_large_import_behind_keeps_every_record_in_input_order(tmp_path, postgres_url, batches_behind):
+    path = tmp_path / "big.jsonl"
+    write_corpus(path)
+    result = CliRunner().invoke(cli, ["import", str(path), "--db", postgres_url], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert len(batches_behind) == 2 * RECORDS // BATCH
+    store = open_store(postgres_url)
+    try:
+        order = [row[0] for row in store.conn.execute("SELECT id FROM articles ORDER BY rowid")]
+        assert order == [f"a{n}" for n in range(1, RECORDS + 1)]
+        assert stored(postgres_url) == (RECORDS, RECORDS)
+    finally:
+        store.close()
+    assert no_writer_left()
