@@ -57,6 +57,12 @@ def stored(url: str) -> tuple[int, int]:
         store.close()
 
 
+def span_foreign_keys(url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                            "WHERE conrelid = 'spans'::regclass AND contype = 'f' ORDER BY conname").fetchall()
+
+
 def no_writer_left() -> bool:
     return not any(t.name == "annotator-copy-behind" for t in threading.enumerate())
 
@@ -64,11 +70,13 @@ def no_writer_left() -> bool:
 def test_a_bad_record_after_batches_went_behind_leaves_nothing_imported(tmp_path, postgres_url, batches_behind):
     path = tmp_path / "big.jsonl"
     write_corpus(path, bad_line=RECORDS - 20)
+    keys = span_foreign_keys(postgres_url)
     result = CliRunner().invoke(cli, ["import", str(path), "--db", postgres_url], catch_exceptions=False)
     error = one_line_error(result)
     assert f"big.jsonl:{RECORDS - 20}" in error and "NO_SUCH_LABEL" in error and "nothing was imported" in error
     assert len(batches_behind) >= 10  # articles and spans of the batches before the bad record went behind
     assert stored(postgres_url) == (0, 0)
+    assert span_foreign_keys(postgres_url) == keys  # dropped for the import into empty tables: back as they were
     assert no_writer_left()
 
 
@@ -83,6 +91,7 @@ def test_a_server_error_in_the_writer_thread_is_one_line_and_rolls_everything_ba
     write_corpus(path)
     result = CliRunner().invoke(cli, ["import", str(path), "--db", postgres_url], catch_exceptions=False)
     assert "disk is full; nothing was changed" in one_line_error(result)
+    assert span_foreign_keys(postgres_url)
     assert 10 <= len(batches_behind) < 2 * RECORDS // BATCH  # it stopped at the failing batch, not at the end
     assert stored(postgres_url) == (0, 0)
     assert no_writer_left()
@@ -91,8 +100,11 @@ def test_a_server_error_in_the_writer_thread_is_one_line_and_rolls_everything_ba
 def test_a_large_import_behind_keeps_every_record_in_input_order(tmp_path, postgres_url, batches_behind):
     path = tmp_path / "big.jsonl"
     write_corpus(path)
+    keys = span_foreign_keys(postgres_url)
+    assert keys and "REFERENCES articles(id)" in keys[0][1]
     result = CliRunner().invoke(cli, ["import", str(path), "--db", postgres_url], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    assert span_foreign_keys(postgres_url) == keys  # made again at the end of the import into an empty table
     assert len(batches_behind) == 2 * RECORDS // BATCH
     store = open_store(postgres_url)
     try:
@@ -102,3 +114,15 @@ def test_a_large_import_behind_keeps_every_record_in_input_order(tmp_path, postg
     finally:
         store.close()
     assert no_writer_left()
+
+
+def test_an_import_into_spans_already_there_keeps_the_foreign_keys_and_adds_to_them(tmp_path, postgres_url):
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(json.dumps({"id": "x1", "text": "Japan met.", "spans": [{"start": 0, "end": 5, "label": "ACTOR"}]}))
+    write_corpus(second)
+    for path in (first, second):
+        result = CliRunner().invoke(cli, ["import", str(path), "--db", postgres_url], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    assert stored(postgres_url) == (RECORDS + 1, RECORDS + 1)
+    with psycopg.connect(postgres_url) as conn, pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute("DELETE FROM articles WHERE id = 'a7'")  # its span refers to it
