@@ -140,3 +140,39 @@ def test_the_min_score_is_where_right_suggestions_outnumber_wrong_ones_most():
     assert best_min_score([(0.9, -1), (0.8, 1)]) == 1.0  # no score gains: nothing suggested
     assert best_min_score([(0.9, 0), (0.8, -1), (0.7, 1), (0.6, 1)]) == 0.6  # right but saving nothing: 0
     assert best_min_score([]) == 1.0
+
+
+def test_long_spans_are_proposed_by_spacys_span_finder(tmp_path):
+    """A CLAIM of a whole sentence around its ACTOR: longer than NGRAM_LONGEST tokens, so spaCy's span finder proposes
+    the spans (as long as the longest labelled) instead of every n-gram, and the nesting makes the categorizer
+    multi-label; its model still suggests through `annotator suggest`."""
+    from annotator.training import NGRAM_LONGEST
+
+    rng, db = random.Random(2), tmp_path / "claims.db"
+    store = open_store(db)
+    for n in range(30):
+        actor, place = rng.choice(ACTORS), rng.choice(PLACES)
+        claim = f"According to {actor}, the talks in {place} will go on until the end of the week"
+        text = f"Officials arrived on time ({n}). {claim}. Nothing else was said."
+        store.add_article(Article(f"a{n}", text))
+        at, actor_at, place_at = text.index(claim), text.index(actor), text.index(place, text.index(claim))
+        for start, end, label in ((at, at + len(claim), "CLAIM"), (actor_at, actor_at + len(actor), "ACTOR"),
+                                  (place_at, place_at + len(place), "LOCATION")):
+            store.add_span(f"a{n}", Span(start, end, label, text[start:end], "alice"))
+    store.add_article(Article("new", "Officials arrived on time (new). According to Obama, the talks in Lima will "
+                                     "go on until the end of the week. Nothing else was said."))
+    store.close()
+    out = tmp_path / "model"
+    code, output = run("train", "--annotator", "alice", "--out", out, "--max-steps", "80", "--seed", "1", "--db", db)
+    assert code == 0, output
+    config = (out / "config.cfg").read_text()
+    assert 'pipeline = ["tok2vec", "span_finder", "spancat"]' in config and "max_length = 17" in config
+    assert "spacy.preset_spans_suggester.v1" in config and NGRAM_LONGEST < 17
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["flat"] is False and metrics["spans"] == 90 and metrics["labels"]["CLAIM"]["f"] > 0.8
+    code, output = run("suggest", "--model", out, "--articles", "new", "--annotator", "bob", "--db", db)
+    assert code == 0, output
+    store = open_store(db)
+    assert ("According to Obama, the talks in Lima will go on until the end of the week", "CLAIM") in {
+        (s.text, s.label) for s in store.suggestions("new", "bob")}
+    store.close()
