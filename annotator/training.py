@@ -20,12 +20,12 @@ from .patterns import blank_pipeline, make_tokenizer
 
 SPANS_KEY = "sc"
 TOKENIZER = "annotator.tokenizer.v1"
-NGRAM_LONGEST = 8  # spans up to this many tokens long are proposed as every n-gram; longer ones (claims, sentences)
-# by spaCy's span finder, which learns where spans start and end (spaCy's advice for long spans)
-LONGEST_SPAN = 60  # the longest span, in tokens, the model proposes; longer labelled spans are reported
+LONGEST_SPAN = 20  # the longest span, in tokens, the model proposes; longer labelled spans are reported
 SCORE_FLOOR = 0.2  # a multi-label model's spans scoring less are not proposed at all
 DEV_ARTICLES = 10  # held-out articles scored during training to keep the best model (corpus/checkpoints.spacy);
 # all of them (corpus/dev.spacy) are scored at the end
+FEW_ARTICLES = 500  # fewer training articles are cut at line breaks into short examples (see `pieces`); more are
+# examples whole (each piece costs spaCy a few milliseconds to store, and many articles give updates enough)
 EVAL_BATCH = 32  # held-out articles the model reads at a time when scoring
 PROGRESS = "annotator.train_progress.v1"
 
@@ -37,12 +37,17 @@ def register_tokenizer() -> None:
     spacy.registry.tokenizers.register(TOKENIZER, func=make_tokenizer)
 
 
-def labelled_doc(store, nlp, article_id: str, annotator: str | None, gold: bool):
-    """The article as a Doc, its spans in the layer in doc.spans["sc"] (those on whitespace only left out), and how
-    many were left out."""
+def labelled_spans(store, article_id: str, annotator: str | None, gold: bool) -> tuple[str, list[tuple]]:
+    """The article's text and its spans in the layer, as (start, end, label)."""
     spans = store.gold_spans(article_id) if gold else store.spans(article_id, annotator)
-    doc = nlp.make_doc(store.article(article_id).text)
-    placed = [doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand") for s in spans]
+    return store.article(article_id).text, [(s.start, s.end, s.label) for s in spans]
+
+
+def labelled_doc(nlp, text: str, spans: list[tuple]):
+    """A Doc of `text` with the spans in doc.spans["sc"] (those on whitespace only left out), and how many were left
+    out."""
+    doc = nlp.make_doc(text)
+    placed = [doc.char_span(start, end, label=label, alignment_mode="expand") for start, end, label in spans]
     doc.spans[SPANS_KEY] = [span for span in placed if span is not None and span.text.strip()]
     return doc, len(placed) - len(doc.spans[SPANS_KEY])
 
@@ -53,21 +58,24 @@ def overlaps(doc) -> bool:
     return any(later[0] < earlier[1] for earlier, later in zip(ends, ends[1:], strict=False))
 
 
-def pieces(nlp, docs: list) -> list:
-    """Each doc cut at its line breaks that no span crosses: short examples, so that a few articles still give many
-    updates an epoch."""
-    out = []
-    for doc in docs:
-        spans = [(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]]
-        cuts = [0] + [m + 1 for m in _line_breaks(doc.text) if not any(a <= m < b for a, b, _ in spans)]
-        for start, end in zip(cuts, [*cuts[1:], len(doc.text)], strict=True):
-            if start < end and doc.text[start:end].strip():
-                piece = nlp.make_doc(doc.text[start:end])
-                inside = [piece.char_span(a - start, b - start, label=lb, alignment_mode="expand")
-                          for a, b, lb in spans if start <= a and b <= end]
-                piece.spans[SPANS_KEY] = [s for s in inside if s is not None]
-                out.append(piece)
-    return out
+def pieces(nlp, text: str, spans: list[tuple]) -> tuple[list, int]:
+    """The text cut at its line breaks that no span crosses, as Docs with their spans: short examples, so that a few
+    articles still give many updates an epoch; and how many spans were left out (on whitespace only)."""
+    inside_spans = sorted((start, end) for start, end, _ in spans)
+    cuts, span_at, reach = [0], 0, 0
+    for at in _line_breaks(text):
+        while span_at < len(inside_spans) and inside_spans[span_at][0] <= at:
+            reach, span_at = max(reach, inside_spans[span_at][1]), span_at + 1
+        if reach <= at:
+            cuts.append(at + 1)
+    out, left_out = [], 0
+    for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True):
+        if start < end and text[start:end].strip():
+            inside = [(a - start, b - start, label) for a, b, label in spans if start <= a and b <= end]
+            piece, dropped = labelled_doc(nlp, text[start:end], inside)
+            out.append(piece)
+            left_out += dropped
+    return out, left_out
 
 
 def _line_breaks(text: str) -> list[int]:
@@ -84,32 +92,40 @@ def split(docs: list, eval_split: float, seed: int) -> tuple[list, list]:
 
 
 def write_corpus(store, nlp, folder: Path, train_ids: list, eval_ids: list, annotator: str | None, gold: bool) -> dict:
-    """The training pieces (corpus/train.spacy), the held-out articles (corpus/dev.spacy, the first DEV_ARTICLES also
-    in corpus/checkpoints.spacy), an article at a time: no more than one Doc is held. What training needs to know of
-    them: span counts, the longest span, whether any overlap, the words of the pieces, the texts labelled."""
+    """The training examples (corpus/train.spacy: each article whole, or in `pieces` when they are fewer than
+    FEW_ARTICLES), the held-out articles (corpus/dev.spacy, the first DEV_ARTICLES also in corpus/checkpoints.spacy),
+    an article at a time: no more than one article's Docs are held. What training needs to know of them: span counts,
+    the longest span, whether any overlap, the words of the examples, the texts labelled in training articles."""
     from spacy.tokens import DocBin
 
+    from .formats.spacy import _register_msgpack_plugins_once
+
+    _register_msgpack_plugins_once()  # else srsly looks for plugins each time DocBin.add packs spans
     folder.mkdir(parents=True, exist_ok=True)
     found = {"spans": 0, "spans_too_long": 0, "spans_left_out": 0, "longest": 1, "flat": True, "words": 0,
              "known": set()}
     bins = {"train": DocBin(), "dev": DocBin(), "checkpoints": DocBin()}
     for n, article_id in enumerate([*train_ids, *eval_ids]):
-        doc, left_out = labelled_doc(store, nlp, article_id, annotator, gold)
-        group = doc.spans[SPANS_KEY]
-        found["spans"] += len(group)
-        found["spans_left_out"] += left_out
-        found["spans_too_long"] += sum(len(span) > LONGEST_SPAN for span in group)
-        found["longest"] = max([found["longest"], *(len(span) for span in group)])
-        found["flat"] = found["flat"] and not overlaps(doc)
-        if n < len(train_ids):
-            found["known"].update(span.text for span in group)
-            for piece in pieces(nlp, [doc]):
-                bins["train"].add(piece)
-                found["words"] += len(piece)
+        text, spans = labelled_spans(store, article_id, annotator, gold)
+        training = n < len(train_ids)
+        if training and len(train_ids) < FEW_ARTICLES:
+            docs, left_out = pieces(nlp, text, spans)
         else:
-            bins["dev"].add(doc)
-            if n - len(train_ids) < DEV_ARTICLES:
-                bins["checkpoints"].add(doc)
+            doc, left_out = labelled_doc(nlp, text, spans)
+            docs = [doc]
+        found["spans_left_out"] += left_out
+        for doc in docs:
+            group = doc.spans[SPANS_KEY]
+            found["spans"] += len(group)
+            found["spans_too_long"] += sum(len(span) > LONGEST_SPAN for span in group)
+            found["longest"] = max([found["longest"], *(len(span) for span in group)])
+            found["flat"] = found["flat"] and not overlaps(doc)
+            if training:
+                found["known"].update(span.text for span in group)
+                found["words"] += len(doc)
+            names = ["train"] if training else ["dev", "checkpoints"][: 1 + (n - len(train_ids) < DEV_ARTICLES)]
+            for name in names:
+                bins[name].add(doc)
     for name, docs in bins.items():
         docs.to_disk(folder / f"{name}.spacy")
     return found
@@ -119,14 +135,12 @@ def write_config(out: Path, lang: str, seed: int, max_steps: int, longest: int, 
                  progress: bool = False) -> Path:
     """spaCy's own efficiency config for a span categorizer, with our tokenizer and the corpus written in `out`;
     with `flat` spaCy's single-label one that proposes no overlapping spans, else a multi-label one that reports
-    spans from SCORE_FLOOR (so that a min-score can be chosen above it). It proposes every n-gram up to the
-    `longest` span when that is at most NGRAM_LONGEST tokens, else the spans spaCy's span finder proposes (up to
-    LONGEST_SPAN tokens). The corpus is streamed in its (shuffled) order, not held in memory."""
+    spans from SCORE_FLOOR (so that a min-score can be chosen above it). It weighs every span as long as the
+    `longest` labelled one (at most LONGEST_SPAN tokens). The corpus is streamed in its (shuffled) order, not held
+    in memory."""
     from spacy.cli.init_config import init_config
 
-    finder = longest > NGRAM_LONGEST
-    config = init_config(lang=lang, pipeline=["span_finder", "spancat"] if finder else ["spancat"],
-                         optimize="efficiency")
+    config = init_config(lang=lang, pipeline=["spancat"], optimize="efficiency")
     config["nlp"]["tokenizer"] = {"@tokenizers": TOKENIZER}
     config["paths"]["train"] = str(out / "corpus" / "train.spacy")
     config["paths"]["dev"] = str(out / "corpus" / "checkpoints.spacy")
@@ -136,19 +150,14 @@ def write_config(out: Path, lang: str, seed: int, max_steps: int, longest: int, 
     if progress:
         config["training"]["before_update"] = {"@callbacks": PROGRESS}
     spancat = config["components"]["spancat"]
-    if finder:
-        config["components"]["span_finder"].update(max_length=min(longest, LONGEST_SPAN), spans_key=SPANS_KEY)
-        config["training"]["annotating_components"] = ["tok2vec", "span_finder"]
-        spancat["suggester"] = {"@misc": "spacy.preset_spans_suggester.v1", "spans_key": SPANS_KEY}
-    else:
-        spancat["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": 1, "max_size": longest}
+    spancat["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": 1,
+                            "max_size": min(longest, LONGEST_SPAN)}
     if flat:
         del spancat["max_positive"], spancat["threshold"]
         spancat.update(factory="spancat_singlelabel", allow_overlap=False, negative_weight=1.0)
         spancat["model"]["scorer"] = {"@layers": "Softmax.v2"}
     else:
         spancat["threshold"] = SCORE_FLOOR
-    config["training"]["score_weights"] = {f"spans_{SPANS_KEY}_f": 1.0}
     path = out / "config.cfg"
     config.to_disk(path)
     return path

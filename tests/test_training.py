@@ -142,12 +142,9 @@ def test_the_min_score_is_where_right_suggestions_outnumber_wrong_ones_most():
     assert best_min_score([]) == 1.0
 
 
-def test_long_spans_are_proposed_by_spacys_span_finder(tmp_path):
-    """A CLAIM of a whole sentence around its ACTOR: longer than NGRAM_LONGEST tokens, so spaCy's span finder proposes
-    the spans (as long as the longest labelled) instead of every n-gram, and the nesting makes the categorizer
-    multi-label; its model still suggests through `annotator suggest`."""
-    from annotator.training import NGRAM_LONGEST
-
+def test_a_claim_around_its_actor_is_learnt_as_long_as_the_longest_span(tmp_path):
+    """A CLAIM of a whole sentence around its ACTOR: the nesting makes the categorizer multi-label, which weighs spans
+    as long as the longest labelled (17 tokens), and its model suggests the claim through `annotator suggest`."""
     rng, db = random.Random(2), tmp_path / "claims.db"
     store = open_store(db)
     for n in range(30):
@@ -166,8 +163,7 @@ def test_long_spans_are_proposed_by_spacys_span_finder(tmp_path):
     code, output = run("train", "--annotator", "alice", "--out", out, "--max-steps", "80", "--seed", "1", "--db", db)
     assert code == 0, output
     config = (out / "config.cfg").read_text()
-    assert 'pipeline = ["tok2vec", "span_finder", "spancat"]' in config and "max_length = 17" in config
-    assert "spacy.preset_spans_suggester.v1" in config and NGRAM_LONGEST < 17
+    assert 'factory = "spancat"' in config and "max_size = 17" in config
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["flat"] is False and metrics["spans"] == 90 and metrics["labels"]["CLAIM"]["f"] > 0.8
     code, output = run("suggest", "--model", out, "--articles", "new", "--annotator", "bob", "--db", db)
@@ -175,4 +171,41 @@ def test_long_spans_are_proposed_by_spacys_span_finder(tmp_path):
     store = open_store(db)
     assert ("According to Obama, the talks in Lima will go on until the end of the week", "CLAIM") in {
         (s.text, s.label) for s in store.suggestions("new", "bob")}
+    store.close()
+
+
+def test_the_corpus_is_cut_at_line_breaks_no_span_crosses_while_articles_are_few(tmp_path, monkeypatch):
+    """Few training articles are cut into pieces at line breaks (never inside a span), many are kept whole; the
+    held-out articles are whole; what training needs to know of the spans is counted on the way."""
+    from spacy.tokens import DocBin
+
+    from annotator import training
+    from annotator.patterns import blank_pipeline
+
+    store = open_store(tmp_path / "p.db")
+    for n in range(4):
+        text = f"NATO met.\nIn Paris\nthey said so.\n\nEnd {n}.\n"
+        store.add_article(Article(f"a{n}", text))
+        for start, end, label in ((0, 4, "ACTOR"), (13, 31, "CLAIM"), (13, 18, "LOCATION")):
+            store.add_span(f"a{n}", Span(start, end, label, text[start:end], "alice"))
+    nlp = blank_pipeline("en")
+
+    def corpus(folder):
+        found = training.write_corpus(store, nlp, folder, ["a0", "a1", "a2"], ["a3"], "alice", False)
+        docs = {name: list(DocBin().from_disk(folder / f"{name}.spacy").get_docs(nlp.vocab))
+                for name in ("train", "dev", "checkpoints")}
+        return found, docs
+
+    found, docs = corpus(tmp_path / "few")
+    assert [d.text for d in docs["train"][:3]] == ["NATO met.\n", "In Paris\nthey said so.\n", "End 0.\n"]
+    assert [(s.text, s.label_) for s in docs["train"][1].spans["sc"]] == [("Paris\nthey said so", "CLAIM"),
+                                                                         ("Paris", "LOCATION")]
+    assert [d.text for d in docs["dev"]] == [d.text for d in docs["checkpoints"]] == [text]  # a3's
+    assert (found["spans"], found["longest"], found["flat"], found["known"]) == (
+        12, 5, False, {"NATO", "Paris", "Paris\nthey said so"})
+    monkeypatch.setattr(training, "FEW_ARTICLES", 3)
+    found, docs = corpus(tmp_path / "many")
+    assert [d.text for d in docs["train"]] == [text.replace("3", str(n)) for n in range(3)]
+    assert len(docs["train"][0].spans["sc"]) == 3
+    assert found["words"] == 3 * len(docs["train"][0])
     store.close()
