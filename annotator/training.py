@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,7 @@ DEV_ARTICLES = 10  # held-out articles scored during training to keep the best m
 # all of them (corpus/dev.spacy) are scored at the end
 FEW_ARTICLES = 500  # fewer training articles are cut at line breaks into short examples (see `pieces`); more are
 # examples whole (each piece costs spaCy a few milliseconds to store, and many articles give updates enough)
+EXAMPLE_CHARS = 5000  # longer training examples are cut at a space (about 1,000 tokens: the batcher's largest batch)
 EVAL_BATCH = 32  # held-out articles the model reads at a time when scoring
 PROGRESS = "annotator.train_progress.v1"
 
@@ -58,16 +60,10 @@ def overlaps(doc) -> bool:
     return any(later[0] < earlier[1] for earlier, later in zip(ends, ends[1:], strict=False))
 
 
-def pieces(nlp, text: str, spans: list[tuple]) -> tuple[list, int]:
-    """The text cut at its line breaks that no span crosses, as Docs with their spans: short examples, so that a few
-    articles still give many updates an epoch; and how many spans were left out (on whitespace only)."""
-    inside_spans = sorted((start, end) for start, end, _ in spans)
-    cuts, span_at, reach = [0], 0, 0
-    for at in _line_breaks(text):
-        while span_at < len(inside_spans) and inside_spans[span_at][0] <= at:
-            reach, span_at = max(reach, inside_spans[span_at][1]), span_at + 1
-        if reach <= at:
-            cuts.append(at + 1)
+def pieces(nlp, text: str, spans: list[tuple], line_breaks: bool = True) -> tuple[list, int]:
+    """The text cut (see `cut_points`) into Docs with their spans, and how many spans were left out (on whitespace
+    only)."""
+    cuts = cut_points(text, spans, line_breaks)
     out, left_out = [], 0
     for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True):
         if start < end and text[start:end].strip():
@@ -78,8 +74,27 @@ def pieces(nlp, text: str, spans: list[tuple]) -> tuple[list, int]:
     return out, left_out
 
 
-def _line_breaks(text: str) -> list[int]:
-    return [i for i, character in enumerate(text) if character == "\n"]
+def cut_points(text: str, spans: list[tuple], line_breaks: bool) -> list[int]:
+    """Where to cut the text into training examples, never inside a span: after each line break if `line_breaks`
+    (short examples, so that a few articles still give many updates an epoch), and after a space wherever an
+    example would be longer than EXAMPLE_CHARS (a 200 KB one-line article would be a batch of its own, of millions
+    of candidate spans)."""
+    inside = bytearray(len(text) + 1)
+    for start, end, _ in spans:
+        inside[start + 1 : end] = b"\x01" * max(0, end - start - 1)
+    cuts, last_space = [0], 0
+    for space in re.finditer(r"\s", text):
+        at = space.end()
+        if inside[at]:
+            continue
+        if at - cuts[-1] > EXAMPLE_CHARS and last_space > cuts[-1]:
+            cuts.append(last_space)
+        if at - cuts[-1] > EXAMPLE_CHARS:  # a span longer than that: cut right after it
+            cuts.append(at)
+        if line_breaks and space.group() == "\n" and cuts[-1] != at:
+            cuts.append(at)
+        last_space = at
+    return cuts
 
 
 def split(docs: list, eval_split: float, seed: int) -> tuple[list, list]:
@@ -92,8 +107,8 @@ def split(docs: list, eval_split: float, seed: int) -> tuple[list, list]:
 
 
 def write_corpus(store, nlp, folder: Path, train_ids: list, eval_ids: list, annotator: str | None, gold: bool) -> dict:
-    """The training examples (corpus/train.spacy: each article whole, or in `pieces` when they are fewer than
-    FEW_ARTICLES), the held-out articles (corpus/dev.spacy, the first DEV_ARTICLES also in corpus/checkpoints.spacy),
+    """The training examples (corpus/train.spacy: the articles in `pieces`, cut at line breaks only when they are fewer
+    than FEW_ARTICLES), the held-out articles (corpus/dev.spacy, the first DEV_ARTICLES also in corpus/checkpoints.spacy),
     an article at a time: no more than one article's Docs are held. What training needs to know of them: span counts,
     the longest span, whether any overlap, the words of the examples, the texts labelled in training articles."""
     from spacy.tokens import DocBin
@@ -108,8 +123,8 @@ def write_corpus(store, nlp, folder: Path, train_ids: list, eval_ids: list, anno
     for n, article_id in enumerate([*train_ids, *eval_ids]):
         text, spans = labelled_spans(store, article_id, annotator, gold)
         training = n < len(train_ids)
-        if training and len(train_ids) < FEW_ARTICLES:
-            docs, left_out = pieces(nlp, text, spans)
+        if training:
+            docs, left_out = pieces(nlp, text, spans, line_breaks=len(train_ids) < FEW_ARTICLES)
         else:
             doc, left_out = labelled_doc(nlp, text, spans)
             docs = [doc]

@@ -209,3 +209,17 @@ def test_the_corpus_is_cut_at_line_breaks_no_span_crosses_while_articles_are_few
     assert len(docs["train"][0].spans["sc"]) == 3
     assert found["words"] == 3 * len(docs["train"][0])
     store.close()
+
+
+def test_a_long_training_example_is_cut_at_a_space_no_span_crosses(monkeypatch):
+    """A one-line article longer than EXAMPLE_CHARS would be one huge batch: it is cut after a space, never inside a
+    span, into examples no longer than that unless a span is."""
+    from annotator import training
+
+    monkeypatch.setattr(training, "EXAMPLE_CHARS", 12)
+    text = "NATO met in Paris and they said so at length then."
+    spans = [(0, 4, "ACTOR"), (12, 44, "CLAIM")]
+    cuts = training.cut_points(text, spans, line_breaks=True)
+    assert cuts == [0, 12, 45]  # "NATO met in ", the claim whole (32 characters), "then."
+    assert training.cut_points("a b\nc d\n", [], line_breaks=False) == [0]
+    assert training.cut_points("a b\nc d\n", [], line_breaks=True) == [0, 4, 8]
