@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import random
 import re
@@ -264,8 +265,8 @@ def evaluate(model: Path, eval_docs, known: set[str] | None = None) -> dict:
         scored += [(score, key in gold, text) for score, key, text in found]
         reference += len(gold)
     min_score = best_min_score([(score, 1 if ok else -1) for score, ok, _ in scored])
-    right = sum(ok for score, ok, _ in scored if score >= min_score)
-    shown = sum(score >= min_score for score, _, _ in scored)
+    right = sum(ok for score, ok, _ in scored if min_score is not None and score >= min_score)
+    shown = sum(min_score is not None and score >= min_score for score, _, _ in scored)
     found = {"model": str(model), "precision": total.precision, "recall": total.recall, "f1": total.fscore,
              "labels": {label: {"p": s.precision, "r": s.recall, "f": s.fscore} for label, s in per_label.items()},
              "min_score": min_score, "precision_at_min_score": right / shown if shown else 0.0,
@@ -286,24 +287,27 @@ def scored_spans(group) -> list[tuple]:
     return [(span, float(scores[i]) if scores is not None else 1.0) for i, span in enumerate(group)]
 
 
-def best_min_score(scored: list[tuple[float, int]]) -> float:
+def best_min_score(scored: list[tuple[float, int]]) -> float | None:
     """The lowest score to suggest from that saves most actions, from (score, gain) pairs, gain the actions a
     suggestion saves: 1 a right one (accepted, no span to make), -1 a wrong one (a rejection), 0 one that saves
-    nothing; 1.0 when no score saves any."""
-    best, gain, threshold = 0, 0, 1.0
+    nothing; None when no score saves any (the model then suggests nothing). Kept to 4 places, rounded down so
+    that the suggestion it was chosen at still passes."""
+    best, gain, threshold = 0, 0, None
     for score, value in sorted(scored, key=lambda pair: -pair[0]):
         gain += value
         if gain > best:
-            best, threshold = gain, round(score, 4)
+            best, threshold = gain, math.floor(score * 10_000) / 10_000
     return threshold
 
 
 def tuned_min_score(folder: Path, beside_propagation: bool = False) -> float:
-    """The min-score `annotator train` chose on its held-out articles (in metrics.json beside the model), else 0."""
+    """The min-score `annotator train` chose on its held-out articles (in metrics.json beside the model), else 0;
+    infinite (nothing suggested) when it found none that saves actions."""
     key = "min_score_beside_propagation" if beside_propagation else "min_score"
     try:
         metrics = json.loads((folder / "metrics.json").read_text("utf-8"))
-        return float(metrics.get(key, metrics.get("min_score", 0.0)))
+        chosen = metrics.get(key, metrics.get("min_score", 0.0))
+        return math.inf if chosen is None else float(chosen)
     except (OSError, ValueError, AttributeError):
         return 0.0
 
@@ -372,8 +376,12 @@ def metrics_table(metrics: dict) -> str:
     rows.append(("all", metrics["precision"], metrics["recall"], metrics["f1"]))
     lines = [f"{'label':<14}{'P':>7}{'R':>7}{'F1':>7}"]
     lines += [f"{label:<14}{p:>7.3f}{r:>7.3f}{f:>7.3f}" for label, p, r, f in rows]
-    lines.append(f"suggests from score {metrics['min_score']:.3f} (most right suggestions over wrong ones on the "
-                 f"held-out articles): P {metrics['precision_at_min_score']:.3f}, R {metrics['recall_at_min_score']:.3f}")
+    if metrics["min_score"] is None:
+        lines.append("suggests nothing: on the held-out articles no score had more right suggestions than wrong ones")
+    else:
+        lines.append(f"suggests from score {metrics['min_score']:.3f} (most right suggestions over wrong ones on the "
+                     f"held-out articles): P {metrics['precision_at_min_score']:.3f}, "
+                     f"R {metrics['recall_at_min_score']:.3f}")
     left_out = f"; {metrics['spans_left_out']} spans on whitespace only left out" if metrics["spans_left_out"] else ""
     too_long = (f"; {metrics['spans_too_long']} spans longer than {LONGEST_SPAN} tokens, which it never proposes"
                 if metrics["spans_too_long"] else "")

@@ -274,11 +274,15 @@ def sources_table(corpus: dict) -> str:
 
 def trainings_table(trainings: dict) -> str:
     rows = [(count, m["train_articles"], m["eval_articles"], f"{m['precision']:.2f}", f"{m['recall']:.2f}",
-             f"{m['min_score']:.3f}", f"{m['precision_at_min_score']:.2f}", f"{m['recall_at_min_score']:.2f}",
-             f"{m['min_score_beside_propagation']:.3f}", beside(m)) for count, m in sorted(trainings.items())]
+             _score(m['min_score']), f"{m['precision_at_min_score']:.2f}", f"{m['recall_at_min_score']:.2f}",
+             _score(m['min_score_beside_propagation']), beside(m)) for count, m in sorted(trainings.items())]
     return table(rows, ("after articles", "trained on", "held out", "P", "R", "min-score chosen", "P from it",
                         "R from it", "training's min-score beside propagation", "min-score beside propagation used "
                         "(actions it saves on the held-out articles)"))
+
+
+def _score(min_score: float | None) -> str:
+    return "none" if min_score is None else f"{min_score:.3f}"
 
 
 def beside(metrics: dict) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import subprocess
 import sys
@@ -122,7 +123,8 @@ def test_train_reports_progress_to_a_callback_and_chooses_a_min_score(labelled, 
     assert any(message.startswith("training: update") for _, message in calls)
     assert capfd.readouterr().out == ""
     assert 0.0 < metrics["min_score"] <= 1.0 and metrics["flat"] is True
-    assert 0.0 < metrics["min_score_beside_propagation"] <= 1.0
+    beside = metrics["min_score_beside_propagation"]  # None: no score saves actions beside propagation
+    assert beside is None or 0.0 < beside <= 1.0
     assert json.loads((tmp_path / "m" / "metrics.json").read_text())["min_score"] == metrics["min_score"]
     text = "Yesterday Merkel met officials in Tokyo. The talks went on (new)."
     tuned = ModelSuggester(str(tmp_path / "m"), {"ACTOR", "LOCATION"})
@@ -137,9 +139,10 @@ def test_the_min_score_is_where_right_suggestions_outnumber_wrong_ones_most():
 
     assert best_min_score([(0.9, 1), (0.8, 1), (0.7, -1), (0.65, 1), (0.6, 1), (0.5, -1)]) == 0.6
     assert best_min_score([(0.9, 1), (0.7, -1), (0.6, 1)]) == 0.9  # a tie: the fewer suggestions
-    assert best_min_score([(0.9, -1), (0.8, 1)]) == 1.0  # no score gains: nothing suggested
+    assert best_min_score([(0.9, -1), (0.8, 1)]) is None  # no score gains: nothing suggested
     assert best_min_score([(0.9, 0), (0.8, -1), (0.7, 1), (0.6, 1)]) == 0.6  # right but saving nothing: 0
-    assert best_min_score([]) == 1.0
+    assert best_min_score([]) is None
+    assert best_min_score([(0.99996, 1)]) == 0.9999  # rounded down: the suggestion it was chosen at still passes
 
 
 def test_a_claim_around_its_actor_is_learnt_as_long_as_the_longest_span(tmp_path):
@@ -223,3 +226,11 @@ def test_a_long_training_example_is_cut_at_a_space_no_span_crosses(monkeypatch):
     assert cuts == [0, 12, 45]  # "NATO met in ", the claim whole (32 characters), "then."
     assert training.cut_points("a b\nc d\n", [], line_breaks=False) == [0]
     assert training.cut_points("a b\nc d\n", [], line_breaks=True) == [0, 4, 8]
+
+
+def test_a_model_whose_held_out_articles_chose_no_score_suggests_nothing(tmp_path):
+    from annotator.training import tuned_min_score
+
+    (tmp_path / "metrics.json").write_text(json.dumps({"min_score": None, "min_score_beside_propagation": 0.5}))
+    assert tuned_min_score(tmp_path) == math.inf
+    assert tuned_min_score(tmp_path, beside_propagation=True) == 0.5
