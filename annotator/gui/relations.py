@@ -276,11 +276,14 @@ def install(window) -> None:
     window.relation_layer, window.relation_editor = layer, editor
     editor.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     editor.failed.connect(window.show_failure)
-    painter = RelationPainter(window.view, layer, editor)
+    painter = window.relation_painter = RelationPainter(window.view, layer, editor)
     window.view.underlays.append(painter.paint_under)
     window.view.overlays.append(painter.paint_over)
-    for signal in (layer.reset, layer.added, layer.removed, layer.updated, editor.changed):
-        signal.connect(window.view.viewport().update)
+    layer.reset.connect(painter.forget)
+    for signal in (layer.added, layer.removed, layer.updated):
+        signal.connect(painter.relations_changed)  # only the arcs that changed are repainted
+    editor.changed.connect(painter.refresh)
+    window.session.currentChanged.connect(painter.refresh)
     window.relation_model = RelationTableModel(layer, window)
     window.relation_table = RelationTable(window.relation_model, editor)
     tables = QSplitter(Qt.Orientation.Horizontal)
@@ -333,6 +336,7 @@ def _store_changed(window, kind: str, article_id) -> None:
     if kind in ("labels", "outside") and window.store.relation_types() != list(layer.types.values()):
         layer.reload_types()
         bind_window_types(window)
+        window.relation_painter.forget()  # the types' colours
     if kind == "relations" and article_id in (None, window.session.article_id) and not window.session.writing:
         layer.reload()
     elif kind == "outside":
