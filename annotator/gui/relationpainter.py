@@ -5,6 +5,7 @@ only the rectangles of the arcs it changed."""
 from __future__ import annotations
 
 from bisect import bisect_right
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
@@ -13,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from .spanpainter import _lines_within
 
 MARGIN = 4  # pixels around an arc's points, head, tag and outline that its antialiased strokes may touch
-CURVE_STEPS = 12  # boxes along an arc that together cover it
+CURVE_STEPS = 8  # boxes along an arc that together cover it
 
 
 class Frame(NamedTuple):
@@ -64,6 +65,7 @@ class RelationPainter:
         self._on_screen: tuple = (None, -1, [])  # (frame, version, relations with an end on a visible line)
         self._items: dict = {}  # (relation, strong, outlined end) -> (Arc, rectangle) | None, for the frame
         self._refreshed: tuple | None = None  # what the last refresh worked from
+        self._held = 0
         session = view.session
         session.opened.connect(self.forget)
         session.spansReset.connect(self.forget)
@@ -81,8 +83,20 @@ class RelationPainter:
         self._version += 1
         self.refresh()
 
+    @contextmanager
+    def held(self):
+        """The arcs changed by the edits made inside are repainted once, at the end."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            self.refresh()
+
     def refresh(self, *_) -> None:
         """Repaint the rectangles of the arcs drawn now and not to be drawn, and of those to be drawn and not now."""
+        if self._held:
+            return
         shown, frame, picking = self._shown, self._frame, self.editor.picking
         inputs = (frame, self._version, self.view.session.current, self.editor.current_relation,
                   picking and (picking.source, picking.type), shown is None, len(self._new_spans))
@@ -273,14 +287,15 @@ class RelationPainter:
             t = i / CURVE_STEPS
             a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
             points.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
-        boxes = [QRectF(QPointF(*p), QPointF(*q)).normalized().adjusted(-stray, -stray, stray, stray + 1)
-                 for p, q in zip(points, points[1:], strict=False)]
-        boxes.append(QRectF(x3 - 4 - MARGIN, y3 - 8 - MARGIN, 8 + 2 * MARGIN, 8 + 2 * MARGIN))  # the head
+        area = QRegion()
+        for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+            left, top = int(min(xa, xb) - stray), int(min(ya, yb) - stray)
+            area = area.united(QRect(left, top, int(abs(xb - xa) + 2 * stray) + 2, int(abs(yb - ya) + 2 * stray) + 3))
+        boxes = [QRectF(x3 - 4 - MARGIN, y3 - 8 - MARGIN, 8 + 2 * MARGIN, 8 + 2 * MARGIN)]  # the head
         if arc.strong:
             boxes.append(self._tag_box(path, self._tag_text(arc), frame).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
         if arc.outline is not None:
             boxes.append(QRectF(*arc.outline).adjusted(-2 - MARGIN, -MARGIN, 2 + MARGIN, MARGIN))
-        area = QRegion()
         for box in boxes:
             area = area.united(box.toAlignedRect())
         return area

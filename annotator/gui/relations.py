@@ -3,6 +3,7 @@ or a click, picks the other end; changing a relation's type and deleting it; eac
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -55,6 +56,7 @@ class RelationEditor(QObject):
         self.picking: Picking | None = None
         self.current_relation: int | None = None  # the one the relations table shows chosen: Shift+R and Shift+Del act on it
         self.own_keys: set[str] = {"R"}  # keys that do not end the picking (R and the types' keys)
+        self.held = nullcontext  # () -> a context inside which the arcs are not repainted (the painter's, once installed)
         view.installEventFilter(self)
         view.clicked.connect(self._clicked)  # connected after the span editor's: the clicked span is current already
         session.opened.connect(self.cancel)
@@ -161,11 +163,12 @@ class RelationEditor(QObject):
         from_id, to_id = direction(self.layer.types[p.type], source, target.id, target.label)
         self.picking = None
         command = AddRelation(self.layer, Relation(p.type, from_id, to_id, self.session.annotator), self.failed.emit)
-        if push(self.undo, command):
-            self.session.set_current(source.id)
-            self.choose(command.relation.id)
-            self.message.emit(f"Linked {describe(self.session, command.relation)}.")
-        self.changed.emit()
+        with self.held():  # the arcs are repainted once, as they end up
+            if push(self.undo, command):
+                self.session.set_current(source.id)
+                self.choose(command.relation.id)
+                self.message.emit(f"Linked {describe(self.session, command.relation)}.")
+            self.changed.emit()
 
     # -- the relation the table has chosen -------------------------------------------------------
 
@@ -277,6 +280,7 @@ def install(window) -> None:
     editor.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     editor.failed.connect(window.show_failure)
     painter = window.relation_painter = RelationPainter(window.view, layer, editor)
+    editor.held = painter.held
     window.view.underlays.append(painter.paint_under)
     window.view.overlays.append(painter.paint_over)
     layer.reset.connect(painter.forget)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 from ..model import Relation
 from .highlighter import tinted
 from .relationlayer import RelationLayer
+from .tableheader import RowSelectionHeader
 from .tablemodel import ROLES_SHOWN, ROOT, ListTableModel
 
 
@@ -98,6 +99,7 @@ class RelationTable(QTableView):
     def __init__(self, model: RelationTableModel, editor, parent=None):
         super().__init__(parent)
         self.editor = editor
+        self.setHorizontalHeader(RowSelectionHeader(self))
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

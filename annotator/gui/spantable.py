@@ -12,6 +12,7 @@ from .highlighter import tinted
 from .session import Session
 from .spanindex import Mark
 from .spanset import table_order
+from .tableheader import RowSelectionHeader
 from .tablemodel import ROLES_SHOWN, ROOT, ListTableModel
 
 
@@ -117,6 +118,7 @@ class SpanTableModel(ListTableModel):
 def make_span_table(model: SpanTableModel, label_names: list[str]) -> QTableView:
     """The table under the text: one selected row at a time, the note editable in place."""
     table = QTableView()
+    table.setHorizontalHeader(RowSelectionHeader(table))
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
