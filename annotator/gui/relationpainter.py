@@ -140,7 +140,7 @@ class RelationPainter:
     def paint_over(self, area: QRect) -> None:
         self._draw(area, over=True)
         key = self._key()
-        whole = self.view.paint_region.contains(self.view.viewport().rect())
+        whole = QRegion(self.view.viewport().rect()).subtracted(self.view.paint_region).isEmpty()
         if whole or (self._shown is not None and self._shown_key == key):
             self._shown, self._shown_key = dict(self._plan_now), key
         else:  # scrolled: Qt moved the old pixels and asked for the rest only
