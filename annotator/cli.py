@@ -142,6 +142,7 @@ def import_(paths, db_path, annotator, fmt, encoding, skip_invalid, add_labels, 
     for note in report.notes:
         click.echo(note, err=True)
     click.echo(report.summary())
+    _say_search_backlog(store, db_path)
 
 
 @cli.command(short_help="Export articles and spans for training or another tool.")
@@ -349,10 +350,12 @@ def merge(others, db_path):
     """
     from .review import merge as merge_databases
 
-    report = merge_databases(open_db(db_path), others)
+    store = open_db(db_path)
+    report = merge_databases(store, others)
     for conflict in report.conflicts + report.refused_relations:
         click.echo(f"Not merged: {conflict}", err=True)
     click.echo(report.summary())
+    _say_search_backlog(store, db_path)
 
 
 @cli.command(short_help="Copy a whole database into a new one, SQLite or PostgreSQL.")
@@ -374,12 +377,38 @@ def copy(source, target):
         written = open_store(target)
         try:
             counts = copy_database(read, written)
+            rows = [f"{table.replace('_', ' ')} {count:,}" for table, count in counts.items() if count and table != "articles"]
+            click.echo(f"Copied {counted(counts['articles'], 'article')} to {target}" + (f": {', '.join(rows)}" if rows else ""))
+            _say_search_backlog(written, target)
         finally:
             written.close()
     finally:
         read.close()
-    rows = [f"{table.replace('_', ' ')} {count:,}" for table, count in counts.items() if count and table != "articles"]
-    click.echo(f"Copied {counted(counts['articles'], 'article')} to {target}" + (f": {', '.join(rows)}" if rows else ""))
+
+
+def _say_search_backlog(store, db_path) -> None:
+    """After a command that added articles: how many wait for the search index, and who builds it."""
+    waiting = store.search_backlog()
+    if waiting:
+        where = f" --db {store.path}" if db_path else ""
+        click.echo(f"{counted(waiting, 'article')} not yet in the search index: the window indexes them in the "
+                   f"background, or now: annotator index{where}", err=True)
+
+
+@cli.command(short_help="Build the search index for articles imported since.")
+@db_option
+def index(db_path):
+    """Index for search the articles an import, merge or copy left waiting (the window does it in the background;
+    this does it now, in short steps that never keep an open window waiting).
+
+    Example: annotator import articles/ --db project.db && annotator index --db project.db
+    """
+    from .indexing import index_backlog
+
+    store = open_db(db_path, create=False)
+    with _progress("Indexing for search") as progress:
+        done = index_backlog(store, progress)
+    click.echo(f"Indexed {counted(done, 'article')} for search; search finds all {store.article_count():,} now.")
 
 
 @cli.command(short_help="Accept what annotators agree on; show what is left.")

@@ -45,9 +45,11 @@ def score_on_held_out(model: str, out: Path, lang: str) -> float | None:
 def retrain(store, out: Path, current: str | None, *, annotator: str | None, gold: bool = False, lang: str = "en",
             max_steps: int = 2000, seed: int = 0) -> dict:
     """Train into `out` (see training.train), score the model in use on the same held-out articles, and decide."""
+    from .beside_propagation import min_score
     from .training import train
 
     metrics = train(store, out, annotator=annotator, gold=gold, lang=lang, max_steps=max_steps, seed=seed)
+    min_score(str(out))  # chosen now, in this process, for the window's model worker to read
     old = score_on_held_out(current, out, lang) if current else None
     return {"model": str(out), "new_f1": metrics["f1"], "old_f1": old, "replace": better(metrics["f1"], old),
             "eval_articles": metrics["eval_articles"], "train_articles": metrics["train_articles"]}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .beside_propagation import propagation_first
 from .errors import UserError
 from .model import Suggestion
 from .wording import counted
@@ -49,9 +50,11 @@ def sources(store, annotator: str, *, patterns: Path | None, propagate: bool, ig
 
         found.append(PatternMatcher(read_patterns(patterns, [lb.name for lb in store.labels()]), lang).find)
     if model is not None:
+        from .beside_propagation import min_score
         from .training import ModelSuggester
 
-        found.append(ModelSuggester(model, {lb.name for lb in store.labels()}, mapping).find)
+        found.append(ModelSuggester(model, {lb.name for lb in store.labels()}, mapping,
+                                    min_score=min_score(model) if propagate else None).find)
     if not found:
         raise UserError("nothing to suggest from: give --propagate, --patterns FILE or --model DIR|NAME")
     return found
@@ -61,13 +64,13 @@ def suggest(store, annotator: str, article_ids: list[str], finders: list[Callabl
             min_score: float = 0.0, progress=None) -> SuggestReport:
     """Store for `annotator` what each finder finds in each article scoring at least `min_score`, all in one
     transaction; what is already stored, rejected, or already the annotator's span is not stored again, nor what
-    overlaps one of their spans (see `overlaps`)."""
+    overlaps one of their spans (see `overlaps`), nor another source's find overlapping a propagation one."""
     report = SuggestReport(annotator)
     nesting = store.nested_label_pairs(annotator)
     with store.transaction():
         for done, article_id in enumerate(article_ids, start=1):
             text, spans = store.article(article_id).text, store.spans(article_id, annotator)
-            found = [s for find in finders for s in find(text) if s.score >= min_score]
+            found = propagation_first([s for find in finders for s in find(text) if s.score >= min_score])
             kept = [s for s in found if not overlaps(s, spans, nesting)]
             report.hidden += len(found) - len(kept)
             report.new += store.add_suggestions(annotator, article_id, kept)

@@ -19,10 +19,11 @@ def serve(conn, model: str, labels: list[str], mapping: dict[str, str], beside_p
     """The worker: load the model, say "ready" (or "error"), then answer (article_id, text) with the suggestions that
     reach the model's tuned min-score and its uncertainty over every span it scored (the unsure ones included)."""
     try:
+        from .beside_propagation import min_score
         from .training import ModelSuggester, tuned_min_score
 
         suggester = ModelSuggester(model, set(labels), mapping, min_score=0.0)
-        shown = tuned_min_score(Path(model), beside_propagation)
+        shown = min_score(model) if beside_propagation else tuned_min_score(Path(model))
     except Exception as e:  # told to the window, which says it on screen
         conn.send(("error", None, f"{model}: {e}"))
         return

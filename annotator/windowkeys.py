@@ -23,7 +23,7 @@ class WindowAction:
 
 
 MENUS = (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("view", "&View"), ("tools", "&Tools"), ("help", "&Help"))
-SUBMENUS = {"edit/label": "&Label selection / change label", "edit/edges": "Span &edges",
+SUBMENUS = {"edit/label": "&Label selection / change label / accept suggestion as", "edit/edges": "Span &edges",
             "edit/suggestions": "Su&ggestions", "edit/relation": "&Relation"}
 
 A = WindowAction

@@ -58,7 +58,9 @@ def test_the_merge_summary_names_each_article_not_merged(tmp_path):
     result = CliRunner().invoke(cli, ["merge", str(tmp_path / "alice.db"), "--db", str(tmp_path / "ours.db")])
 
     assert result.exit_code == 0, result.output
-    assert result.stderr == "Not merged: alice.db: article 'a1' differs from the one here with that id; not merged\n"
+    assert result.stderr == ("Not merged: alice.db: article 'a1' differs from the one here with that id; not merged\n"
+                             "2 articles not yet in the search index: the window indexes them in the background, "
+                             f"or now: annotator index --db {tmp_path / 'ours.db'}\n")
     assert result.stdout == ("1 new article, 0 already present; 1 span added (0 already present); "
                              "1 article not merged (text differs under the same id)\n")
     ours = open_store(tmp_path / "ours.db")

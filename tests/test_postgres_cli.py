@@ -158,13 +158,18 @@ def test_copy_moves_a_whole_database_to_postgresql_and_back(tmp_path, postgres_u
     source.close()
     code, out = run("copy", tmp_path / "laptop.db", postgres_url)
     assert code == 0 and out.startswith("Copied 2 articles to postgresql://") and ": spans 4, statuses 3, gold spans 2" in out, out
+    assert "2 articles not yet in the search index" in out and "annotator index --db postgresql://" in out, out
     team = open_store(postgres_url)
     assert everything(team) == before
+    assert team.search("japan") == []  # copied, waiting for the search index
+    code, out = run("index", "--db", postgres_url)
+    assert code == 0 and out.startswith("Indexed 2 articles for search"), out
     assert team.search("japan") == [("a1", "Meeting")] and team.search("東京") == [("a1", "Meeting")]
     code, out = run("copy", postgres_url, tmp_path / "back.db")
     assert code == 0, out
     back = open_store(tmp_path / "back.db")
     assert everything(back) == before
+    assert back.index_for_search(10) == 2
     assert back.search("japan") == [("a1", "Meeting")] and back.search("東京") == [("a1", "Meeting")]
     back.close()
     later = team.add_span("a0", Span(0, 7, "ACTOR", "Another", "dave"))

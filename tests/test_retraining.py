@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import subprocess
 import sys
 
@@ -9,6 +11,7 @@ import pytest
 
 from annotator.retraining import DECISION, better, retrain, score_on_held_out
 from annotator.store import open_store
+from annotator.suggesting import sources
 from annotator.uncertainty import most_uncertain, uncertainty
 
 
@@ -34,6 +37,11 @@ def test_retraining_scores_the_model_in_use_on_the_new_held_out_articles(tmp_pat
     store = open_store(db)
     first = retrain(store, tmp_path / "m1", None, annotator="alice", max_steps=40, seed=1)
     assert first["replace"] and first["old_f1"] is None and (tmp_path / "m1" / "model-best").is_dir()
+    chosen = json.loads((tmp_path / "m1" / "beside-propagation.json").read_text())  # chosen now, kept beside it
+    assert chosen["held_out_articles"] == first["eval_articles"]
+    finders = sources(store, "alice", patterns=None, propagate=True, model=str(tmp_path / "m1"))
+    model_min_score = finders[1].__self__.min_score  # what `suggest --propagate --model` suggests from
+    assert model_min_score == (math.inf if chosen["min_score"] is None else chosen["min_score"])
     again = score_on_held_out(str(tmp_path / "m1"), tmp_path / "m1", "en")
     assert again == pytest.approx(first["new_f1"])  # the same model on the same articles: no better, so not used
     assert not better(first["new_f1"], again)

@@ -9,6 +9,7 @@ def test_a_word_with_an_underscore_is_searched_as_its_parts(tmp_path):
     store.add_article(Article("code", "a snake_case name"))
     store.add_article(Article("prose", "a snake in the case"))
     store.add_article(Article("other", "a snake"))
+    store.index_for_search(100)
     assert [row[0] for row in store.search("snake_case")] == ["code", "prose"]
     assert [row[0] for row in store.search("snake_ca")] == ["code", "prose"]
     assert [row.id for _, row in store.article_page("me", search="_case_")] == ["code", "prose"]

@@ -109,6 +109,8 @@ def test_statuses_and_counts(store, article):
 
 def test_full_text_search_with_prefix_and_diacritics(store, article):
     store.add_article(Article("a2", "Zürich café talks"))
+    assert store.search("brus") == [] and store.search_backlog() == 2  # stored, not yet indexed
+    assert store.index_for_search(100) == 2 and store.search_backlog() == 0
     assert [row[0] for row in store.search("brus")] == ["a1"]
     assert [row[0] for row in store.search("zurich cafe")] == ["a2"]
     assert store.search("nothing-here") == []
@@ -147,6 +149,8 @@ def test_older_database_opens_and_upgrades(tmp_path):
     assert store.article("old").text == "An article from an older annotator."
     assert store.gold_spans("old") == []
     store.add_article(Article("new", "An article from this annotator."))
+    assert store.search_backlog() == 1  # what an older annotator stored was indexed by it; the new one waits
+    assert store.index_for_search(10) == 1
     assert [row[0] for row in store.search("annotator")] == ["old", "new"]
     assert [row[0] for row in store.search("older")] == ["old"]
 
@@ -176,7 +180,11 @@ def test_search_index_stays_in_step_with_articles(store, tmp_path):
     store.add_article(Article("one", "Zürich talks"))
     with store.transaction():
         store.insert_article_rows([(f"b{i}", "t", f"Batch text {i}", f"{i:064x}", "", "{}", "") for i in range(5)])
+    assert store.integrity_ok()  # all waiting for the index
+    store.index_for_search(100)
     assert store.integrity_ok()
     assert [row[0] for row in store.search("batch")] == [f"b{i}" for i in range(5)]
-    store.conn.execute("INSERT INTO articles (id, text, text_sha256) VALUES ('sneaky', 'not indexed', 'x')")
-    assert not store.integrity_ok()  # a row written behind the store's back is caught
+    on_sqlite = store.engine.__name__.endswith("sqlite")
+    store.conn.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (999, 'x', 'no such article')" if on_sqlite
+                       else "INSERT INTO article_search (rowid, words) VALUES (999, 'x')")
+    assert not store.integrity_ok()  # an index entry written behind the store's back is caught

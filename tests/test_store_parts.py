@@ -104,7 +104,7 @@ def test_a_new_database_does_not_import_pandas(tmp_path):
     assert Store(tmp_path / "new.db").article_count() == 1
 
 
-def test_articles_are_indexed_for_search_when_their_transaction_commits_and_not_when_it_fails(store):
+def test_articles_wait_for_the_search_index_once_their_transaction_commits_and_not_when_it_fails(store):
     rows = [(f"b{i}", "t", f"Batch text {i}", f"{i:064x}", "", "{}", "") for i in range(3)]
     with pytest.raises(RuntimeError), store.transaction():
         store.insert_article_rows(rows)
@@ -113,6 +113,8 @@ def test_articles_are_indexed_for_search_when_their_transaction_commits_and_not_
         store.insert_article_rows(rows[:2])
         store.insert_article_rows(rows[2:])
     store.add_article(Article("one", "Zürich batch"))
+    assert store.search_backlog() == 4 and store.search("batch") == []
+    assert store.index_for_search(3) == 3 and store.index_for_search(3) == 1 and store.index_for_search(3) == 0
     assert [row[0] for row in store.search("batch")] == ["b0", "b1", "b2", "one"]
     assert store.integrity_ok()
 

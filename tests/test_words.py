@@ -111,6 +111,7 @@ def test_search_finds_any_piece_of_japanese_chinese_and_thai_text(store):
     store.add_article(Article("zh", CHINESE))
     store.add_article(Article("th", THAI))
     store.add_article(Article("apart", "東。京 Tokyo"))
+    store.index_for_search(10)
     found = lambda query: [row[0] for row in store.search(query)]  # noqa: E731
     assert found("東京") == ["ja"]
     assert found("京都") == ["ja"] and found("都に住") == ["ja"]  # inside ICU's words too

@@ -29,6 +29,7 @@ class Editor(QObject):
         self.snap = True
         self._last_click: tuple[int, int] | None = None  # (position, span id) to cycle through nested spans
         self.stepper: Callable[[bool], bool] | None = None  # Tab through suggestions too: True when it moved
+        self.suggestion_labeller: Callable[[str], bool] | None = None  # a label's key on a suggestion: True if one
         view.clicked.connect(self.click)
         view.tabbed.connect(self.step_span)
 
@@ -46,7 +47,7 @@ class Editor(QObject):
         return self.session.spans.get(self.session.current)
 
     def label(self, name: str) -> None:
-        """Label the selection, or give the current span this label."""
+        """Label the selection, give the current span this label, or accept the chosen suggestion with it."""
         if self.session.article is None:
             return
         start, end = self.view.selection()
@@ -70,7 +71,7 @@ class Editor(QObject):
         elif (span := self.current()) is not None:
             if not self._already_labelled(span.start, span.end, name) and span.label != name:
                 self._push(UpdateSpan(self.session, span, f"Label {span.label} → {name}", self.failed.emit, label=name))
-        else:
+        elif self.suggestion_labeller is None or not self.suggestion_labeller(name):
             self.message.emit("Select some text first (drag, double-click, or Shift+arrows).")
 
     def delete(self) -> None:

@@ -30,7 +30,8 @@ class Guidelines(QTextBrowser):
                 f"<b>{html.escape(label.key)}</b></td><td><b>{html.escape(label.name)}</b></td>"
                 f"<td>{html.escape(label.description)}</td></tr>"
             )
-        parts.append("</table><h3 id='shortcuts'>Shortcuts</h3>")
+        parts.append("</table><p>A label's key labels the selection, changes the selected span's label, or accepts the "
+                     "chosen suggestion (or the one at the caret) with that label.</p><h3 id='shortcuts'>Shortcuts</h3>")
         for title, actions in sections:
             parts.append(f"<h4>{html.escape(title)}</h4><table cellspacing=4>")
             for action in actions:

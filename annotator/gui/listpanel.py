@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QTableView,
@@ -34,6 +35,10 @@ class ArticleListPanel(QWidget):
         self.status.addItem("all", None)
         for status in STATUSES:
             self.status.addItem(STATUS_NAMES[status], status)
+        self.coverage = QLabel()  # what share of the articles a search covers while the index is being built
+        self.coverage.setWordWrap(True)
+        self.coverage.hide()
+        self._indexed = self._articles = 0
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.table = QTableView()
@@ -56,6 +61,7 @@ class ArticleListPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
+        layout.addWidget(self.coverage)
         layout.addWidget(self.progress)
         layout.addWidget(self.table, 1)
 
@@ -68,6 +74,27 @@ class ArticleListPanel(QWidget):
 
     def _apply_filter(self) -> None:
         self.model.reload(search=self.search.text().strip(), status=self.status.currentData())
+        self._show_coverage()
+
+    def set_search_coverage(self, indexed: int, articles: int) -> None:
+        """How many of the articles the search index holds so far (search finds only those)."""
+        self._indexed, self._articles = indexed, articles
+        self._show_coverage()
+
+    def _show_coverage(self) -> None:
+        partial = bool(self.model.search) and self._indexed < self._articles
+        if partial:
+            self.coverage.setText(f"Search covers {self._indexed:,} of {self._articles:,} articles so far: "
+                                  "the search index is still being built.")
+        self.coverage.setVisible(partial)
+
+    def search_again(self) -> None:
+        """Run the search again (the index grew), keeping the chosen article selected."""
+        if self.model.search:
+            chosen = self.table.currentIndex()
+            article_id = self.model.rows[chosen.row()].id if chosen.isValid() else None
+            self._apply_filter()
+            self.select(article_id)
 
     def _row_changed(self, current, _previous) -> None:
         if current.isValid() and not self._quiet:

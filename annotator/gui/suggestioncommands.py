@@ -30,12 +30,14 @@ class _SuggestionCommand(StoreCommand):
 
 
 class AcceptSuggestions(_SuggestionCommand):
-    """Make one suggestion, or every one above a score, the annotator's spans."""
+    """Make one suggestion, or every one above a score, the annotator's spans; given `label`, the one suggestion
+    becomes a span with that label instead (a label's key on it) and its own label is remembered as rejected."""
 
-    def __init__(self, layer, suggestions: list[Suggestion], report: Callable[[str], None]):
+    def __init__(self, layer, suggestions: list[Suggestion], report: Callable[[str], None], label: str | None = None):
         one = suggestions[0]
+        self.label = label if label != one.label and len(suggestions) == 1 else None
         text = f"Accept {one.label} “{_short(one.text)}”" if len(suggestions) == 1 else f"Accept {len(suggestions)} suggestions"
-        super().__init__(layer, text, report)
+        super().__init__(layer, text + (f" as {label}" if self.label else ""), report)
         self.suggestions = suggestions
         self.span_ids: list[int | None] = [None] * len(suggestions)  # the ids they get, kept for redo
 
@@ -44,16 +46,24 @@ class AcceptSuggestions(_SuggestionCommand):
 
         def accept():
             with self.store.transaction():
-                return [self.store.accept_suggestion(s.id, span_id=i) for s, i in zip(self.suggestions, self.span_ids, strict=True)]
+                spans = [self.store.accept_suggestion(s.id, span_id=i) for s, i in zip(self.suggestions, self.span_ids, strict=True)]
+                if self.label is not None:
+                    spans = [self.store.update_span(spans[0].id, label=self.label)]
+                    self.store.put_back_suggestion(self.suggestions[0])  # to be remembered as rejected
+                    self.store.reject_suggestion(self.suggestions[0].id)
+                return spans
 
         spans = self._write(accept)
         self.span_ids = [span.id for span in spans]
-        with self.layer.quietly():  # one by one, as Session.add tells of a span: view, table and counts follow
-            for span in spans:
-                self.session.spans[span.id] = span
-                self.session.spanAdded.emit(span)
-        if len(spans) == 1:
+        if len(spans) == 1:  # one accepted propagates in the article as a span made by hand
+            self.session.spans[spans[0].id] = spans[0]
+            self.session.spanAdded.emit(spans[0])
             self.session.set_current(spans[0].id)
+        else:
+            with self.layer.quietly():  # one by one, as Session.add tells of a span: view, table and counts follow
+                for span in spans:
+                    self.session.spans[span.id] = span
+                    self.session.spanAdded.emit(span)
         self.layer.reload()
 
     def backward(self) -> None:

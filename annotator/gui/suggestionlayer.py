@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
 
+from ..beside_propagation import propagation_first
 from ..model import Suggestion
 from ..suggesting import overlaps
 from .spanindex import SpanIndex
@@ -16,8 +17,9 @@ from .suggestiontable import SuggestionTableModel
 
 
 class SuggestionLayer(QObject):
-    """What the window shows of the store's suggestions: none while hidden, and none overlapping a span of the
-    annotator's (unless nested as they nest labels), as `annotator suggest` leaves them out."""
+    """What the window shows of the store's suggestions: none while hidden, none overlapping a span of the
+    annotator's (unless nested as they nest labels), as `annotator suggest` leaves them out, and none of another
+    source overlapping a propagation suggestion (propagation first)."""
 
     currentChanged = Signal(object)  # suggestion id or None
 
@@ -53,7 +55,7 @@ class SuggestionLayer(QObject):
         """Read the article's open suggestions again (after any change to suggestions or spans)."""
         article_id = self.session.article_id
         found = [] if self.hidden or article_id is None else self.store.suggestions(article_id, self.session.annotator)
-        found = [s for s in found if not self.covered(s)]
+        found = propagation_first([s for s in found if not self.covered(s)])
         if found == list(self.suggestions.values()):  # most key presses: rows, index and picture stay
             return
         self.suggestions = {s.id: s for s in found}

@@ -49,6 +49,7 @@ class Suggester(QObject):
         self.layer.currentChanged.connect(self._suggestion_chosen)
         self.view.clicked.connect(self._clicked)
         window.editor.stepper = self.step
+        window.editor.suggestion_labeller = self.accept_as
         window.events.changed.connect(self._store_changed)
         if self.options.model:
             QTimer.singleShot(0, self.model.start)
@@ -65,6 +66,18 @@ class Suggester(QObject):
             self.say("No suggestion at the caret (Tab goes to the next one).")
         else:
             push(self.window.undo, AcceptSuggestions(self.layer, [chosen], self.window.show_failure))
+
+    def accept_as(self, label: str) -> bool:
+        """A label's key: the chosen suggestion (or the one at the caret) becomes the annotator's span with this label,
+        one undoable edit (Prodigy's ner.correct in one key); False when there is none."""
+        chosen = self.layer.chosen()
+        if chosen is None:
+            return False
+        if chosen.label != label and self.session.spans.has(chosen.start, chosen.end, label):
+            self.say(f"Already labelled {label} there.")
+        else:
+            push(self.window.undo, AcceptSuggestions(self.layer, [chosen], self.window.show_failure, label))
+        return True
 
     def reject(self) -> None:
         """X: reject the chosen suggestion (or the one at the caret); the next one is chosen."""
@@ -129,7 +142,7 @@ class Suggester(QObject):
         selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows)
         table.scrollTo(index)
         self.say(f"Suggestion {s.label} [{s.start}, {s.end}) from {s.source}, score {s.score:.2f}: "
-                  "Enter accepts, X rejects")
+                  "Enter accepts, X rejects, a label's key accepts it with that label")
 
     def row_chosen(self, row: int) -> None:
         """A suggestion's row picked in the span table."""

@@ -28,6 +28,7 @@ from .listpanel import ArticleListPanel
 from .modes import RIGHT, Mode, Modes
 from .notedialog import ask_note
 from .palette import LabelPalette
+from .searchindexer import SearchIndexer
 from .session import Session
 from .settings import WindowSettings
 from .spantable import SpanTableModel, make_span_table
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         if self.unbound_keys:
             self.show_failure(self.unbound_keys)  # opening the first article cleared it
         self.follower = Follower(self)
+        self.search_indexer = SearchIndexer(self)  # articles an import left waiting, indexed in the background
         self.view.setFocus()  # the keyboard starts in the text, not in the search box
 
     def _connect(self) -> None:
@@ -342,6 +344,7 @@ class MainWindow(QMainWindow):
         from .workers import Task
 
         self.follower.timer.stop()
+        self.search_indexer.stop()
         if self.follower.listener is not None:
             self.follower.listener.close()
         self.suggester.close()

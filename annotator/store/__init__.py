@@ -18,6 +18,7 @@ from .relation_bulk import RelationBulk
 from .relation_review import RelationReview
 from .relations import RelationConflict, Relations
 from .rows import ArticleRow, attributes_json
+from .search_index import SearchIndex
 from .spans import Spans
 from .sqlite import CACHE_MIB, EngineError, fts_query
 from .stats import Stats
@@ -30,7 +31,8 @@ __all__ = [
 ]
 
 
-class Store(Assignments, Suggestions, Stats, Bulk, RelationBulk, RelationReview, Relations, Gold, Export, Articles, Labels, Spans, Connection):
+class Store(Assignments, Suggestions, Stats, Bulk, RelationBulk, RelationReview, Relations, Gold, Export, SearchIndex, Articles, Labels,
+            Spans, Connection):
     """An annotator database. Every write is one `BEGIN IMMEDIATE` transaction; listeners hear of each."""
 
 

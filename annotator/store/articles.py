@@ -30,18 +30,12 @@ class Articles(Connection):
             self._changed("articles", article.id)
 
     def _insert_articles(self, rows: list[tuple]) -> None:
-        """Insert (id, title, text, sha, source, meta_json, created) rows; they are indexed for search when their
-        transaction commits, all in one statement (FTS5 writes a piece of index for each statement that adds to it,
-        so a piece a batch meant merging them over and over: three quarters of a large import)."""
-        if "search index" not in self._before_commit:
-            first = sqlite.last_article_rowid(self.conn)
-            self.before_commit("search index", lambda: sqlite.index_articles_after(self.conn, first))
-        last = sqlite.last_article_rowid(self.conn)
+        """Insert (id, title, text, sha, source, meta_json, created) rows. They wait for the search index
+        (store/search_index.py), which is built after the import, not in it."""
         self.conn.executemany(
             "INSERT INTO articles (id, title, text, text_sha256, source, meta, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        sqlite.index_chars(self.conn, rows, last)
 
     def _search_conditions(self, query: str) -> list[tuple[str, tuple]]:
         return sqlite.search_conditions(query)
@@ -131,11 +125,11 @@ class Articles(Connection):
             self._changed("status", article_id)
 
     def status_counts(self, annotator: str) -> dict[str, int]:
+        """{status: articles} for `annotator`; an article without a status is todo. Counted from the statuses alone,
+        not by joining every article: the window counts again after each change it sees."""
         counts = dict.fromkeys(STATUSES, 0)
         found = self.conn.execute(
-            "SELECT coalesce(s.status, 'todo'), count(*) FROM articles a "
-            "LEFT JOIN statuses s ON s.article_id = a.id AND s.annotator = ? GROUP BY 1",
-            (annotator,),
-        )
+            "SELECT coalesce(status, 'todo'), count(*) FROM statuses WHERE annotator = ? GROUP BY 1", (annotator,))
         counts.update(dict(found))
+        counts["todo"] += self.article_count() - sum(counts.values())
         return counts

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Label, RelationType
-from .sqlite import chars_of
+from .sqlite import FTS_AUTOMERGE, chars_of
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -187,8 +187,31 @@ def _relation_rejections(db: Database) -> None:
                "PRIMARY KEY (article_id, type, from_start, from_end, from_label, to_start, to_end, to_label))")
 
 
+def _search_backlog(db: Database) -> None:
+    """The search index is built after an import, not in it: `search_indexed` holds the last article (rowid) indexed,
+    and the triggers touch the index only for articles up to it (deleting a row an external-content FTS5 table never
+    indexed corrupts it). What is there is indexed already. A deleted last article lowers the mark, so that the next
+    article, which takes the freed rowid, is pending."""
+    db.execute("CREATE TABLE search_indexed (last_rowid INTEGER NOT NULL)")
+    db.execute("INSERT INTO search_indexed SELECT coalesce(max(rowid), 0) FROM articles")
+    db.execute(f"INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', {FTS_AUTOMERGE})")
+    for name in ("articles_ad", "articles_au", "articles_chars_ad"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    indexed = "old.rowid <= (SELECT last_rowid FROM search_indexed)"
+    db.execute(
+        f"CREATE TRIGGER articles_ad AFTER DELETE ON articles WHEN {indexed} BEGIN "
+        "INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); "
+        "DELETE FROM articles_chars WHERE rowid = old.rowid; "
+        "UPDATE search_indexed SET last_rowid = (SELECT coalesce(max(rowid), 0) FROM articles) "
+        "WHERE last_rowid > (SELECT coalesce(max(rowid), 0) FROM articles); END")
+    db.execute(
+        f"CREATE TRIGGER articles_au AFTER UPDATE ON articles WHEN {indexed} BEGIN "
+        "INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); "
+        "INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text); END")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _relations, _span_outlines,
-                                               _assignments, _relation_rejections]
+                                               _assignments, _relation_rejections, _search_backlog]
 SCHEMA_VERSION = len(MIGRATIONS)
 BEFORE_RELATIONS = MIGRATIONS.index(_relations)  # the last schema version without relations
 

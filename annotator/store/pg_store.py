@@ -3,7 +3,7 @@ transactions and snapshots, search, bulk inserts with COPY, the canonical record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..model import Relation, Span
@@ -11,15 +11,15 @@ from . import Store, postgres
 from . import spans as span_rows
 from .connection import StoreError
 from .filters import Condition, annotator_is, id_range, where
+from .pg_search import PgSearchIndex
 
 SCHEMA_LOCK = 0x616E6E6F  # an advisory lock held while the schema is made or upgraded, so two openers do it once
-_SEARCH_INDEXES = ("articles_words", "articles_runs")
 _SPAN_COPY = ('COPY spans (article_id, annotator, label, start, "end", text, note, origin, created, updated, '
               "attributes) FROM STDIN")
-_ARTICLE_COPY = "COPY articles (id, title, text, text_sha256, source, meta, created, words, runs) FROM STDIN"
+_ARTICLE_COPY = "COPY articles (id, title, text, text_sha256, source, meta, created) FROM STDIN"
 
 
-class PostgresStore(Store):
+class PostgresStore(PgSearchIndex, Store):
     """An annotator database on a PostgreSQL server, opened by its URL."""
 
     engine = postgres
@@ -116,44 +116,25 @@ class PostgresStore(Store):
         self.conn.execute("COMMIT")
 
     def integrity_ok(self) -> bool:
-        """Every article indexed for search, and every span's text the piece of its article it says."""
+        """Every article indexed for search or waiting for it, no search words of an article that is not there,
+        and every span's text the piece of its article it says."""
         return self.conn.execute(
-            "SELECT NOT EXISTS (SELECT 1 FROM articles WHERE words IS NULL) AND NOT EXISTS (SELECT 1 FROM spans p "
+            "SELECT NOT EXISTS (SELECT 1 FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_search s WHERE "
+            "s.rowid = a.rowid) AND NOT EXISTS (SELECT 1 FROM search_pending q WHERE q.rowid = a.rowid)) "
+            "AND NOT EXISTS (SELECT 1 FROM article_search s WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE "
+            "a.rowid = s.rowid)) AND NOT EXISTS (SELECT 1 FROM spans p "
             "JOIN articles a ON a.id = p.article_id WHERE substr(a.text, p.start + 1, p.end - p.start) <> p.text)"
         ).fetchone()[0]
 
     # -- articles: bulk inserts and search --------------------------------------------------------------------------
 
     def _insert_articles(self, rows: list[tuple]) -> None:
-        """Insert (id, title, text, sha, source, meta_json, created) rows with COPY, with their search words."""
-        if "search index" not in self._before_commit:
-            self.before_commit("search index", self._search_index_during_insert())
+        """Insert (id, title, text, sha, source, meta_json, created) rows with COPY; a trigger queues them for the
+        search index (store/pg_search.py), which is built after the import."""
         with self.conn.raw.cursor().copy(_ARTICLE_COPY) as copy:
             for row in rows:
-                copy.write_row((*row[:7], postgres.search_words(row[1], row[2]), postgres.search_runs(row[1], row[2])))
+                copy.write_row(row[:7])
         self.conn.total_changes += len(rows)
-
-    def _search_index_during_insert(self) -> Callable[[], object]:
-        """Make the search indexes cheap to fill for this transaction; return what completes them before it commits.
-
-        Entry by entry, GIN indexing took three quarters of a large import. Into an empty table (a first import)
-        the indexes are dropped and built again at the end, sorted (the table is locked until the commit, when
-        there is nothing in it to read); otherwise new entries gather in the indexes' pending lists and are merged
-        into them once.
-        """
-        if self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles) AND pg_has_role(current_user, "
-                             "(SELECT relowner FROM pg_class WHERE oid = 'articles'::regclass), 'MEMBER')").fetchone()[0]:
-            made = [row[0] for row in self.conn.execute(
-                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN (?, ?)",
-                _SEARCH_INDEXES)]
-            self.conn.execute(f"DROP INDEX {', '.join(_SEARCH_INDEXES)}")
-            self.conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            return lambda: [self.conn.execute(statement) for statement in made]
-        self.conn.execute("SET LOCAL gin_pending_list_limit = '1GB'")
-        self.conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # what merging the lists may take
-        self.conn.execute("SET LOCAL work_mem = '256MB'")
-        return lambda: self.conn.execute(
-            f"SELECT {', '.join(f'gin_clean_pending_list({name!r})' for name in _SEARCH_INDEXES)}")
 
     def insert_span_rows(self, rows: list[tuple]) -> None:
         """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows

@@ -77,10 +77,10 @@ def search_conditions(query: str) -> list[tuple[str, tuple]]:
     piece of a run in it, as SQLite's search finds them."""
     found = _WORD.findall(fold(words.without_runs(query)))
     runs = [phrase.replace(" ", "") for phrase in words.phrases(query)]
-    conditions = [("a.runs LIKE ?", (f"%{run}%",)) for run in runs]
+    conditions = [("a.rowid IN (SELECT rowid FROM article_search WHERE runs LIKE ?)", (f"%{run}%",)) for run in runs]
     if found:
         terms = [f"'{w}'" for w in found[:-1]] + [f"'{found[-1]}':*"]
-        conditions.append(("a.words @@ ?::tsquery", (" & ".join(terms),)))
+        conditions.append(("a.rowid IN (SELECT rowid FROM article_search WHERE words @@ ?::tsquery)", (" & ".join(terms),)))
     return conditions or [("FALSE", ())]
 
 

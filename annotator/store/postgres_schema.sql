@@ -248,3 +248,42 @@ CREATE TRIGGER relation_rejections_notify_update AFTER UPDATE ON relation_reject
     FOR EACH STATEMENT EXECUTE FUNCTION annotator_notify_rows('gold');
 CREATE TRIGGER relation_rejections_notify_delete AFTER DELETE ON relation_rejections REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION annotator_notify_rows('gold');
+
+-- version 4
+-- (lazyindex) The search index is built after an import, not in it (store/search_index.py): a trigger queues every
+-- new article in search_pending, and indexers take the queue a batch at a time (FOR UPDATE SKIP LOCKED, so several
+-- at once never take the same article), putting each article's folded words (tsvector) and its runs of unspaced
+-- scripts into article_search. What is stored already counts as indexed. No foreign keys: triggers keep both tables
+-- in step with articles at a fraction of the cost of a check a row.
+
+CREATE TABLE article_search (
+    rowid bigint PRIMARY KEY,  -- the article's (articles.rowid)
+    words tsvector NOT NULL,   -- its words, folded (lower case, no diacritics): full-text search
+    runs text                  -- its runs of Chinese, Japanese, Thai... (scripts without spaces): found by pg_trgm
+);
+INSERT INTO article_search SELECT rowid, coalesce(words, ''::tsvector), runs FROM articles;
+DROP INDEX articles_words, articles_runs;
+ALTER TABLE articles DROP COLUMN words, DROP COLUMN runs;
+CREATE INDEX article_search_words ON article_search USING gin (words);
+CREATE INDEX article_search_runs ON article_search USING gin (runs gin_trgm_ops);
+
+CREATE TABLE search_pending (rowid bigint PRIMARY KEY);
+
+CREATE FUNCTION annotator_search_queue() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN  -- a changed or deleted article's words go; a changed one is indexed again
+        DELETE FROM article_search WHERE rowid IN (SELECT rowid FROM old_rows);
+        DELETE FROM search_pending WHERE rowid IN (SELECT rowid FROM old_rows);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO search_pending SELECT rowid FROM new_rows ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER articles_search_insert AFTER INSERT ON articles REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION annotator_search_queue();
+CREATE TRIGGER articles_search_update AFTER UPDATE ON articles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION annotator_search_queue();
+CREATE TRIGGER articles_search_delete AFTER DELETE ON articles REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION annotator_search_queue();

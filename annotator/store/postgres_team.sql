@@ -12,7 +12,8 @@
 --     is invisible to their UPDATE and DELETE, and an INSERT naming someone else is refused;
 --   * only reviewers write the gold layer: gold spans, gold relations, rejections (of spans and relations) and
 --     review statuses;
---   * articles, labels, relation types and assignments are the coordinator's alone.
+--   * articles, labels, relation types and assignments are the coordinator's alone;
+--   * everyone may index articles for search (the search words are made from the articles alone).
 --
 -- Running it again (after a schema upgrade) puts the same rules back.
 
@@ -24,6 +25,9 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {a
 
 GRANT INSERT, UPDATE, DELETE ON spans, statuses, relations, suggestions, suggestion_rejections TO {annotators};
 GRANT INSERT, UPDATE, DELETE ON gold_spans, gold_relations, rejections, relation_rejections, reviews TO {reviewers};
+-- (lazyindex) any member's window indexes articles waiting for the search index (store/pg_search.py)
+GRANT SELECT, UPDATE, DELETE ON search_pending TO {annotators}, {reviewers};
+GRANT INSERT, DELETE ON article_search TO {annotators}, {reviewers};
 
 DO $$
 DECLARE

@@ -39,6 +39,7 @@ def test_the_article_list_filters_by_search_and_status(store):
     store.add_article(Article("a", "Japan and NATO"))
     store.add_article(Article("b", "Brussels summit"))
     store.set_status("b", "tester", "done")
+    store.index_for_search(10)
     model = ArticleListModel(store, "tester")
     model.reload(search="nato")
     assert [r.id for r in model.rows] == ["a"]

@@ -66,6 +66,75 @@ def test_enter_accepts_x_rejects_and_both_undo(store, make_window, qtbot):
     assert spans(store) == [(0, 4, "ACTOR"), (first.start, first.end, "ACTOR")]
 
 
+def test_a_label_key_accepts_the_chosen_suggestion_with_that_label_and_undo_brings_it_back(store, make_window, qtbot):
+    add_articles(store, TEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    first, second, third = sorted(store.suggestions("a000", "tester"), key=lambda s: s.start)
+    qtbot.keyClick(window.view, Qt.Key.Key_Tab)  # the first suggestion, ACTOR
+    before = window.undo.count()
+    qtbot.keyClick(window.view, Qt.Key.Key_3)  # LOCATION's key: accepted as LOCATION, one edit
+    assert window.undo.count() == before + 1 and window.undo.undoText() == "Accept ACTOR “NATO” as LOCATION"
+    assert spans(store) == [(0, 4, "ACTOR"), (first.start, first.end, "LOCATION")]
+    assert store.spans("a000", "tester")[1].id == window.session.current
+    assert {s.id for s in store.suggestions("a000", "tester")} >= {second.id, third.id}
+    assert first.id not in {s.id for s in store.suggestions("a000", "tester")}
+    assert store.rejected_keys("tester", "a000") == {first.key}  # ACTOR there is not suggested again
+    assert (second.start, second.end, "LOCATION", "propagation") in open_suggestions(store)  # as a span by hand
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # the span goes, the suggestion comes back
+    assert spans(store) == [(0, 4, "ACTOR")] and store.rejected_keys("tester", "a000") == set()
+    assert first.id in {s.id for s in store.suggestions("a000", "tester")}
+    assert window.suggester.layer.current == first.id
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert spans(store) == [(0, 4, "ACTOR"), (first.start, first.end, "LOCATION")]
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)  # no span selected
+    window.view.move_caret(third.start + 1)  # at the caret, with its own label's key: a plain accept
+    qtbot.keyClick(window.view, Qt.Key.Key_2)
+    assert (third.start, third.end, "ACTOR") in spans(store) and third.key not in store.rejected_keys("tester", "a000")
+
+
+def test_a_suggestion_accepted_with_another_label_propagates_that_label(store, make_window, qtbot):
+    add_articles(store, TEXT)
+    late = TEXT.rindex("Brussels")
+    store.add_suggestions("tester", "a000", [Suggestion(12, 20, "ACTOR", "Brussels", "model:m", 0.7)])
+    window = make_window(store)
+    window.suggester.layer.set_current(min(window.suggester.layer.suggestions))
+    qtbot.keyClick(window.view, Qt.Key.Key_3)
+    assert spans(store) == [(12, 20, "LOCATION")]
+    assert open_suggestions(store) == [(late, late + 8, "LOCATION", "propagation")]
+
+
+def test_a_failed_accept_with_another_label_says_so_and_leaves_no_undo_entry(store, make_window, qtbot, monkeypatch):
+    from annotator.errors import UserError
+
+    add_articles(store, TEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    before = window.undo.count()
+
+    def busy(*args, **kwargs):
+        raise UserError("test.db: another process is writing to it (waited 0.5 s); nothing was changed")
+
+    monkeypatch.setattr(store, "update_span", busy)
+    window.suggester.layer.set_current(min(window.suggester.layer.suggestions))
+    qtbot.keyClick(window.view, Qt.Key.Key_3)
+    assert window.undo.count() == before and spans(store) == [(0, 4, "ACTOR")]
+    assert "Not saved: Accept ACTOR “NATO” as LOCATION — test.db: another process" in window.statusBar().currentMessage()
+    assert len(window.suggester.layer.suggestions) == 3 and store.rejected_keys("tester", "a000") == set()
+
+
+def test_a_models_suggestion_under_a_propagation_one_shows_once_that_is_rejected(store, make_window, qtbot):
+    add_articles(store, TEXT)
+    store.add_suggestions("tester", "a000", [Suggestion(12, 20, "ACTOR", "Brussels", "model:m", 0.9),
+                                             Suggestion(12, 20, "LOCATION", "Brussels", "propagation", 1.0)])
+    window = make_window(store)
+    layer = window.suggester.layer
+    assert [(s.label, s.source) for s in layer.suggestions.values()] == [("LOCATION", "propagation")]
+    window.view.move_caret(13)
+    qtbot.keyClick(window.view, Qt.Key.Key_X)
+    assert [(s.label, s.source) for s in layer.suggestions.values()] == [("ACTOR", "model:m")]
+
+
 def test_rejected_suggestions_do_not_come_back(store, make_window, qtbot):
     add_articles(store, TEXT, NEXT)
     window = make_window(store)
@@ -182,5 +251,6 @@ def test_the_suggestion_keys_are_in_the_key_check_and_the_shortcut_list(store, m
     window.show_shortcuts()
     listed = window.guidelines.toPlainText()
     for text in ("Accept suggestion", "Reject suggestion", "Accept all above the score", "Hide suggestions",
-                 "Shift+Return", "Ctrl+Shift+H", "Next span or suggestion"):
+                 "Shift+Return", "Ctrl+Shift+H", "Next span or suggestion",
+                 "accepts the chosen suggestion (or the one at the caret) with that label"):
         assert text in listed, text
