@@ -167,9 +167,9 @@ class RelationPainter:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for item in items:
             if isinstance(item, Box):
-                self._outline(painter, QRectF(*item.rect), QColor.fromRgba(item.rgba), Qt.PenStyle.DashLine)
+                draw_outline(painter, QRectF(*item.rect), QColor.fromRgba(item.rgba), Qt.PenStyle.DashLine)
             else:
-                self._arc(painter, item)
+                draw_arc(painter, item, self._frame)
         painter.end()
 
     # -- laying out --------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ class RelationPainter:
     def _area_of(self, arc: Arc, frame: Frame) -> QRegion:
         """Where an arc's pixels lie: boxes along its curve (one box round a long arc would be mostly empty), its
         head, tag and outline."""
-        path = self._path(arc, frame)
+        path = arc_path(arc, frame)
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = ((path.elementAt(i).x, path.elementAt(i).y) for i in range(4))
         # a curve strays from its chord over a step of t by at most max|B''| t² / 8, and |B''| <= 6 (|P3 - P0| + lift)
         stray = 0.75 * (abs(x3 - x0) + abs(y3 - y0) + abs(y1 - y0)) / CURVE_STEPS ** 2 + MARGIN
@@ -293,7 +293,7 @@ class RelationPainter:
             area = area.united(QRect(left, top, int(abs(xb - xa) + 2 * stray) + 2, int(abs(yb - ya) + 2 * stray) + 3))
         boxes = [QRectF(x3 - 4 - MARGIN, y3 - 8 - MARGIN, 8 + 2 * MARGIN, 8 + 2 * MARGIN)]  # the head
         if arc.strong:
-            boxes.append(self._tag_box(path, self._tag_text(arc), frame).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+            boxes.append(tag_box(path, tag_text(arc), frame).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
         if arc.outline is not None:
             boxes.append(QRectF(*arc.outline).adjusted(-2 - MARGIN, -MARGIN, 2 + MARGIN, MARGIN))
         for box in boxes:
@@ -320,61 +320,59 @@ class RelationPainter:
         end = QPointF(b.center().x() + 3, b.top() + 2) if b is not None else edge(to_id, a)
         return start, end
 
-    # -- drawing -----------------------------------------------------------------------------------
 
-    def _path(self, arc: Arc, frame: Frame) -> QPainterPath:
-        start, end = QPointF(*arc.start), QPointF(*arc.end)
-        line_height = frame.line_height
-        lift = min(line_height * 0.75, 5 + abs(end.x() - start.x()) * 0.12) if abs(end.y() - start.y()) < 1 \
-            else line_height * 0.6
-        path = QPainterPath(start)
-        path.cubicTo(start - QPointF(0, lift * 1.3), end - QPointF(0, lift * 1.3), end)
-        return path
+# -- drawing (functions of an arc and the frame it is drawn in) -------------------------------------------------------
 
-    def _arc(self, painter: QPainter, arc: Arc) -> None:
-        frame = self._frame
-        path = self._path(arc, frame)
-        color = QColor.fromRgba(arc.rgba)
-        pen = QPen(color, 2.6 if arc.strong else 1.0,  # a 1-pixel pen is stroked about 10x faster when antialiased
-                   Qt.PenStyle.DashLine if arc.pending else Qt.PenStyle.SolidLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(path)
-        if not arc.strong:  # a second 1-pixel stroke beside the first reads as a line of 2 pixels, at a fraction of its cost
-            painter.drawPath(path.translated(0, 0.8))
-        if arc.head:
-            self._head(painter, QPointF(*arc.end), color, 5 if arc.strong else 4)
-        if arc.strong:
-            self._tag(painter, path, self._tag_text(arc), color, frame)
-        if arc.outline is not None:
-            self._outline(painter, QRectF(*arc.outline), color, Qt.PenStyle.SolidLine)
 
-    def _head(self, painter: QPainter, tip: QPointF, color: QColor, size: float) -> None:
+def arc_path(arc: Arc, frame: Frame) -> QPainterPath:
+    start, end = QPointF(*arc.start), QPointF(*arc.end)
+    line_height = frame.line_height
+    lift = min(line_height * 0.75, 5 + abs(end.x() - start.x()) * 0.12) if abs(end.y() - start.y()) < 1 \
+        else line_height * 0.6
+    path = QPainterPath(start)
+    path.cubicTo(start - QPointF(0, lift * 1.3), end - QPointF(0, lift * 1.3), end)
+    return path
+
+
+def draw_arc(painter: QPainter, arc: Arc, frame: Frame) -> None:
+    path = arc_path(arc, frame)
+    color = QColor.fromRgba(arc.rgba)
+    pen = QPen(color, 2.6 if arc.strong else 1.0,  # a 1-pixel pen is stroked about 10x faster when antialiased
+               Qt.PenStyle.DashLine if arc.pending else Qt.PenStyle.SolidLine)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+    if not arc.strong:  # a second 1-pixel stroke beside the first reads as a line of 2 pixels, at a fraction of its cost
+        painter.drawPath(path.translated(0, 0.8))
+    if arc.head:
+        tip, size = QPointF(*arc.end), 5 if arc.strong else 4
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawPolygon(QPolygonF([tip, tip + QPointF(-size * 0.7, -size * 1.4), tip + QPointF(size * 0.7, -size * 1.4)]))
-
-    @staticmethod
-    def _tag_text(arc: Arc) -> str:
-        return arc.type + ("?" if arc.pending else "")
-
-    @staticmethod
-    def _tag_box(path: QPainterPath, text: str, frame: Frame) -> QRectF:
-        metrics = QFontMetricsF(frame.tag_font)
-        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 8, metrics.height() + 2)
-        box.moveCenter(path.pointAtPercent(0.5))
-        return box
-
-    def _tag(self, painter: QPainter, path: QPainterPath, text: str, color: QColor, frame: Frame) -> None:
-        box = self._tag_box(path, text, frame)
+    if arc.strong:
+        box = tag_box(path, tag_text(arc), frame)
         painter.setFont(frame.tag_font)
         painter.setPen(QPen(color, 1.2))
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(QColor("#222222"))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, tag_text(arc))
+    if arc.outline is not None:
+        draw_outline(painter, QRectF(*arc.outline), color, Qt.PenStyle.SolidLine)
 
-    def _outline(self, painter: QPainter, rect: QRectF, color: QColor, style) -> None:
-        painter.setPen(QPen(color, 2, style))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
+
+def tag_text(arc: Arc) -> str:
+    return arc.type + ("?" if arc.pending else "")
+
+
+def tag_box(path: QPainterPath, text: str, frame: Frame) -> QRectF:
+    metrics = QFontMetricsF(frame.tag_font)
+    box = QRectF(0, 0, metrics.horizontalAdvance(text) + 8, metrics.height() + 2)
+    box.moveCenter(path.pointAtPercent(0.5))
+    return box
+
+
+def draw_outline(painter: QPainter, rect: QRectF, color: QColor, style) -> None:
+    painter.setPen(QPen(color, 2, style))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
