@@ -344,7 +344,7 @@ def merge(others, db_path):
     """Merge annotators' databases into this one, matching articles by text.
 
     Spans keep their annotators' names; labels the other databases use and this one lacks are added
-    to its label set (with a free colour and key).
+    to its label set (with a free colour and key). Gold layers are merged into one (a gold span here stays).
 
     Example: annotator merge alice.db bob.db --db review.db
     """
@@ -352,7 +352,7 @@ def merge(others, db_path):
 
     store = open_db(db_path)
     report = merge_databases(store, others)
-    for conflict in report.conflicts + report.refused_relations:
+    for conflict in report.conflicts + report.refused_relations + report.refused_gold:
         click.echo(f"Not merged: {conflict}", err=True)
     click.echo(report.summary())
     _say_search_backlog(store, db_path)

@@ -188,7 +188,9 @@ def import_files(
             importer.names[str(path)] = source.name
             try:
                 for count, item in enumerate(_read(source, encoding, reader_options or {}, importer), 1):
-                    errors.add([item] if isinstance(item, InputError) else importer.add(item, check_record(item)))
+                    problems = [item] if isinstance(item, InputError) else importer.add(item)
+                    if problems:
+                        errors.add(problems)
                     if progress and count % 1000 == 0 and getattr(item, "offset", None):
                         progress(done_bytes + item.offset, total)
             except InputError as e:
@@ -249,13 +251,16 @@ def check_record(item: Incoming) -> tuple[str, list[InputError]]:
     if "text_sha256" in record and record["text_sha256"] != sha:
         return sha, [InputError(file, line, "$.text_sha256", f"{record['text_sha256'][:12]}… does not match the text ({sha[:12]}…)")]
     problems = []
-    for i, span in enumerate(record.get("spans", [])):
-        start, end, where = span["start"], span["end"], f"$.spans[{i}]"
+    length = len(text)
+    for i, span in enumerate(record.get("spans", ())):
+        start, end, quoted = span["start"], span["end"], span.get("text")
         if type(start) is float or type(end) is float:  # the schema's integer: 5.0 is 5
             span["start"], span["end"] = start, end = int(start), int(end)
-        problem = span_misfit(text, start, end, span.get("text")) or _attributes_problem(span.get("attributes"))
+        if 0 <= start < end <= length and (quoted is None or text[start:end] == quoted) and not span.get("attributes"):
+            continue  # what span_misfit and _attributes_problem would pass, told at once
+        problem = span_misfit(text, start, end, quoted) or _attributes_problem(span.get("attributes"))
         if problem:
-            problems.append(InputError(file, line, f"{where}.{problem[0]}", problem[1]))
+            problems.append(InputError(file, line, f"$.spans[{i}].{problem[0]}", problem[1]))
     return sha, problems
 
 
@@ -285,34 +290,34 @@ class _Importer:
         self.relation_rows: list[tuple] = []  # (article id, annotator, type, from key, to key)
         self.stamp = now()  # one creation time a batch
 
-    def add(self, item: Incoming, checked: tuple[str, list[InputError]] | None = None) -> list[InputError]:
-        """Buffer one record's rows, or return its problems; `checked` is check_record(item) when done elsewhere."""
+    def add(self, item: Incoming) -> list[InputError]:
+        """Buffer one record's rows, or return its problems."""
         record, file, line = item.record, item.file, item.line
-        self.declared.update(item.labels)
-        self.declared_types.update((t.name, t) for t in item.relation_types)
-        sha, problems = checked or check_record(item)
-        if sha:  # the record fits the schema, so its spans can be read
-            problems = problems + self.check_labels(record.get("spans", []), file, line)
+        if item.labels:
+            self.declared.update(item.labels)
+        if item.relation_types:
+            self.declared_types.update((t.name, t) for t in item.relation_types)
+        sha, problems = check_record(item)
+        spans = record.get("spans", []) if sha else []  # with a SHA-256 the record fits the schema: spans can be read
+        if spans and not {span["label"] for span in spans} <= self.labels:
+            problems = problems + self.check_labels(spans, file, line)
+        if sha and (record.get("relations") or any("id" in span for span in spans)):
             self.add_declared_types(record)
             if self.add_labels:
                 self.add_relation_types(record)
             problems += relation_problems(record, self.relation_types, file, line, self.annotator)
         if problems:
             return problems
-        self.note(item)
-        text, spans = record["text"], record.get("spans", [])
+        if item.notes or item.tallies:
+            self.note(item)
         article_id = self.ids_by_sha.get(sha)
-        stamp = self.stamp
         if article_id is None:
             article_id = record.get("id") or sha[:16]
             if article_id in self.shas_by_id:
                 if "id" in record and line is not None:
                     return [InputError(file, line, "$.id", f"article {article_id!r} already exists with a different text")]
                 article_id = f"{article_id}-{sha[:8]}"
-            self.article_rows.append((
-                article_id, record.get("title") or title_of(text), text, sha, record["source"] if "source" in record else self.name_of(file),
-                json.dumps(record.get("meta", {}), ensure_ascii=False), stamp,
-            ))
+            self.article_rows.append(self.article_row(article_id, record, sha, file))
             self.report.new += 1
             existing: set = set()
         else:
@@ -321,22 +326,40 @@ class _Importer:
             existing = self.store.span_keys(article_id)
         self.ids_by_sha[sha] = article_id
         self.shas_by_id[article_id] = sha
-        origin = self.name_of(file)
-        for span in spans:
-            key = (span.get("annotator") or self.annotator, span["start"], span["end"], span["label"])
-            if key in existing:
-                self.report.spans_present += 1
-                continue
-            existing.add(key)
-            attributes = json.dumps(span["attributes"], ensure_ascii=False) if span.get("attributes") else None
-            self.span_rows.append((article_id, key[0], span["label"], span["start"], span["end"],
-                                   text[span["start"]:span["end"]], span.get("note"), origin, stamp, attributes))
-            self.report.spans += 1
+        if spans:
+            self.add_spans(article_id, record["text"], spans, existing, self.name_of(file))
         if record.get("relations"):
             self.add_relations(article_id, record)
         if len(self.article_rows) >= BATCH or len(self.span_rows) + len(self.relation_rows) >= 10 * BATCH:
             self.flush()
         return []
+
+    def article_row(self, article_id: str, record: dict, sha: str, file: str) -> tuple:
+        """(id, title, text, sha, source, meta JSON, created) of a checked record's new article."""
+        text = record["text"]
+        return (article_id, record.get("title") or title_of(text), text, sha,
+                record["source"] if "source" in record else self.name_of(file),
+                json.dumps(record["meta"], ensure_ascii=False) if "meta" in record else "{}", self.stamp)
+
+    def add_spans(self, article_id: str, text: str, spans: list[dict], existing: set, origin: str) -> None:
+        """Buffer a checked record's span rows; one already there (in `existing`, or twice in the record) is counted."""
+        rows, stamp, default, added = self.span_rows, self.stamp, self.annotator, 0
+        for span in spans:
+            start, end, label = span["start"], span["end"], span["label"]
+            key = (span.get("annotator") or default, start, end, label)
+            if key in existing:
+                self.report.spans_present += 1
+                continue
+            existing.add(key)
+            quoted = span.get("text")  # checked equal to the text's own
+            piece, note, attributes = text[start:end] if quoted is None else quoted, span.get("note"), span.get("attributes")
+            if note is None and not attributes:  # most spans: a shorter row (see Store.insert_span_rows)
+                rows.append((article_id, key[0], label, start, end, piece, origin, stamp))
+            else:
+                rows.append((article_id, key[0], label, start, end, piece, note, origin, stamp,
+                             json.dumps(attributes, ensure_ascii=False) if attributes else None))
+            added += 1
+        self.report.spans += added
 
     def add_relations(self, article_id: str, record: dict) -> None:
         """Buffer a checked record's relations by their ends' (annotator, start, end, label), linked on flush."""

@@ -149,6 +149,7 @@ class ExportSummary:
     destination: str | None = None  # what the summary calls the output, when not `out` ("standard output")
     relations: int = 0  # written
     relations_left: Counter = field(default_factory=Counter)  # why relations the format carries were not written -> count
+    gold: bool = False  # the gold layer: its spans' only attribute is their reviewer
 
     @property
     def dropped_total(self) -> int:
@@ -202,9 +203,14 @@ class ExportSummary:
         if self.not_carried["relation"]:
             lines.append(f"{counted(self.not_carried['relation'], 'relation')} not written: "
                          f"{self.format} export does not carry relations")
-        other = {name: n for name, n in sorted(self.not_carried.items()) if n and name != "relation"}
+        if self.not_carried["relation reviewer"]:
+            lines.append(f"{counted(self.not_carried['relation reviewer'], 'gold relation')} written without their "
+                         "reviewer: a relation has no place for one")
+        other = {name: n for name, n in sorted(self.not_carried.items())
+                 if n and name not in ("relation", "relation reviewer")}
         if other:
-            what = " and ".join(counted(n, f"span {name}") for name, n in other.items())
+            what = " and ".join(counted(n, "gold span's reviewer", "gold spans' reviewers") if self.gold
+                                and name == "attribute" else counted(n, f"span {name}") for name, n in other.items())
             lines.append(f"{what} not written: the {self.format} format has no place for them")
         if self.dropped:
             reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.dropped.most_common())
@@ -280,7 +286,7 @@ def _export_into(store: Store, options: ExportOptions, settings: Settings, share
                  as_directory: bool, progress) -> ExportSummary:
     """The export written into `staging`, then moved into place."""
     kind, out = FORMATS[options.format], Path(options.out)
-    summary = ExportSummary(options.format, out, alignment=options.alignment)
+    summary = ExportSummary(options.format, out, alignment=options.alignment, gold=options.gold)
     sidecar = (lambda name: staging / name) if as_directory else (lambda name: staging / f"{out.stem}.{name}")
     dropped = DroppedList(sidecar("dropped.jsonl"))
     names = list(shares) or ["all"]
@@ -300,6 +306,8 @@ def _export_into(store: Store, options: ExportOptions, settings: Settings, share
             pays = kind.tokens and total >= PARALLEL_FROM and parallel.worker_count() > 1
             workers = parallel.worker_count() if pays else 0
             _write_articles(store, writers, options, shares, summary, dropped, progress, total, workers)
+        if options.gold:  # the gold layer is one layer, nobody's: a relation keeps no reviewer (a span, an attribute)
+            summary.not_carried["relation reviewer"] = summary.relations
         for name, content in writers[names[0]].sidecars().items():
             sidecar(name).write_text(content, encoding="utf-8")
         while writers:

@@ -354,21 +354,36 @@ class MergeReport:
     spans_present: int = 0
     relations: int = 0
     relations_present: int = 0
+    gold_spans: int = 0
+    gold_present: int = 0
+    gold_relations: int = 0
+    gold_relations_present: int = 0
     added_labels: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     refused_relations: list[str] = field(default_factory=list)
+    refused_gold: list[str] = field(default_factory=list)  # gold spans and relations rejected here
+    decisions_left: Counter = field(default_factory=Counter)  # the others' rejections and review statuses, by kind
 
     def summary(self) -> str:
         text = (f"{counted(self.articles, 'new article')}, {self.present:,} already present; "
                 f"{counted(self.spans, 'span')} added ({self.spans_present:,} already present)")
         if self.relations or self.relations_present:
             text += f"; {counted(self.relations, 'relation')} added ({self.relations_present:,} already present)"
+        if self.gold_spans or self.gold_present or self.gold_relations or self.gold_relations_present:
+            text += (f"; gold layer: {counted(self.gold_spans, 'span')} added ({self.gold_present:,} already present), "
+                     f"{counted(self.gold_relations, 'relation')} added ({self.gold_relations_present:,} already present)")
         if self.added_labels:
             text += f"; added labels: {', '.join(self.added_labels)}"
         if self.conflicts:
             text += f"; {counted(len(self.conflicts), 'article')} not merged (text differs under the same id)"
         if self.refused_relations:
             text += f"; {counted(len(self.refused_relations), 'relation')} not merged (its type does not fit here)"
+        if self.refused_gold:
+            text += f"; {counted(len(self.refused_gold), 'gold span or relation', 'gold spans or relations')} not merged (rejected here)"
+        if self.decisions_left:
+            what = ", ".join(counted(n, kind, "review statuses" if kind == "review status" else None)
+                             for kind, n in sorted(self.decisions_left.items()))
+            text += f"; not merged: {what} (review decisions are taken in this database)"
         return text
 
 
@@ -436,13 +451,7 @@ def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> 
             if key in existing:
                 report.spans_present += 1
                 continue
-            if span.label not in labels:
-                problem = label_name_problem(span.label)
-                if problem:
-                    raise UserError(f"{origin}: article {article.id!r}: {problem}; nothing was merged")
-                store.add_label(span.label)
-                labels.add(span.label)
-                report.added_labels.append(span.label)
+            _known_label(store, span.label, labels, f"{origin}: article {article.id!r}", report)
             existing.add(key)
             span_rows.append((local, span.annotator, span.label, span.start, span.end, span.text, span.note,
                               origin, stamp, attributes_json(span.attributes)))
@@ -456,6 +465,7 @@ def _merge_one(store: Store, other: Store, origin: str, report: MergeReport) -> 
     statuses = [(id_map[a], who, status, updated) for a, who, status, updated in other.status_rows() if a in id_map]
     store.merge_status_rows(statuses)
     _merge_relations(store, other, id_map, origin, report)
+    _merge_gold(store, other, id_map, origin, report, labels)
 
 
 def _merge_relations(store: Store, other: Store, id_map: dict[str, str], origin: str, report: MergeReport) -> None:
@@ -477,6 +487,83 @@ def _merge_relations(store: Store, other: Store, id_map: dict[str, str], origin:
     added = store.insert_relation_rows(rows)
     report.relations += added
     report.relations_present += len(rows) - added
+
+
+def _known_label(store: Store, label: str, labels: set[str], where: str, report: MergeReport) -> None:
+    """Add a label not in the label set yet (a name it cannot hold is refused, and nothing merged)."""
+    if label in labels:
+        return
+    problem = label_name_problem(label)
+    if problem:
+        raise UserError(f"{where}: {problem}; nothing was merged")
+    store.add_label(label)
+    labels.add(label)
+    report.added_labels.append(label)
+
+
+def _merge_gold(store: Store, other: Store, id_map: dict[str, str], origin: str, report: MergeReport,
+                labels: set[str]) -> None:
+    """The other database's gold layer on the merged articles, as one layer whoever accepted each span: its gold spans
+    (one with the same (start, end, label) here stays) with their reviewers, and its gold relations between them.
+    A gold span or relation rejected here is reported, not merged; its other review decisions are counted."""
+    with_gold = other.articles_with_gold()
+    types = {t.name: t for t in store.relation_types()}
+    linked = "gold_relations" in other.table_names()
+    for other_id, local in id_map.items():
+        if other_id in with_gold:
+            ids = _merge_gold_spans(store, other.gold_spans(other_id), local, origin, report, labels)
+            if linked:
+                _merge_gold_relations(store, other.gold_relations(other_id), ids, local, types, origin, report)
+    decisions = other.review_decision_counts()
+    for other_id in id_map:
+        report.decisions_left.update(decisions.get(other_id, {}))
+
+
+def _merge_gold_spans(store: Store, found: list[GoldSpan], local: str, origin: str, report: MergeReport,
+                      labels: set[str]) -> dict[int, GoldSpan]:
+    """Merge an article's gold spans; return {their id there: the gold span here} of those in the gold layer here."""
+    here = {g.key: g for g in store.gold_spans(local)}
+    rejected = store.rejections(local)
+    new = []
+    for gold in found:
+        if gold.key in here:
+            report.gold_present += 1
+        elif gold.key in rejected:
+            report.refused_gold.append(f"{origin}: gold span {gold.text!r} ({gold.label}) on article {local!r}: "
+                                       "rejected here")
+        else:
+            _known_label(store, gold.label, labels, f"{origin}: article {local!r}", report)
+            new.append(gold)
+    if new:  # the same text (matched by SHA-256) and known labels: they fit
+        store.insert_gold_spans(local, new)
+        here = {g.key: g for g in store.gold_spans(local)}
+        report.gold_spans += len(new)
+    return {gold.id: here[gold.key] for gold in found if gold.key in here}
+
+
+def _merge_gold_relations(store: Store, found: list[Relation], ids: dict[int, GoldSpan], local: str,
+                          types: dict, origin: str, report: MergeReport) -> None:
+    """Merge an article's gold relations between the gold spans `ids` maps; those that cannot be are reported."""
+    here = {(r.type, r.from_id, r.to_id) for r in store.gold_relations(local)}
+    rejected = store.relation_rejections(local)
+    rows = []
+    for relation in found:
+        head, tail = ids.get(relation.from_id), ids.get(relation.to_id)
+        what = f"{origin}: a gold {relation.type} relation on article {local!r}"
+        if head is None or tail is None:
+            report.refused_gold.append(f"{what}: an end is rejected here")
+        elif (relation.type, head.id, tail.id) in here:
+            report.gold_relations_present += 1
+        elif (relation.type, head.key, tail.key) in rejected:
+            report.refused_gold.append(f"{what}: rejected here")
+        elif why := (types[relation.type].misfit(head.label, tail.label) if relation.type in types
+                     else f"no relation type {relation.type} here"):
+            report.refused_relations.append(f"{what}: {why}")
+        else:
+            rows.append((local, relation.annotator, relation.type, head.id, tail.id))
+            here.add((relation.type, head.id, tail.id))
+    store.insert_gold_relation_rows(rows)
+    report.gold_relations += len(rows)
 
 
 def _article_row(article, stamp: str) -> tuple:

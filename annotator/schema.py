@@ -42,6 +42,7 @@ _TYPE_TESTS = {
 }
 _GUARDS = {"properties": "dict", "required": "dict", "additionalProperties": "dict", "items": "list",
            "minLength": "str", "maxLength": "str", "pattern": "str", "minItems": "list", "maxItems": "list"}
+_GUARD_OF_TYPE = {"object": "dict", "array": "list", "string": "str"}
 _ANNOTATIONS = {"$schema", "$id", "title", "description", "$comment", "examples", "default"}
 
 
@@ -71,13 +72,16 @@ class _Compiler:
         return name
 
     def lines(self, schema: dict, v: str, depth: int) -> tuple[list[str], set[str]]:
+        """The statements that return False when `v` fails `schema`, and the properties they evaluate."""
         pad = "    " * depth
         out: list[str] = []
+        fails: list[str] = []  # tests of `v` joined by `or` into one statement, in order: the type's test first
         evaluated: set[str] = set()
         unknown = set(schema) - _ANNOTATIONS - set(_GUARDS) - {"$ref", "type", "unevaluatedProperties",
                                                                "minimum", "maximum", "enum", "const"}
         if unknown or schema.get("additionalProperties", False) is not False:
             raise Unsupported(", ".join(sorted(unknown)) or "additionalProperties")
+        known = None  # the one Python type `v` has once its "type" passed, when that is a guard's type
         if "$ref" in schema:
             target = self.schemas_by_file[schema["$ref"].split("/")[-1]]
             if "unevaluatedProperties" in schema and {"additionalProperties", "unevaluatedProperties"} & set(target):
@@ -85,67 +89,81 @@ class _Compiler:
             body, seen = self.lines(target, v, depth)
             out += body
             evaluated |= seen
+            known = _GUARD_OF_TYPE.get(target.get("type")) if isinstance(target.get("type"), str) else None
+        numeric = False
         if "type" in schema:
             kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
-            test = " or ".join(_TYPE_TESTS[k].format(v=v) for k in kinds)
-            out.append(f"{pad}if not ({test}): return False")
+            fails.append("not (" + " or ".join(_TYPE_TESTS[k].format(v=v) for k in kinds) + ")")
+            known = _GUARD_OF_TYPE.get(kinds[0]) if len(kinds) == 1 else known
+            numeric = all(kind in ("integer", "number") for kind in kinds)
         for key in ("minimum", "maximum"):
             if key in schema:
                 op = "<" if key == "minimum" else ">"
-                out.append(f"{pad}if type({v}) in (int, float) and {v} {op} {schema[key]!r}: return False")
+                fails.append(f"{'' if numeric else f'type({v}) in (int, float) and '}{v} {op} {schema[key]!r}")
         for key in ("enum", "const"):
             if key in schema:
                 values = schema[key] if key == "enum" else [schema[key]]
-                out.append(f"{pad}if {v} not in {self.constant(values)}: return False")
-        guarded = self.guarded(schema, v, depth, evaluated)
-        for kind, body in guarded.items():
-            if body:
-                out += [f"{pad}if type({v}) is {kind}:", *body]
-        if schema.get("unevaluatedProperties") is False:
-            allowed = self.constant(frozenset(evaluated))
-            out.append(f"{pad}if type({v}) is dict and not {v}.keys() <= {allowed}: return False")
+                fails.append(f"{v} not in {self.constant(values)}")
+        guarded_fails, guarded = self.guarded(schema, v, depth, evaluated, known)
+        if known:
+            fails += guarded_fails.pop(known)
+        if schema.get("unevaluatedProperties") is False and known == "dict":
+            fails.append(f"not {self.constant(frozenset(evaluated))}.issuperset({v})")
+        elif schema.get("unevaluatedProperties") is False:
+            guarded_fails["dict"].append(f"not {self.constant(frozenset(evaluated))}.issuperset({v})")
         elif "unevaluatedProperties" in schema:
             raise Unsupported("unevaluatedProperties")
+        if fails:
+            out.append(f"{pad}if {' or '.join(fails)}: return False")
+        out += guarded.pop(known, [])
+        for kind, body in guarded.items():
+            tests = guarded_fails.get(kind, [])
+            if tests or body:
+                out.append(f"{pad}if type({v}) is {kind}:")
+                out += [f"{pad}    if {' or '.join(tests)}: return False"] if tests else []
+                out += body
         return out, evaluated
 
-    def guarded(self, schema: dict, v: str, depth: int, evaluated: set[str]) -> dict[str, list[str]]:
-        """The checks that apply only to a dict, a list or a string, by that type; the properties checked are
-        added to `evaluated`."""
-        guarded: dict[str, list[str]] = {"dict": [], "list": [], "str": []}
-        inner = "    " * (depth + 1)
-        if "minLength" in schema:
-            guarded["str"].append(f"{inner}if len({v}) < {schema['minLength']}: return False")
-        if "maxLength" in schema:
-            guarded["str"].append(f"{inner}if len({v}) > {schema['maxLength']}: return False")
+    def guarded(self, schema: dict, v: str, depth: int, evaluated: set[str], known: str | None
+                ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The tests and statements that apply only to a dict, a list or a string, by that type (the statements of
+        the `known` type at `depth`, the others a level deeper, under a test of the type); the properties checked
+        are added to `evaluated`."""
+        fails: dict[str, list[str]] = {"dict": [], "list": [], "str": []}
+        for kind, low, high in (("str", "minLength", "maxLength"), ("list", "minItems", "maxItems")):
+            if low in schema and high in schema:
+                fails[kind].append(f"not {schema[low]} <= len({v}) <= {schema[high]}")
+            elif low in schema or high in schema:
+                fails[kind].append(f"len({v}) < {schema[low]}" if low in schema else f"len({v}) > {schema[high]}")
         if "pattern" in schema:
-            search = self.constant(re.compile(schema["pattern"]).search)
-            guarded["str"].append(f"{inner}if {search}({v}) is None: return False")
-        if "minItems" in schema:
-            guarded["list"].append(f"{inner}if len({v}) < {schema['minItems']}: return False")
-        if "maxItems" in schema:
-            guarded["list"].append(f"{inner}if len({v}) > {schema['maxItems']}: return False")
-        for required in schema.get("required", []):
-            guarded["dict"].append(f"{inner}if {required!r} not in {v}: return False")
+            fails["str"].append(f"{self.constant(re.compile(schema['pattern']).search)}({v}) is None")
+        required = schema.get("required", [])
+        fails["dict"] += [f"{name!r} not in {v}" for name in required]
         if schema.get("additionalProperties") is False:
-            allowed = self.constant(frozenset(schema.get("properties", {})))
-            guarded["dict"].append(f"{inner}if not {v}.keys() <= {allowed}: return False")
+            fails["dict"].append(f"not {self.constant(frozenset(schema.get('properties', {})))}.issuperset({v})")
+        statements: dict[str, list[str]] = {"dict": [], "list": [], "str": []}
+        level = depth if known == "dict" else depth + 1
+        pad = "    " * level
         for prop, sub in schema.get("properties", {}).items():
             evaluated.add(prop)
             x = self.name("x")
-            body, _ = self.lines(sub, x, depth + 2)
-            if body:
-                guarded["dict"] += [f"{inner}{x} = {v}.get({prop!r}, _MISSING)", f"{inner}if {x} is not _MISSING:", *body]
+            if prop in required:  # present: tested above
+                body, _ = self.lines(sub, x, level)
+                statements["dict"] += [f"{pad}{x} = {v}[{prop!r}]", *body] if body else []
+                continue
+            body, _ = self.lines(sub, x, level + 1)
+            statements["dict"] += [f"{pad}if {prop!r} in {v}:", f"{pad}    {x} = {v}[{prop!r}]", *body] if body else []
         if "items" in schema:
             x = self.name("x")
-            body, _ = self.lines(schema["items"], x, depth + 2)
-            if body:
-                guarded["list"] += [f"{inner}for {x} in {v}:", *body]
-        return guarded
+            level = depth if known == "list" else depth + 1
+            body, _ = self.lines(schema["items"], x, level + 1)
+            statements["list"] += [f"{'    ' * level}for {x} in {v}:", *body] if body else []
+        return fails, statements
 
     def function(self, schema: dict):
         body, _ = self.lines(schema, "v", 1)
         source = "def check(v):\n" + "\n".join(body) + "\n    return True\n"
-        namespace = {"_MISSING": object(), **self.constants}
+        namespace = dict(self.constants)
         exec(compile(source, "<schema>", "exec"), namespace)
         return namespace["check"]
 

@@ -45,7 +45,8 @@ def extend() -> str:
     """A character class body of what extends the character before it (a grapheme cluster stays inside one
     word): every combining mark (categories Mn, Mc, Me), ZWNJ, variation selectors, emoji skin tones and tag
     characters. Computed on first use: it takes a scan of the Unicode database."""
-    marks = [c for c in range(0x300, 0x1F000) if unicodedata.category(chr(c)).startswith("M")]
+    codes = range(0x300, 0x1F000)
+    marks = [c for c, kind in zip(codes, map(unicodedata.category, map(chr, codes)), strict=True) if kind[0] == "M"]
     return _ranges(sorted({*marks, 0x200C, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400),
                            *range(0xE0020, 0xE0080), *range(0xE0100, 0xE01F0)}))
 
@@ -142,7 +143,11 @@ def index_text(text: str) -> str:
     is found as a phrase of its code points."""
     if text.isascii():  # at once: most corpora need no look at each character
         return ""
-    first = _RUN_BLOCKS.search(text)
+    try:
+        text.encode("latin-1")  # at memory speed: Latin-1 text (most Western European news) holds no run
+        return ""
+    except UnicodeEncodeError as e:
+        first = _RUN_BLOCKS.search(text, e.start)  # what comes before the first character beyond Latin-1 is not
     if first is None:
         return ""
     return _FILLER.join(" ".join(run) for run in _PLAIN_RUN.findall(text, first.start()))

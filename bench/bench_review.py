@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -145,6 +146,11 @@ def main() -> None:
             again.append(command("merge", alice, "--db", reviewer))
         figures["merge"] = median_run(runs)
         figures["merge_again"] = median_run(again)
+        for key, source in (("merge_team", team), ("merge_gold", fresh)):  # the same spans, then with a gold layer
+            figures[key] = median_run([command("merge", source, "--db", tmp / f"{key}-{number}.db")
+                                       for number in range(args.runs)])
+        figures["gold_merged"] = re.search(r"gold layer: ([\d,]+ spans added .*? relations? added)",
+                                           figures["merge_gold"]["output"]).group(1)
     print(json.dumps({key: value if not isinstance(value, dict) else {k: v for k, v in value.items() if k != "output"}
                       for key, value in figures.items()}, indent=2))
     write_section("Review and agreement", report_body(figures))
@@ -175,6 +181,10 @@ def report_body(f: dict) -> str:
         row(f"the same with `--bootstrap 200` ({ratio('bootstrap')})", "bootstrap", None),
         row(f"`annotator merge`: a {n}-article annotator database into an empty one", "merge", 10),
         row("`annotator merge` of the same file again (adds nothing)", "merge_again", None),
+        row(f"`annotator merge`: the {n}-article 3-annotator database into an empty one (the baseline of the next row)",
+            "merge_team", None),
+        row(f"the same database after accept-agreed, its gold layer too ({f['gold_merged']}; "
+            f"{f['merge_gold']['seconds'] / f['merge_team']['seconds']:.2f}× the row above)", "merge_gold", None),
         row(f"`annotator review --accept-agreed --min-agree 2` over the {n} articles", "accept_agreed", None),
         row("`annotator review --accept-agreed` again (nothing left to accept)", "accept_agreed_again", None),
     ]

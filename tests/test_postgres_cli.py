@@ -63,7 +63,7 @@ def test_every_command_on_a_postgresql_database(tmp_path, postgres_url, monkeypa
         ("alice", "Japan"), ("alice", "Brussels"), ("bob", "Japan"), ("bob", "NATO")}
     code, out = run("export", "--gold", "--format", "jsonl", "--out", "-")
     gold = {r["id"]: r for r in map(json.loads, (line for line in out.splitlines() if line.startswith("{")))}
-    assert code == 0 and [(s["text"], s["annotator"]) for s in gold["a1"]["spans"]] == [("Japan", "rita")]
+    assert code == 0 and [(s["text"], s["attributes"]["Reviewer"]) for s in gold["a1"]["spans"]] == [("Japan", "rita")]
     code, out = run("report", "--out", tmp_path / "report")
     assert code == 0 and (tmp_path / "report" / "index.html").exists(), out
     code, out = run("suggest", "--annotator", "carol", "--propagate")

@@ -188,3 +188,26 @@ def test_jsonl_with_labels_writes_no_relation_to_a_span_it_left_out(records):
         assert summary.relations_left == ({"an end's label is not among --labels": store.count_relations() - kept}
                                           if store.count_relations() > kept else {})
         store.close()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "brat", "label-studio", "doccano", "prodigy", "w3c"])
+@settings(SETTINGS, max_examples=6)
+@given(records=with_relations())
+def test_one_annotators_layer_round_trips_with_its_relations_alone(fmt, records):
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        source = make_store(tmp, records)
+        if "alice" in source.annotators():
+            out = tmp / f"alice{FORMATS[fmt].extension}"
+            summary = export(source, ExportOptions(fmt, out, annotator="alice"))
+            target = texts_only(tmp / "target.db", fmt, records)
+            import_files(target, [out], fmt=fmt, annotator="alice")
+            texts = {a.text_sha256: a.text for a, _ in source.iter_articles()}
+            expected = set()
+            for sha, kind, head, tail, who in relation_set(source):
+                ends = [held(fmt, texts[sha], start, end) for start, end, _ in (head, tail)]
+                if who == "alice" and None not in ends:
+                    expected.add((sha, kind, (*ends[0], head[2]), (*ends[1], tail[2]), who))
+            assert relation_set(target) == expected, summary.summary()
+            target.close()
+        source.close()

@@ -119,7 +119,7 @@ def test_export_gold_gives_exactly_the_accepted_spans(tmp_path):
     expected = {(g.start, g.end, g.label, g.text) for g in store.gold_spans(article_id)}
     assert len(expected) == 26
     assert {(s["start"], s["end"], s["label"], s["text"]) for s in record["spans"]} == expected
-    assert {s["annotator"] for s in record["spans"]} == {"rita"}
+    assert all("annotator" not in s and s["attributes"] == {"Reviewer": "rita"} for s in record["spans"])
 
 
 def _seed_and_a_third_annotator(tmp_path):

@@ -158,3 +158,10 @@ def test_the_quick_scan_for_unspaced_runs_misses_none_of_their_characters():
     missed = [hex(code) for code in range(0x110000) if _PLAIN_RUN.fullmatch(chr(code)) and not _RUN_BLOCKS.match(chr(code))]
     assert missed == []
     assert words.index_text("“Quoted” — text 😀 and 東京 and ’") == "東 京"
+
+
+def test_the_index_of_latin_1_text_is_empty_and_a_run_after_latin_1_is_found():
+    assert words.index_text("Zürich, São Paulo, naïve café") == ""
+    assert words.index_text("Zürich 東京, then Москва and กรุงเทพ") == "東 京 0 ก ร ุ ง เ ท พ"
+    assert words.index_text("é" * 300 + "東") == "東"
+    assert words.index_text("\udc80 東京") == "東 京"  # a lone surrogate is beyond Latin-1 too

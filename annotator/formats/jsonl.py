@@ -54,7 +54,8 @@ _LINE_SEPARATORS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0
 
 def record(article: Article, spans: Iterable[Span], relations: Iterable[Relation] = ()) -> dict:
     """The canonical record of an article, its spans and the relations between them (named by the spans' ids,
-    which only the spans in a relation carry; "relations" only when there are any)."""
+    which only the spans in a relation carry; "relations" only when there are any). A span or relation of nobody
+    (the gold layer's) names no annotator."""
     relations = list(relations)
     ends = {end for r in relations for end in (r.from_id, r.to_id)}
     found = {
@@ -64,10 +65,18 @@ def record(article: Article, spans: Iterable[Span], relations: Iterable[Relation
         "title": article.title,
         "source": article.source,
         "meta": article.meta,
-        "spans": [{"id": span.id, **span.to_record()} if span.id in ends else span.to_record() for span in spans],
+        "spans": [{"id": span.id, **_span(span)} if span.id in ends else _span(span) for span in spans],
     }
     if relations:
-        found["relations"] = [{"type": r.type, "from": r.from_id, "to": r.to_id, "annotator": r.annotator} for r in relations]
+        found["relations"] = [{"type": r.type, "from": r.from_id, "to": r.to_id,
+                               **({"annotator": r.annotator} if r.annotator else {})} for r in relations]
+    return found
+
+
+def _span(span: Span) -> dict:
+    found = span.to_record()
+    if not span.annotator:
+        del found["annotator"]
     return found
 
 

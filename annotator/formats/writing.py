@@ -85,7 +85,8 @@ class Report:
 
     def by_annotator(self, relations: list[Relation], spans: list[Span]) -> list[tuple[str, Relation]]:
         """(annotator of its ends, relation) of the relations `linked` keeps, for formats holding a layer per annotator;
-        a relation between two annotators' spans (gold spans two reviewers accepted) is counted as left out."""
+        a relation between two annotators' spans (which the store does not hold: the exported gold layer is one
+        layer, nobody's) would be counted as left out."""
         owner = {span.id: span.annotator for span in spans}
         same = [r for r in relations
                 if r.from_id not in owner or r.to_id not in owner or owner[r.from_id] == owner[r.to_id]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
 from operator import itemgetter
 
 from ..errors import UserError
@@ -13,6 +14,13 @@ from .connection import now
 from .filters import one_of, where
 from .gold import SET_REVIEW_STATUS
 
+_SPAN_COLUMNS = "INSERT INTO spans (article_id, annotator, label, start, end, text, note, origin, created, updated, attributes) "
+_INSERT_SPANS = {  # by the length of the row (see insert_span_rows)
+    8: _SPAN_COLUMNS + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?8, NULL)",
+    9: _SPAN_COLUMNS + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, NULL)",
+    10: _SPAN_COLUMNS + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+}
+
 
 class Bulk(Articles):
     def insert_article_rows(self, rows: list[tuple]) -> None:
@@ -22,13 +30,11 @@ class Bulk(Articles):
             self._changed("articles")
 
     def insert_span_rows(self, rows: list[tuple]) -> None:
-        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows."""
-        attributes = "?10" if rows and len(rows[0]) == 10 else "NULL"
-        self.conn.executemany(
-            "INSERT INTO spans (article_id, annotator, label, start, end, text, note, origin, created, updated, "
-            f"attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?9, {attributes})",
-            rows,
-        )
+        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows, and
+        (article_id, annotator, label, start, end, text, origin, created) rows of spans with neither note nor
+        attributes, in their order."""
+        for size, group in groupby(rows, len):  # a NULL written in the SQL costs nothing; one bound costs a lookup
+            self.conn.executemany(_INSERT_SPANS[size], group)
         if rows:
             self._changed("spans")
 

@@ -1,4 +1,9 @@
-"""Export queries: articles with their spans or gold spans streamed in id order, filtered, counted and cut in parts."""
+"""Export queries: articles with their spans or gold spans streamed in id order, filtered, counted and cut in parts.
+
+The gold layer of an article goes out as one layer, nobody's: its spans and relations name no annotator (whichever
+reviewer accepted each), and each span keeps its reviewer as the attribute `Reviewer` (`REVIEWER`), so that a relation
+between spans two reviewers accepted links spans of one layer, as an import requires.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,14 @@ from . import rows, sqlite
 from .connection import Connection
 from .filters import Condition, Query, annotator_is, article_status, id_range, where
 
-_GOLD_AS_SPANS = "id, article_id, coalesce(reviewer, ''), label, start, end, text, note, NULL"
+REVIEWER = "Reviewer"  # the attribute holding who put a gold span in the gold layer
+_GOLD_AS_SPANS = "id, article_id, label, start, end, text, note, reviewer"
+
+
+def gold_as_span(row: tuple) -> Span:
+    """A gold span of the exported gold layer: no annotator, its reviewer as the attribute `Reviewer`."""
+    id_, article_id, label, start, end, text, note, reviewer = row
+    return Span(start, end, label, text, "", note, id_, article_id, ((REVIEWER, reviewer),) if reviewer else ())
 
 
 class Export(Connection):
@@ -20,7 +32,7 @@ class Export(Connection):
     ) -> Iterator[tuple[Article, list[Span]]]:
         """Every article (filtered by status) with its spans, streamed in id order with flat memory.
 
-        `gold=True` yields the gold layer's spans (annotator = reviewer) and, with status
+        `gold=True` yields the gold layer's spans (see `gold_as_span`) and, with status
         `reviewed`, only reviewed articles. `from_id` and `before_id` bound the article ids.
         """
         article_where, params = where(article_status(annotator, status), id_range("a.id", from_id, before_id))
@@ -37,15 +49,16 @@ class Export(Connection):
             span_sql = (f"SELECT {rows.SPAN_COLUMNS} FROM spans {span_where} "
                         "ORDER BY article_id, start, end DESC, label, annotator, id")
         spans = self.conn.execute(span_sql, span_params)
+        as_span = gold_as_span if gold else rows.span
         for row, found in rows.with_spans(articles, spans, itemgetter(1)):
-            yield rows.article(row), [rows.span(span) for span in found]
+            yield rows.article(row), [as_span(span) for span in found]
 
     def iter_relations(self, *, annotator: str | None = None, status: str = "any", gold: bool = False
                        ) -> Iterator[Relation]:
-        """The relations (gold relations with `gold`) of the articles `iter_articles` with the same filters yields,
-        in article id order: the export reads them beside the articles, in the same snapshot."""
+        """The relations (gold relations with `gold`, of no annotator) of the articles `iter_articles` with the same
+        filters yields, in article id order: the export reads them beside the articles, in the same snapshot."""
         if gold:
-            sql = ("SELECT p.id, p.article_id, coalesce(p.reviewer, ''), p.type, p.from_id, p.to_id FROM gold_relations p "
+            sql = ("SELECT p.id, p.article_id, '', p.type, p.from_id, p.to_id FROM gold_relations p "
                    "JOIN articles a ON a.id = p.article_id {where} ORDER BY p.article_id, p.id")
             found_where, params = where(article_status(annotator, status))
         else:
@@ -66,9 +79,10 @@ class Export(Connection):
         """
         articles = where(article_status(annotator, status), id_range("a.id", from_id, before_id))
         if gold:
-            spans = ("SELECT id, start, end, label, text, coalesce(reviewer, '') AS annotator, note, NULL AS attributes, "
-                     "{linked} AS linked FROM gold_spans g WHERE g.article_id = a.id ORDER BY start, end DESC, label, id", [])
-            relations = ("SELECT type, from_id, to_id, reviewer AS annotator FROM gold_relations r "
+            spans = ("SELECT id, start, end, label, text, NULL AS annotator, note, CASE WHEN coalesce(reviewer, '') = '' "
+                     f"THEN NULL ELSE json_object('{REVIEWER}', reviewer) END AS attributes, {{linked}} AS linked "
+                     "FROM gold_spans g WHERE g.article_id = a.id ORDER BY start, end DESC, label, id", [])
+            relations = ("SELECT type, from_id, to_id, NULL AS annotator FROM gold_relations r "
                          "WHERE r.article_id = a.id ORDER BY id", [])
         else:
             span_where, span_params = where(Condition("s.article_id = a.id"), annotator_is("s.annotator", annotator))
@@ -80,7 +94,7 @@ class Export(Connection):
         table, span = ("gold_relations", "g") if gold else ("relations", "s")  # of its spans' article and annotator
         linked = (f"(EXISTS (SELECT 1 FROM {table} x WHERE x.from_id = {span}.id) OR "
                   f"EXISTS (SELECT 1 FROM {table} x WHERE x.to_id = {span}.id))")
-        return self.conn.execute(*sqlite.record_json_sql(spans, relations, linked, articles))
+        return self.conn.execute(*sqlite.record_json_sql(spans, relations, linked, articles, named=not gold))
 
     def iter_article_keys(
         self, *, annotator: str | None = None, status: str = "any", before_id: str | None = None

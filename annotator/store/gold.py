@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import replace
 
 from ..errors import UserError
@@ -45,6 +46,17 @@ class Gold(Spans):
             ).fetchone()[0]
             self._changed("gold", article_id)
         return replace(gold, id=new_id, article_id=article_id)
+
+    def insert_gold_spans(self, article_id: str, golds: list[GoldSpan]) -> None:
+        """Put gold spans, checked by the caller against the text and labels, in an article's gold layer at once, with
+        new ids and their reviewers and provenance (a merge); one whose (start, end, label) is there already stays out."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO gold_spans (article_id, label, start, end, text, note, reviewer, annotators, decision, "
+                "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(article_id, g.label, g.start, g.end, g.text, g.note, g.reviewer, json.dumps(list(g.annotators)),
+                  g.decision, now()) for g in golds])
+            self._changed("gold", article_id)
 
     def delete_gold_span(self, article_id: str, key: tuple[int, int, str], *, gold_id: int | None = None) -> GoldSpan | None:
         """Remove the gold span with this (start, end, label) and return it as it was (None when there is none).
@@ -89,6 +101,26 @@ class Gold(Spans):
                 (article_id, start, end, label),
             )
             self._changed("gold", article_id)
+
+    def articles_with_gold(self) -> set[str]:
+        """Ids of the articles whose gold layer holds spans (none in a database older than the gold layer)."""
+        if "gold_spans" not in self.table_names():
+            return set()
+        return {row[0] for row in self.conn.execute("SELECT DISTINCT article_id FROM gold_spans")}
+
+    def review_decision_counts(self) -> dict[str, Counter]:
+        """{article id: {"rejection", "relation rejection", "review status": how many}} of the articles with any:
+        the review decisions besides the gold layer (in a database older than some of them, those it has)."""
+        found: dict[str, Counter] = {}
+        tables = self.table_names()
+        for table, kind, sql in (
+                ("rejections", "rejection", "SELECT article_id, count(*) FROM rejections GROUP BY article_id"),
+                ("relation_rejections", "relation rejection",
+                 "SELECT article_id, count(*) FROM relation_rejections GROUP BY article_id"),
+                ("reviews", "review status", "SELECT article_id, 1 FROM reviews WHERE status <> 'unreviewed'")):
+            for article_id, n in self.conn.execute(sql) if table in tables else ():
+                found.setdefault(article_id, Counter())[kind] += n
+        return found
 
     def review_status(self, article_id: str) -> str:
         row = self.conn.execute("SELECT status FROM reviews WHERE article_id = ?", (article_id,)).fetchone()

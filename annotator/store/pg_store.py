@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from ..model import Relation, Span
 from . import Store, postgres
+from . import rows as rows_of
 from . import spans as span_rows
 from .connection import StoreError
 from .filters import Condition, annotator_is, id_range, where
@@ -137,13 +138,12 @@ class PostgresStore(PgSearchIndex, Store):
         self.conn.total_changes += len(rows)
 
     def insert_span_rows(self, rows: list[tuple]) -> None:
-        """Insert (article_id, annotator, label, start, end, text, note, origin, created[, attributes JSON]) rows
-        with COPY."""
+        """Insert span rows (as Bulk.insert_span_rows takes them) with COPY."""
         if self.member_role():  # the server refuses COPY under row-level security: a member's go by INSERT
             return super().insert_span_rows(rows)
         with self.conn.raw.cursor().copy(_SPAN_COPY) as copy:
             for row in rows:
-                copy.write_row((*row[:9], row[8], row[9] if len(row) == 10 else None))
+                copy.write_row(rows_of.full_span_row(row))
         self.conn.total_changes += len(rows)
         if rows:
             self._changed("spans")
@@ -197,7 +197,8 @@ class PostgresStore(PgSearchIndex, Store):
         found = self.conn.execute(
             f"SELECT article_id, type, from_id, to_id, {owner}, id FROM {table} {relation_where} ORDER BY id", params)
         for article_id, kind, from_id_, to_id, who, relation_id in found:
-            relations.setdefault(article_id, []).append(Relation(kind, from_id_, to_id, who, relation_id, article_id))
+            relations.setdefault(article_id, []).append(  # a gold relation is nobody's, as Export.iter_relations says
+                Relation(kind, from_id_, to_id, "" if gold else who, relation_id, article_id))
         for article, spans in self.iter_articles(annotator=annotator, status=status, gold=gold, from_id=from_id,
                                                   before_id=before_id):
             yield article.id, line(article, spans, relations.get(article.id, ()))[:-1]

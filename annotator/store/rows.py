@@ -58,3 +58,11 @@ def with_spans(articles: Iterable[tuple], spans: Iterable[tuple], article_of) ->
         while group is not None and group[0] < row[0]:
             group = next(groups, None)
         yield row, (list(group[1]) if group is not None and group[0] == row[0] else [])
+
+
+def full_span_row(row: tuple) -> tuple:
+    """(article_id, annotator, label, start, end, text, note, origin, created, updated, attributes) of a span row as
+    Store.insert_span_rows takes it (of 8, 9 or 10 values)."""
+    if len(row) == 8:  # a span with neither note nor attributes
+        return (*row[:6], None, row[6], row[7], row[7], None)
+    return (*row[:9], row[8], row[9] if len(row) == 10 else None)

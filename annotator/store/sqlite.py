@@ -138,20 +138,23 @@ def search_conditions(query: str) -> list[tuple[str, tuple]]:
 # -- JSON functions: a canonical record built inside the database ---------------------------------------------------
 
 
-def record_json_sql(spans: tuple[str, list], relations: tuple[str, list], linked: str, where: tuple[str, list]
-                    ) -> tuple[str, list]:
+def record_json_sql(spans: tuple[str, list], relations: tuple[str, list], linked: str, where: tuple[str, list],
+                    named: bool = True) -> tuple[str, list]:
     """SELECT (id, record as JSON) from articles `a`, and its parameters, with the spans the query `spans` selects
     (id, start, end, label, text, annotator, note, attributes of article a.id, and `{linked}` as linked) and the relations
     `relations` selects (type, from_id, to_id, annotator), each a (query, parameters): the same text as
     `formats.jsonl.line()` makes in Python. Only a record with relations has "relations", and only the spans
-    they name (`linked`, an expression on the span's `id`) have an "id"."""
+    they name (`linked`, an expression on the span's `id`) have an "id". Without `named` (the gold layer) spans and
+    relations name no annotator."""
+    fields = _SPAN_FIELDS if named else _SPAN_FIELDS.replace(_ANNOTATOR, "")
+    relation_fields = "'type', type, 'from', from_id, 'to', to_id" + (", " + _ANNOTATOR.rstrip(", ") if named else "")
     parts: list[str | tuple[str, list]] = [
         "SELECT a.id, CASE WHEN EXISTS (", relations, ") THEN ", _RECORD_HEAD,
-        f"(SELECT json_group_array(CASE WHEN linked THEN {_span_json(_WITH_ID)} ELSE {_span_json()} END) "
+        f"(SELECT json_group_array(CASE WHEN linked THEN {_span_json(fields, _WITH_ID)} ELSE {_span_json(fields)} END) "
         "FROM (", (spans[0].format(linked=linked), spans[1]),
-        ")), 'relations', (SELECT json_group_array(json_object('type', type, 'from', from_id, 'to', to_id, "
-        "'annotator', annotator)) FROM (", relations, "))) ELSE ", _RECORD_HEAD,
-        f"(SELECT json_group_array({_span_json()}) FROM (", (spans[0].format(linked=0), spans[1]),
+        f")), 'relations', (SELECT json_group_array(json_object({relation_fields})) FROM (", relations,
+        "))) ELSE ", _RECORD_HEAD,
+        f"(SELECT json_group_array({_span_json(fields)}) FROM (", (spans[0].format(linked=0), spans[1]),
         "))) END FROM articles a ", where, " ORDER BY a.id",
     ]
     sql = "".join(part if isinstance(part, str) else part[0] for part in parts)
@@ -164,14 +167,15 @@ _RECORD_HEAD = ("json_object('id', a.id, 'text', a.text, 'text_sha256', a.text_s
 
 
 _WITH_ID = "'id', id, "
-_SPAN_FIELDS = "'start', start, 'end', end, 'label', label, 'text', text, 'annotator', annotator, 'note', note"
+_ANNOTATOR = "'annotator', annotator, "
+_SPAN_FIELDS = f"'start', start, 'end', end, 'label', label, 'text', text, {_ANNOTATOR}'note', note"
 
 
-def _span_json(first: str = "") -> str:
-    """A span's record (with the `first` fields before its own, e.g. its id): it names its attributes only when
-    it has some, as Span.to_record does."""
-    return (f"CASE WHEN attributes IS NULL THEN json_object({first}{_SPAN_FIELDS}) "
-            f"ELSE json_object({first}{_SPAN_FIELDS}, 'attributes', json(attributes)) END")
+def _span_json(fields: str, first: str = "") -> str:
+    """A span's record of `fields` (with the `first` fields before them, e.g. its id): it names its attributes only
+    when it has some, as Span.to_record does."""
+    return (f"CASE WHEN attributes IS NULL THEN json_object({first}{fields}) "
+            f"ELSE json_object({first}{fields}, 'attributes', json(attributes)) END")
 
 
 # -- errors in words ------------------------------------------------------------------------------------------------
