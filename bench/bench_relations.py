@@ -128,11 +128,16 @@ def _opening(window, app, repeat: int, timed) -> dict:
 
 
 def _adding(window, edits: int, timed, rng: random.Random) -> dict:
-    """Relations made as a user does (T on a claim and Tab untimed, then Enter timed), then spans as a label key does."""
+    """Relations made as a user does (T on a claim and Tab untimed, then Enter timed), then spans as a label key does.
+    Each timed edit ends when the window is painted as the user sees it: events processed until every widget the edit
+    changed (text, tables, status bar) has repainted what it asked to."""
+    from PySide6.QtWidgets import QApplication
+
     from annotator.gui.commands import AddSpan, DeleteSpan, push
     from annotator.gui.relationlayer import DeleteRelation
 
-    session, layer, editor, view = window.session, window.relation_layer, window.relation_editor, window.view.viewport()
+    session, layer, editor = window.session, window.relation_layer, window.relation_editor
+    painted = QApplication.instance().processEvents
     first_page = [session.spans[o.span_id] for o in session.spans.outlines if o.end < 3000]
     ends = [s for s in first_page if s.label in ("ACTOR", "LOCATION")]
     free = [(c, e) for c in first_page if c.label == "CLAIM" for e in ends if not layer.between("ABOUT", c.id, e.id)]
@@ -142,23 +147,27 @@ def _adding(window, edits: int, timed, rng: random.Random) -> dict:
         session.set_current(claim.id)
         editor.start("ABOUT")
         session.set_current(end.id)
-        view.repaint()
-        added.append(timed(lambda end=end: (editor.finish(end.id), view.repaint())))
+        painted()
+        added.append(timed(lambda end=end: (editor.finish(end.id), painted())))
         made = layer.between("ABOUT", claim.id, end.id)
         if made is None:
             raise RuntimeError(f"no relation made: {window.statusBar().currentMessage()}")
         push(window.undo, DeleteRelation(layer, made, _failed))  # each edit undone again, the page drawn, before the next
-        view.repaint()
+        painted()
     taken = {o[:3] for o in session.spans.outlines}
     for word in rng.sample([w for w in ends if (w.start, w.end, "CLAIM") not in taken], min(edits, len(ends))):
         session.set_current(None)
-        view.repaint()
+        painted()
         span = AddSpan(session, session.make_span(word.start, word.end, "CLAIM"), _failed)
-        span_added.append(timed(lambda span=span: (push(window.undo, span), view.repaint())))
+        span_added.append(timed(lambda span=span: (push(window.undo, span), painted())))
         push(window.undo, DeleteSpan(session, span.span, _failed))
-        view.repaint()
+        painted()
     return {"add_relation_ms": statistics.median(added), "add_span_ms": statistics.median(span_added),
-            "add_relation_p95_ms": sorted(added)[int(len(added) * 0.95) - 1], "free": free}
+            "add_relation_p95_ms": _p95(added), "add_span_p95_ms": _p95(span_added), "free": free}
+
+
+def _p95(times: list[float]) -> float:
+    return sorted(times)[int(len(times) * 0.95) - 1]
 
 
 def _floor(window, store, text: str, free: list, edits: int, timed, rng: random.Random) -> float:
@@ -230,7 +239,8 @@ def window_section() -> str:
           f"{r['write_plain_ms']:.1f} ms", "1.00x"),
          ("repaint the window's text with its spans and arcs, no edit", f"{r['repaint_ms']:.1f} ms",
           f"{r['repaint_ms'] / r['write_plain_ms']:.2f}x"),
-         ("add a span in the window", f"{r['add_span_ms']:.1f} ms", f"{r['add_span_ms'] / r['write_plain_ms']:.2f}x"),
+         ("add a span in the window", f"{r['add_span_ms']:.1f} ms (p95 {r['add_span_p95_ms']:.1f})",
+          f"{r['add_span_ms'] / r['write_plain_ms']:.2f}x"),
          ("add a relation in the window (target: under 16 ms)",
           f"{r['add_relation_ms']:.1f} ms (p95 {r['add_relation_p95_ms']:.1f})",
           f"{r['add_relation_ms'] / r['write_plain_ms']:.2f}x")],
@@ -239,11 +249,11 @@ def window_section() -> str:
     body += (f"\n\nOne article of {r['chars']:,} characters in paragraphs with {r['spans']:,} spans, opened (text, spans, "
              f"relations, relations table, first page drawn) 11 times each way, alternating, without and with its "
              f"{r['relations']:,} relations; medians. Adding a relation is the last key of making one (Enter on the other "
-             "end): the database write, the relations table row, the claim selected again and the window repainted with "
-             "its arcs, 200 times on the first page, each deleted again before the next; adding a span is a label key on "
-             "a selection, measured the same way (suggestions off: their cost is in their own section). A repaint of the "
-             "window after an edit draws the text, both tables and "
-             f"the status bar: on this machine that alone is {r['repaint_ms']:.0f} ms for the text. Load average "
+             "end): the database write, the relations table row, the claim selected again and events processed until "
+             "the window has painted what the edit changed (the arcs that changed, both tables' rows, the status bar), "
+             "200 times on the first page, each deleted again before the next; adding a span is a label key on "
+             "a selection, measured the same way (suggestions off: their cost is in their own section). Repainting all "
+             f"of the text with its spans and arcs is {r['repaint_ms']:.0f} ms on this machine. Load average "
              f"{r['load']:.1f} on {os.cpu_count()} cores while measured (the machine may have been shared): the ratios "
              "are what to read.")
     write_section("Relations in the window", body)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import ROOT, load_note, table, write_section  # noqa: E402
-from corpus import LABELS, make_record  # noqa: E402
+from corpus import LABELS, make_news_record, make_record  # noqa: E402
 from simulation import PatternsFromLabels, RetrainedModel, simulate  # noqa: E402
 
 from annotator.model import sha256_text, title_of  # noqa: E402
@@ -37,13 +37,14 @@ SPANISH = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared
                ROOT.parent / "shared") / "interop" / "brat-conll2002-esp"
 
 
-def fill(path: Path, articles: int, *, every: int = LABELLED_SHARE, seed: int = 3):
-    """Synthetic articles (`bench/corpus.py`), alice's ten random word ranges on one in `every`; the store, open."""
+def fill(path: Path, articles: int, *, every: int = LABELLED_SHARE, seed: int = 3, news: bool = False):
+    """Synthetic articles (`bench/corpus.py`), alice's ten random word ranges on one in `every` (with `news` the
+    spans a news annotator would make, `make_news_record`); the store, open."""
     rng, stamp = random.Random(seed), now()
     store = open_store(path)
     with store.transaction():
         for number in range(articles):
-            record = make_record(rng, number, 10, words=480)
+            record = make_news_record(rng, number) if news else make_record(rng, number, 10, words=480)
             text = record["text"]
             store.insert_article_rows([(record["id"], title_of(text), text, sha256_text(text), "bench", "{}", stamp)])
             if number % every == 0:
@@ -273,11 +274,15 @@ def sources_table(corpus: dict) -> str:
 
 def trainings_table(trainings: dict) -> str:
     rows = [(count, m["train_articles"], m["eval_articles"], f"{m['precision']:.2f}", f"{m['recall']:.2f}",
-             f"{m['min_score']:.3f}", f"{m['precision_at_min_score']:.2f}", f"{m['recall_at_min_score']:.2f}",
-             f"{m['min_score_beside_propagation']:.3f}", beside(m)) for count, m in sorted(trainings.items())]
+             _score(m['min_score']), f"{m['precision_at_min_score']:.2f}", f"{m['recall_at_min_score']:.2f}",
+             _score(m['min_score_beside_propagation']), beside(m)) for count, m in sorted(trainings.items())]
     return table(rows, ("after articles", "trained on", "held out", "P", "R", "min-score chosen", "P from it",
                         "R from it", "training's min-score beside propagation", "min-score beside propagation used "
                         "(actions it saves on the held-out articles)"))
+
+
+def _score(min_score: float | None) -> str:
+    return "none" if min_score is None else f"{min_score:.3f}"
 
 
 def beside(metrics: dict) -> str:

@@ -121,3 +121,114 @@ def make_corpus_db(path: Path, articles: int = 100_000, spans_per_article: int =
     store.close()
     partial.replace(path)
     return path
+
+
+ORGANISATIONS = ("Council", "Ministry", "Party", "Bank", "Union", "Group", "Agency", "Court", "Institute", "Front")
+SAYING = ("said", "told reporters", "warned", "argued", "claimed", "insisted")
+PLACE_CUES = ("in", "from", "near", "outside", "to")
+
+
+@lru_cache(maxsize=1)
+def _entities() -> tuple[list[str], list[str]]:
+    """(names of people and organisations, names of places): the names, split in two, each still in rank order."""
+    names = _lexicon()[1]
+    return names[0::2], names[1::2]
+
+
+class _Article:
+    """Text written piece by piece, with the labelled spans' offsets."""
+
+    def __init__(self, header: str):
+        self.parts, self.at, self.spans = [header], len(header), []
+
+    def add(self, text: str, label: str | None = None) -> int:
+        start = self.at
+        self.parts.append(text)
+        self.at += len(text)
+        if label:
+            self.spans.append((start, self.at, label))
+        return start
+
+    def label(self, start: int, label: str) -> None:
+        self.spans.append((start, self.at, label))
+
+
+def _actor(rng: random.Random) -> str:
+    """A person (first and last name), an organisation (a name and what it is) or a one-word actor, Zipf-drawn so
+    that the frequent ones come back article after article, as in the news."""
+    people = _entities()[0]
+    kind = rng.random()
+    if kind < 0.5:
+        return f"{_zipf(rng, people)} {_zipf(rng, people)}"
+    return f"{_zipf(rng, people)} {rng.choice(ORGANISATIONS)}" if kind < 0.8 else _zipf(rng, people)
+
+
+def _filler(rng: random.Random, article: _Article, count: int, capital: bool, *, places: float = 0.3) -> int:
+    """`count` words of the Zipf vocabulary (no names), now and then "in Place" (LOCATION on the place); words
+    written."""
+    words = _lexicon()[0]
+    chosen = [_zipf(rng, words) for _ in range(count)]
+    if rng.random() < 1 / 40:
+        chosen[rng.randrange(count)] = rng.choice(_FOREIGN)
+    place_at = rng.randrange(1, count) if count > 2 and rng.random() < places else -1
+    for i, word in enumerate(chosen):
+        article.add(" " if i else "")
+        if i == place_at:
+            article.add(rng.choice(PLACE_CUES) + " ")
+            article.add(_zipf(rng, _entities()[1]), "LOCATION")
+        else:
+            article.add(word.capitalize() if capital and i == 0 else word)
+    return count + (place_at >= 0)
+
+
+def _sentence(rng: random.Random, article: _Article) -> int:
+    """One sentence (without its full stop) the way a news annotator labels it: ACTOR on the names of people and
+    organisations, LOCATION on places, CLAIM on what someone claims (the clause, or the whole sentence with its
+    ACTOR inside); words written."""
+    kind = rng.random()
+    if kind < 0.06:  # ACTOR said that CLAIM
+        article.add(_actor(rng), "ACTOR")
+        article.add(f" {rng.choice(SAYING)} that ")
+        start = article.at
+        written = _filler(rng, article, rng.randint(6, 22), False)
+        article.label(start, "CLAIM")
+        return written + 4
+    if kind < 0.1:  # “CLAIM,” ACTOR said
+        article.add("“")
+        start = article.at
+        written = _filler(rng, article, rng.randint(6, 22), True)
+        article.label(start, "CLAIM")
+        article.add(",” ")
+        article.add(_actor(rng), "ACTOR")
+        article.add(f" {rng.choice(SAYING)}")
+        return written + 3
+    if kind < 0.13:  # CLAIM around its ACTOR: According to ACTOR, ...
+        start = article.add("According to ")
+        article.add(_actor(rng), "ACTOR")
+        article.add(", ")
+        written = _filler(rng, article, rng.randint(6, 20), False)
+        article.label(start, "CLAIM")
+        return written + 4
+    if kind < 0.4:  # ACTOR does something
+        article.add(_actor(rng), "ACTOR")
+        article.add(" ")
+        return 2 + _filler(rng, article, rng.randint(8, 26), False)
+    return _filler(rng, article, rng.randint(9, 30), True, places=0.45)
+
+
+def make_news_record(rng: random.Random, number: int, words: int = 480) -> dict:
+    """A news-like article as `make_record` writes them (every LONG-th ~60 times as long, every ONE_LINE-th one line),
+    labelled the way a news annotator would: names of people and organisations (ACTOR) and places (LOCATION) drawn
+    from the corpus's names, claims (CLAIM) on a clause or a sentence, about 20 spans in 480 words."""
+    if number % LONG == LONG - 1:
+        words *= 60
+    one_line = number % ONE_LINE == ONE_LINE - 1
+    article, written = _Article(f"Article {number}\n"), 0
+    while written < words:
+        written += _sentence(rng, article)
+        article.add(".")
+        article.add(" " if one_line or rng.random() < 0.7 else "\n\n")
+    text = "".join(article.parts).rstrip() + "\n"
+    spans = [{"start": start, "end": end, "label": label, "text": text[start:end], "annotator": "bench"}
+             for start, end, label in article.spans]
+    return {"id": f"a{number:06d}", "text": text, "spans": spans}

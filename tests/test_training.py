@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import subprocess
 import sys
@@ -122,7 +123,8 @@ def test_train_reports_progress_to_a_callback_and_chooses_a_min_score(labelled, 
     assert any(message.startswith("training: update") for _, message in calls)
     assert capfd.readouterr().out == ""
     assert 0.0 < metrics["min_score"] <= 1.0 and metrics["flat"] is True
-    assert 0.0 < metrics["min_score_beside_propagation"] <= 1.0
+    beside = metrics["min_score_beside_propagation"]  # None: no score saves actions beside propagation
+    assert beside is None or 0.0 < beside <= 1.0
     assert json.loads((tmp_path / "m" / "metrics.json").read_text())["min_score"] == metrics["min_score"]
     text = "Yesterday Merkel met officials in Tokyo. The talks went on (new)."
     tuned = ModelSuggester(str(tmp_path / "m"), {"ACTOR", "LOCATION"})
@@ -137,6 +139,98 @@ def test_the_min_score_is_where_right_suggestions_outnumber_wrong_ones_most():
 
     assert best_min_score([(0.9, 1), (0.8, 1), (0.7, -1), (0.65, 1), (0.6, 1), (0.5, -1)]) == 0.6
     assert best_min_score([(0.9, 1), (0.7, -1), (0.6, 1)]) == 0.9  # a tie: the fewer suggestions
-    assert best_min_score([(0.9, -1), (0.8, 1)]) == 1.0  # no score gains: nothing suggested
+    assert best_min_score([(0.9, -1), (0.8, 1)]) is None  # no score gains: nothing suggested
     assert best_min_score([(0.9, 0), (0.8, -1), (0.7, 1), (0.6, 1)]) == 0.6  # right but saving nothing: 0
-    assert best_min_score([]) == 1.0
+    assert best_min_score([]) is None
+    assert best_min_score([(0.99996, 1)]) == 0.9999  # rounded down: the suggestion it was chosen at still passes
+
+
+def test_a_claim_around_its_actor_is_learnt_as_long_as_the_longest_span(tmp_path):
+    """A CLAIM of a whole sentence around its ACTOR: the nesting makes the categorizer multi-label, which weighs spans
+    as long as the longest labelled (17 tokens), and its model suggests the claim through `annotator suggest`."""
+    rng, db = random.Random(2), tmp_path / "claims.db"
+    store = open_store(db)
+    for n in range(30):
+        actor, place = rng.choice(ACTORS), rng.choice(PLACES)
+        claim = f"According to {actor}, the talks in {place} will go on until the end of the week"
+        text = f"Officials arrived on time ({n}). {claim}. Nothing else was said."
+        store.add_article(Article(f"a{n}", text))
+        at, actor_at, place_at = text.index(claim), text.index(actor), text.index(place, text.index(claim))
+        for start, end, label in ((at, at + len(claim), "CLAIM"), (actor_at, actor_at + len(actor), "ACTOR"),
+                                  (place_at, place_at + len(place), "LOCATION")):
+            store.add_span(f"a{n}", Span(start, end, label, text[start:end], "alice"))
+    store.add_article(Article("new", "Officials arrived on time (new). According to Obama, the talks in Lima will "
+                                     "go on until the end of the week. Nothing else was said."))
+    store.close()
+    out = tmp_path / "model"
+    code, output = run("train", "--annotator", "alice", "--out", out, "--max-steps", "80", "--seed", "1", "--db", db)
+    assert code == 0, output
+    config = (out / "config.cfg").read_text()
+    assert 'factory = "spancat"' in config and "max_size = 17" in config
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["flat"] is False and metrics["spans"] == 90 and metrics["labels"]["CLAIM"]["f"] > 0.8
+    code, output = run("suggest", "--model", out, "--articles", "new", "--annotator", "bob", "--db", db)
+    assert code == 0, output
+    store = open_store(db)
+    assert ("According to Obama, the talks in Lima will go on until the end of the week", "CLAIM") in {
+        (s.text, s.label) for s in store.suggestions("new", "bob")}
+    store.close()
+
+
+def test_the_corpus_is_cut_at_line_breaks_no_span_crosses_while_articles_are_few(tmp_path, monkeypatch):
+    """Few training articles are cut into pieces at line breaks (never inside a span), many are kept whole; the
+    held-out articles are whole; what training needs to know of the spans is counted on the way."""
+    from spacy.tokens import DocBin
+
+    from annotator import training
+    from annotator.patterns import blank_pipeline
+
+    store = open_store(tmp_path / "p.db")
+    for n in range(4):
+        text = f"NATO met.\nIn Paris\nthey said so.\n\nEnd {n}.\n"
+        store.add_article(Article(f"a{n}", text))
+        for start, end, label in ((0, 4, "ACTOR"), (13, 31, "CLAIM"), (13, 18, "LOCATION")):
+            store.add_span(f"a{n}", Span(start, end, label, text[start:end], "alice"))
+    nlp = blank_pipeline("en")
+
+    def corpus(folder):
+        found = training.write_corpus(store, nlp, folder, ["a0", "a1", "a2"], ["a3"], "alice", False)
+        docs = {name: list(DocBin().from_disk(folder / f"{name}.spacy").get_docs(nlp.vocab))
+                for name in ("train", "dev", "checkpoints")}
+        return found, docs
+
+    found, docs = corpus(tmp_path / "few")
+    assert [d.text for d in docs["train"][:3]] == ["NATO met.\n", "In Paris\nthey said so.\n", "End 0.\n"]
+    assert [(s.text, s.label_) for s in docs["train"][1].spans["sc"]] == [("Paris\nthey said so", "CLAIM"),
+                                                                         ("Paris", "LOCATION")]
+    assert [d.text for d in docs["dev"]] == [d.text for d in docs["checkpoints"]] == [text]  # a3's
+    assert (found["spans"], found["longest"], found["flat"], found["known"]) == (
+        12, 5, False, {"NATO", "Paris", "Paris\nthey said so"})
+    monkeypatch.setattr(training, "FEW_ARTICLES", 3)
+    found, docs = corpus(tmp_path / "many")
+    assert [d.text for d in docs["train"]] == [text.replace("3", str(n)) for n in range(3)]
+    assert len(docs["train"][0].spans["sc"]) == 3
+    assert found["words"] == 3 * len(docs["train"][0])
+    store.close()
+
+
+def test_a_long_training_example_is_cut_at_a_space_no_span_crosses(monkeypatch):
+    """A one-line article longer than EXAMPLE_CHARS would be one huge batch: it is cut after a space, never inside a
+    span, into examples no longer than that unless a span is."""
+    from annotator import training
+
+    monkeypatch.setattr(training, "EXAMPLE_CHARS", 12)
+    text = "NATO met in Paris and they said so at length then."
+    spans = [(0, 4, "ACTOR"), (12, 44, "CLAIM")]
+    cuts = training.cut_points(text, spans, line_breaks=True)
+    assert cuts == [0, 12, 45]  # "NATO met in ", the claim whole (32 characters), "then."
+    assert training.cut_points("a b\nc d\n", [], line_breaks=False) == [0]
+    assert training.cut_points("a b\nc d\n", [], line_breaks=True) == [0, 4, 8]
+
+
+def test_a_model_whose_held_out_articles_chose_no_score_suggests_nothing(tmp_path):
+    from annotator.training import tuned_min_score
+
+    (tmp_path / "metrics.json").write_text(json.dumps({"min_score": None, "min_score_beside_propagation": 0.5}))
+    assert tuned_min_score(tmp_path) == math.inf
+    assert tuned_min_score(tmp_path, beside_propagation=True) == 0.5

@@ -25,11 +25,14 @@ def application() -> QApplication:
 
 
 def choose_annotator(given: str | None, *, interactive: bool) -> str:
-    """--annotator, else the name saved in the settings, else ask once (default: the OS user name)."""
+    """--annotator (kept), else $ANNOTATOR_NAME, else the name saved in the settings, else ask once (default: the
+    OS user name)."""
     settings = QSettings()
     if given:
         settings.setValue("annotator/name", given)
         return given
+    if os.environ.get("ANNOTATOR_NAME"):
+        return os.environ["ANNOTATOR_NAME"]
     saved = settings.value("annotator/name")
     if saved:
         return str(saved)
@@ -49,7 +52,8 @@ def run(store: Store, annotator: str | None = None, screenshot: Path | None = No
     app = application()
     role = store.member_role()  # a team member on PostgreSQL is their login role, whatever else is given
     if screenshot is not None:
-        name = role or annotator or str(QSettings().value("annotator/name") or default_annotator())
+        name = role or annotator or os.environ.get("ANNOTATOR_NAME") or str(
+            QSettings().value("annotator/name") or default_annotator())
         return take_screenshot(store, name, Path(screenshot), given=annotator is not None or role is not None)
     interactive = QGuiApplication.platformName() not in HEADLESS
     name = role or choose_annotator(annotator, interactive=interactive)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from .spanindex import BlockIndex, runs
@@ -14,6 +16,12 @@ def tint(color: QColor, strength: float = 0.38) -> QColor:
         round(255 - (255 - color.green()) * strength),
         round(255 - (255 - color.blue()) * strength),
     )
+
+
+@cache
+def tinted(color: str) -> QColor:
+    """The tint of a colour given by name, made once (tables ask for it for every row they paint)."""
+    return tint(QColor(color))
 
 
 def luminance(color: QColor) -> float:

@@ -3,6 +3,7 @@ or a click, picks the other end; changing a relation's type and deleting it; eac
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -55,6 +56,7 @@ class RelationEditor(QObject):
         self.picking: Picking | None = None
         self.current_relation: int | None = None  # the one the relations table shows chosen: Shift+R and Shift+Del act on it
         self.own_keys: set[str] = {"R"}  # keys that do not end the picking (R and the types' keys)
+        self.held = nullcontext  # () -> a context inside which the arcs are not repainted (the painter's, once installed)
         view.installEventFilter(self)
         view.clicked.connect(self._clicked)  # connected after the span editor's: the clicked span is current already
         session.opened.connect(self.cancel)
@@ -161,11 +163,12 @@ class RelationEditor(QObject):
         from_id, to_id = direction(self.layer.types[p.type], source, target.id, target.label)
         self.picking = None
         command = AddRelation(self.layer, Relation(p.type, from_id, to_id, self.session.annotator), self.failed.emit)
-        if push(self.undo, command):
-            self.session.set_current(source.id)
-            self.choose(command.relation.id)
-            self.message.emit(f"Linked {describe(self.session, command.relation)}.")
-        self.changed.emit()
+        with self.held():  # the arcs are repainted once, as they end up
+            if push(self.undo, command):
+                self.session.set_current(source.id)
+                self.choose(command.relation.id)
+                self.message.emit(f"Linked {describe(self.session, command.relation)}.")
+            self.changed.emit()
 
     # -- the relation the table has chosen -------------------------------------------------------
 
@@ -276,11 +279,15 @@ def install(window) -> None:
     window.relation_layer, window.relation_editor = layer, editor
     editor.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     editor.failed.connect(window.show_failure)
-    painter = RelationPainter(window.view, layer, editor)
+    painter = window.relation_painter = RelationPainter(window.view, layer, editor)
+    editor.held = painter.held
     window.view.underlays.append(painter.paint_under)
     window.view.overlays.append(painter.paint_over)
-    for signal in (layer.reset, layer.added, layer.removed, layer.updated, editor.changed):
-        signal.connect(window.view.viewport().update)
+    layer.reset.connect(painter.forget)
+    for signal in (layer.added, layer.removed, layer.updated):
+        signal.connect(painter.relations_changed)  # only the arcs that changed are repainted
+    editor.changed.connect(painter.refresh)
+    window.session.currentChanged.connect(painter.refresh)
     window.relation_model = RelationTableModel(layer, window)
     window.relation_table = RelationTable(window.relation_model, editor)
     tables = QSplitter(Qt.Orientation.Horizontal)
@@ -333,6 +340,7 @@ def _store_changed(window, kind: str, article_id) -> None:
     if kind in ("labels", "outside") and window.store.relation_types() != list(layer.types.values()):
         layer.reload_types()
         bind_window_types(window)
+        window.relation_painter.forget()  # the types' colours
     if kind == "relations" and article_id in (None, window.session.article_id) and not window.session.writing:
         layer.reload()
     elif kind == "outside":

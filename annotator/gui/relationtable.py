@@ -6,13 +6,14 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from ..model import Relation
-from .highlighter import tint
+from .highlighter import tinted
 from .relationlayer import RelationLayer
-from .tablemodel import ROOT, ListTableModel
+from .tableheader import RowSelectionHeader
+from .tablemodel import ROLES_SHOWN, ROOT, ListTableModel
 
 
 class RelationTableModel(ListTableModel):
@@ -71,8 +72,11 @@ class RelationTableModel(ListTableModel):
             self.rows[row] = new
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
+    def rowCount(self, parent=ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in ROLES_SHOWN or not index.isValid():  # the view asks each cell for seven roles: fonts, icons, ...
             return None
         relation = self.rows[index.row()]
         column = index.column()
@@ -83,7 +87,7 @@ class RelationTableModel(ListTableModel):
             return f"{span.label} “{' '.join(span.text.split())}”" if span else "?"
         if role == Qt.ItemDataRole.BackgroundRole and column == 0:
             kind = self.layer.types.get(relation.type)
-            return tint(QColor(kind.color if kind else "#888888"))
+            return tinted(kind.color if kind else "#888888")
         if role == Qt.ItemDataRole.UserRole:
             return relation.id
         return None
@@ -95,6 +99,7 @@ class RelationTable(QTableView):
     def __init__(self, model: RelationTableModel, editor, parent=None):
         super().__init__(parent)
         self.editor = editor
+        self.setHorizontalHeader(RowSelectionHeader(self))
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ..model import Span
-from .highlighter import tint
+from .highlighter import tinted
 from .session import Session
 from .spanindex import Mark
 from .spanset import table_order
-from .tablemodel import ROOT, ListTableModel
+from .tableheader import RowSelectionHeader
+from .tablemodel import ROLES_SHOWN, ROOT, ListTableModel
 
 
 def _outline(span: Span) -> Mark:
@@ -80,12 +80,16 @@ class SpanTableModel(ListTableModel):
     def items(self) -> list:
         return self.rows
 
+    def rowCount(self, parent=ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)  # the suggestion rows below ask for it for every cell shown
+
     def flags(self, index):
-        flags = super().flags(index)
-        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == self.NOTE else flags
+        if index.column() != self.NOTE:
+            return super().flags(index)
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in ROLES_SHOWN or not index.isValid():  # the view asks each cell for seven roles: fonts, icons, ...
             return None
         span = self.session.spans.get(self.rows[index.row()].span_id)
         if span is None:  # the session has let it go; the row goes next
@@ -96,7 +100,7 @@ class SpanTableModel(ListTableModel):
                 return " ".join(span.text.split())  # one line; line breaks shown as spaces
             return (span.label, None, f"{span.start}–{span.end}", span.note or "")[column]
         if role == Qt.ItemDataRole.BackgroundRole and column == 0:
-            return tint(QColor(self.colors.get(span.label, "#888888")))
+            return tinted(self.colors.get(span.label, "#888888"))
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None
@@ -114,6 +118,7 @@ class SpanTableModel(ListTableModel):
 def make_span_table(model: SpanTableModel, label_names: list[str]) -> QTableView:
     """The table under the text: one selected row at a time, the note editable in place."""
     table = QTableView()
+    table.setHorizontalHeader(RowSelectionHeader(table))
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

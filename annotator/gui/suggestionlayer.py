@@ -3,7 +3,7 @@ of them chosen (Tab, a click, a table row)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
@@ -33,6 +33,7 @@ class SuggestionLayer(QObject):
         self.index = SpanIndex("", self.session.offsets)
         self.nesting: set[tuple[str, str]] | None = None  # the annotator's (outer, inner) label pairs, read once
         self.quiet = False  # spans come and go by accepting suggestions: no propagation, one reload after
+        self.shows: Callable[[Suggestion], bool] = lambda s: True  # whether a stored suggestion still stands
         self.table = SuggestionTableModel(window.colors, self)
         self.painter = SuggestionPainter(self.view, self)
         self.view.overlays.append(self.painter.paint)
@@ -55,7 +56,7 @@ class SuggestionLayer(QObject):
         """Read the article's open suggestions again (after any change to suggestions or spans)."""
         article_id = self.session.article_id
         found = [] if self.hidden or article_id is None else self.store.suggestions(article_id, self.session.annotator)
-        found = propagation_first([s for s in found if not self.covered(s)])
+        found = propagation_first([s for s in found if self.shows(s) and not self.covered(s)])
         if found == list(self.suggestions.values()):  # most key presses: rows, index and picture stay
             return
         self.suggestions = {s.id: s for s in found}

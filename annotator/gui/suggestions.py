@@ -33,10 +33,12 @@ class Suggester(QObject):
         self.store, self.session, self.view = window.store, window.session, window.view
         self.options = SuggestionOptions.load()
         self.layer = SuggestionLayer(window, self)
+        self.layer.shows = self._still_labelled
         self.layer.hidden = self.options.hidden
         self.terms: Counter[tuple[str, str]] | None = None  # (text, label): times the annotator labelled it
         self.terms_of = ""  # the annotator whose terms they are
         self.propagator: Propagator | None = None  # built from the terms when first needed after a change
+        self.labelled: set[tuple[str, str]] | None = None  # the terms still labelled, folded; likewise
         self.tokens = None  # the open article's, when first needed
         self.model = ModelAhead(self)
         s = self.session
@@ -153,7 +155,7 @@ class Suggester(QObject):
     def _opened(self) -> None:
         self.tokens = None
         if self.terms_of != self.session.annotator:
-            self.terms, self.propagator = None, None
+            self.terms, self.propagator, self.labelled = None, None, None
             self.model.forget()
         self.layer.nesting = None
         self.layer.opened()
@@ -177,7 +179,7 @@ class Suggester(QObject):
     def _span_added(self, span) -> None:
         """The span's text is suggested at its other places in this article at once; in others as they open."""
         self._annotator_terms()[(span.text, span.label)] += 1
-        self.propagator = None
+        self.propagator, self.labelled = None, None
         if self.layer.quiet:
             return
         if self.options.propagate and self.session.article is not None:
@@ -185,10 +187,10 @@ class Suggester(QObject):
         self.layer.reload()
 
     def _span_removed(self, span) -> None:
-        """What an undone or deleted label propagated here stays (later undo steps may name it); it is no longer
-        looked for in other articles."""
+        """What an undone or deleted label propagated stays stored (later undo steps may name it) but shows no more
+        once no span of that text and label is left (`_still_labelled`); it is no longer looked for elsewhere."""
         self._annotator_terms()[(span.text, span.label)] -= 1
-        self.propagator = None
+        self.propagator, self.labelled = None, None
         if not self.layer.quiet:
             self.layer.reload()
 
@@ -196,8 +198,17 @@ class Suggester(QObject):
         terms = self._annotator_terms()
         terms[(old.text, old.label)] -= 1
         terms[(new.text, new.label)] += 1
-        self.propagator = None
+        self.propagator, self.labelled = None, None
         self.layer.reload()
+
+    def _still_labelled(self, s: Suggestion) -> bool:
+        """Propagation's suggestions show while the annotator still has a span of that text and label: undoing or
+        deleting the last one takes back what it propagated (the rows stay, for the undo steps that name them)."""
+        if s.source != PROPAGATION:
+            return True
+        if self.labelled is None:
+            self.labelled = {(text.lower(), label) for (text, label), n in self._annotator_terms().items() if n > 0}
+        return (s.text.lower(), s.label) in self.labelled
 
     def _propagate_all(self, article_id: str) -> None:
         if not self.options.propagate or article_id != self.session.article_id:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 ROOT = QModelIndex()
+ROLES_SHOWN = frozenset(int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+                                               Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.UserRole))
 
 
 class ListTableModel(QAbstractTableModel):

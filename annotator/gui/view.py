@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QKeySequence,
     QPalette,
+    QRegion,
     QTextCharFormat,
     QTextCursor,
     QTextLine,
@@ -55,6 +56,7 @@ class ArticleView(QPlainTextEdit):
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins around the reading column are paper too
         self.find_hits: list[tuple[int, int]] = []  # view positions
+        self.paint_region = QRegion()
         self.overlays: list = []  # callables(rect) painting over the text after it is drawn (suggestions, chosen relations)
         self._press = QPoint()
         self._word_dragged: tuple[int, int] | None = None  # the double-clicked word a held button extends by words
@@ -98,6 +100,7 @@ class ArticleView(QPlainTextEdit):
     # -- drawing spans ---------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802
+        self.paint_region = event.region()  # what this paint covers: the painters' rectangle is its bounding one
         self.span_painter.paint(event.rect())
         for underlay in self.underlays:
             underlay(event.rect())

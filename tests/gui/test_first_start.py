@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
@@ -11,7 +12,14 @@ from tests.gui.modal import answering
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def test_the_first_start_asks_for_a_name_once_and_keeps_it(qtbot):
+@pytest.fixture()
+def unnamed(monkeypatch):
+    """No $ANNOTATOR_NAME; the operating-system user is `tester`."""
+    monkeypatch.delenv("ANNOTATOR_NAME")
+    monkeypatch.setenv("LOGNAME", "tester")
+
+
+def test_the_first_start_asks_for_a_name_once_and_keeps_it(qtbot, unnamed):
     def type_name(dialog):
         edit = dialog.findChild(QLineEdit)
         assert edit.text() == "tester"  # the user name is offered
@@ -30,7 +38,7 @@ def test_the_first_start_asks_for_a_name_once_and_keeps_it(qtbot):
     assert shown == []
 
 
-def test_a_cancelled_or_empty_name_is_the_user_name(qtbot):
+def test_a_cancelled_or_empty_name_is_the_user_name(qtbot, unnamed):
     def cancel(dialog):
         qtbot.keyClick(dialog.findChild(QLineEdit), Qt.Key.Key_Escape)
 
@@ -54,3 +62,13 @@ def test_without_a_screen_nothing_is_asked(qtbot):
     with answering(QInputDialog, lambda dialog: None) as shown:
         assert choose_annotator(None, interactive=False) == "tester"
     assert shown == [] and QSettings().value("annotator/name") is None
+
+
+def test_annotator_name_in_the_environment_wins_over_the_saved_name_and_is_not_kept(qtbot, monkeypatch):
+    QSettings().setValue("annotator/name", "saved")
+    monkeypatch.setenv("ANNOTATOR_NAME", "alice")
+    with answering(QInputDialog, lambda dialog: None) as shown:
+        assert choose_annotator(None, interactive=True) == "alice"
+        assert choose_annotator("bob", interactive=True) == "bob"  # --annotator wins over both
+    assert shown == [] and QSettings().value("annotator/name") == "bob"
+    QSettings().clear()

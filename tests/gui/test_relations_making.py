@@ -107,9 +107,10 @@ def test_the_relations_table_selects_both_ends_and_deletes_with_the_delete_key(s
     row = window.relation_model.row_of(relation.id)
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(window.relation_model.index(row, 1)).center())
     assert window.relation_editor.current_relation == relation.id and window.session.current == claim.id
-    painter = window.view.underlays[0].__self__
-    rects, _, _ = painter._anchors(painter._visible())
-    assert {claim.id, nakatani.id} <= set(rects) and relation.id in [r.id for r in painter._relations(rects)]
+    painter = window.relation_painter
+    frame = painter._layout()
+    drawn = {(item.type, item.strong) for item, _ in painter._plan(frame)}
+    assert {claim.id, nakatani.id} <= set(frame.rects) and ("CLAIMED_BY", True) in drawn and ("ABOUT", True) in drawn
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     assert links(store) == [("ABOUT", claim.id, china.id)] and store.spans("a000", "tester")  # the spans stay
     key(qtbot, window, Qt.Key.Key_Z, CTRL)

@@ -125,6 +125,8 @@ def test_a_failed_accept_with_another_label_says_so_and_leaves_no_undo_entry(sto
 
 def test_a_models_suggestion_under_a_propagation_one_shows_once_that_is_rejected(store, make_window, qtbot):
     add_articles(store, TEXT)
+    second = TEXT.index("Brussels", 20)
+    store.add_span("a000", Span(second, second + 8, "LOCATION", "Brussels", "tester"))  # what propagation came from
     store.add_suggestions("tester", "a000", [Suggestion(12, 20, "ACTOR", "Brussels", "model:m", 0.9),
                                              Suggestion(12, 20, "LOCATION", "Brussels", "propagation", 1.0)])
     window = make_window(store)
@@ -254,3 +256,24 @@ def test_the_suggestion_keys_are_in_the_key_check_and_the_shortcut_list(store, m
                  "Shift+Return", "Ctrl+Shift+H", "Next span or suggestion",
                  "accepts the chosen suggestion (or the one at the caret) with that label"):
         assert text in listed, text
+
+
+def test_undoing_the_only_label_of_a_text_takes_back_what_it_propagated_and_redo_brings_it_again(
+        store, make_window, qtbot):
+    add_articles(store, TEXT)
+    window = make_window(store)
+    label(qtbot, window, 0, 4)
+    first = min(store.suggestions("a000", "tester"), key=lambda s: s.start)
+    qtbot.keyClick(window.view, Qt.Key.Key_Tab)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # one accepted: two NATO spans
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # the accept undone: its suggestion is back, NATO still labelled
+    assert first.id in window.suggester.layer.suggestions and len(window.suggester.layer.suggestions) == 3
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # the label undone: nothing of it is suggested any more
+    assert spans(store) == [] and window.suggester.layer.suggestions == {}
+    assert window.span_table.model().rowCount() == 0
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, SHIFT)  # and nothing is there to bulk-accept
+    assert spans(store) == []
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | SHIFT)  # redo the label, then the accept
+    assert len(window.suggester.layer.suggestions) == 3
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert spans(store) == [(0, 4, "ACTOR"), (first.start, first.end, "ACTOR")]
