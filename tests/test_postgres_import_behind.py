@@ -126,3 +126,17 @@ def test_an_import_into_spans_already_there_keeps_the_foreign_keys_and_adds_to_t
     assert stored(postgres_url) == (RECORDS + 1, RECORDS + 1)
     with psycopg.connect(postgres_url) as conn, pytest.raises(psycopg.errors.ForeignKeyViolation):
         conn.execute("DELETE FROM articles WHERE id = 'a7'")  # its span refers to it
+
+
+def test_others_wait_for_a_first_import_and_read_once_it_commits(postgres_url):
+    store = open_store(postgres_url)
+    try:
+        with psycopg.connect(postgres_url, autocommit=True) as other:
+            other.execute("SET lock_timeout = '100ms'")
+            with store.transaction(), store.writes_behind():
+                store.insert_article_rows([("x1", "T", "Japan met.", "0" * 64, "f.jsonl", "{}", "2026-01-01")])
+                with pytest.raises(psycopg.errors.LockNotAvailable):  # as README says: they wait for it
+                    other.execute("SELECT count(*) FROM spans")
+            assert other.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    finally:
+        store.close()
