@@ -3,6 +3,7 @@ toggle; then the database is checked."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from annotator.model import Span, Suggestion
@@ -104,25 +105,6 @@ def test_a_suggestion_accepted_with_another_label_propagates_that_label(store, m
     assert open_suggestions(store) == [(late, late + 8, "LOCATION", "propagation")]
 
 
-def test_a_failed_accept_with_another_label_says_so_and_leaves_no_undo_entry(store, make_window, qtbot, monkeypatch):
-    from annotator.errors import UserError
-
-    add_articles(store, TEXT)
-    window = make_window(store)
-    label(qtbot, window, 0, 4)
-    before = window.undo.count()
-
-    def busy(*args, **kwargs):
-        raise UserError("test.db: another process is writing to it (waited 0.5 s); nothing was changed")
-
-    monkeypatch.setattr(store, "update_span", busy)
-    window.suggester.layer.set_current(min(window.suggester.layer.suggestions))
-    qtbot.keyClick(window.view, Qt.Key.Key_3)
-    assert window.undo.count() == before and spans(store) == [(0, 4, "ACTOR")]
-    assert "Not saved: Accept ACTOR “NATO” as LOCATION — test.db: another process" in window.statusBar().currentMessage()
-    assert len(window.suggester.layer.suggestions) == 3 and store.rejected_keys("tester", "a000") == set()
-
-
 def test_a_models_suggestion_under_a_propagation_one_shows_once_that_is_rejected(store, make_window, qtbot):
     add_articles(store, TEXT)
     second = TEXT.index("Brussels", 20)
@@ -187,7 +169,11 @@ def test_the_toggle_hides_suggestions_and_enter_then_accepts_nothing(store, make
     assert (TEXT.index("NATO", 5), TEXT.index("NATO", 5) + 4, "ACTOR") in spans(store)
 
 
-def test_a_failed_accept_says_so_and_leaves_no_undo_entry(store, make_window, qtbot, monkeypatch):
+@pytest.mark.parametrize(("method", "key", "edit"), [
+    ("accept_suggestion", Qt.Key.Key_Return, "Accept ACTOR “NATO”"),
+    ("update_span", Qt.Key.Key_3, "Accept ACTOR “NATO” as LOCATION"),  # a label's key: accepted with that label
+])
+def test_a_failed_accept_says_so_and_leaves_no_undo_entry(store, make_window, qtbot, monkeypatch, method, key, edit):
     from annotator.errors import UserError
 
     add_articles(store, TEXT)
@@ -198,12 +184,12 @@ def test_a_failed_accept_says_so_and_leaves_no_undo_entry(store, make_window, qt
     def busy(*args, **kwargs):
         raise UserError("test.db: another process is writing to it (waited 0.5 s); nothing was changed")
 
-    monkeypatch.setattr(store, "accept_suggestion", busy)
+    monkeypatch.setattr(store, method, busy)
     window.suggester.layer.set_current(min(window.suggester.layer.suggestions))
-    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    qtbot.keyClick(window.view, key)
     assert window.undo.count() == before and spans(store) == [(0, 4, "ACTOR")]
-    assert "Not saved: Accept ACTOR “NATO” — test.db: another process" in window.statusBar().currentMessage()
-    assert len(window.suggester.layer.suggestions) == 3
+    assert f"Not saved: {edit} — test.db: another process" in window.statusBar().currentMessage()
+    assert len(window.suggester.layer.suggestions) == 3 and store.rejected_keys("tester", "a000") == set()
 
 
 def test_a_span_made_over_a_suggestion_hides_it(store, make_window, qtbot):
