@@ -153,7 +153,7 @@ def behind_body(f: dict) -> str:
     return (table(rows, header) + "\n\n"
             "The import as in 'PostgreSQL: import phases' (its search index is a later phase, not measured here). "
             "With COPY behind, a thread of its own COPYs each batch of articles and spans while the import reads and "
-            "checks the next; into an empty spans table its foreign key to the articles is dropped for the import and "
+            "checks the next; into a database without articles the spans' foreign key to them is dropped for the import and "
             "made again at its end (one join instead of a lookup a span). 'Waiting for the store' is the time the "
             "import's own thread waited for the store (its calls, the writer, the foreign key made again), as a ratio "
             "to COPY; client CPU is the import process's CPU time over "

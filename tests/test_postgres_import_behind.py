@@ -116,16 +116,25 @@ def test_a_large_import_behind_keeps_every_record_in_input_order(tmp_path, postg
     assert no_writer_left()
 
 
-def test_an_import_into_spans_already_there_keeps_the_foreign_keys_and_adds_to_them(tmp_path, postgres_url):
+def test_an_import_into_articles_already_there_keeps_the_foreign_keys_and_others_read_meanwhile(tmp_path,
+                                                                                               postgres_url):
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_text(json.dumps({"id": "x1", "text": "Japan met.", "spans": [{"start": 0, "end": 5, "label": "ACTOR"}]}))
+    first.write_text(json.dumps({"id": "x1", "text": "Japan met."}))  # an article, no span yet
     write_corpus(second)
     for path in (first, second):
         result = CliRunner().invoke(cli, ["import", str(path), "--db", postgres_url], catch_exceptions=False)
         assert result.exit_code == 0, result.output
-    assert stored(postgres_url) == (RECORDS + 1, RECORDS + 1)
+    assert stored(postgres_url) == (RECORDS + 1, RECORDS)
     with psycopg.connect(postgres_url) as conn, pytest.raises(psycopg.errors.ForeignKeyViolation):
         conn.execute("DELETE FROM articles WHERE id = 'a7'")  # its span refers to it
+    store = open_store(postgres_url)
+    try:
+        with psycopg.connect(postgres_url, autocommit=True) as other:
+            other.execute("SET lock_timeout = '100ms'")
+            with store.transaction(), store.writes_behind():
+                assert other.execute("SELECT count(*) FROM spans").fetchone()[0] == RECORDS  # no wait
+    finally:
+        store.close()
 
 
 def test_others_wait_for_a_first_import_and_read_once_it_commits(postgres_url):

@@ -185,10 +185,11 @@ class PostgresStore(PgSearchIndex, Store):
         behind.stop()
 
     def _drop_span_checks(self) -> list[str]:
-        """Into an empty spans table: drop its foreign keys for the import, and return the statements that make them
-        again, as they were, at its end (one join over all rows instead of a lookup and a row lock a span). Its
-        indexes stay: the import looks spans up by article. Nothing (and no statement) when it holds spans."""
-        if self.conn.execute("SELECT EXISTS (SELECT 1 FROM spans)").fetchone()[0]:
+        """Into a database without articles (so without spans): drop the spans' foreign keys for the import, and
+        return the statements that make them again, as they were, at its end (one join over all rows instead of a
+        lookup and a row lock a span). Until then others wait to read articles and spans, which they have none of
+        yet. The indexes stay: the import looks spans up by article. Nothing (and no statement) when it holds any."""
+        if self.conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]:
             return []
         found = self.conn.execute(
             "SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
