@@ -75,8 +75,7 @@ class SearchIndexer(QObject):
         """Start indexing if articles are waiting and no indexing runs."""
         if self.thread is not None or self.closed:
             return
-        waiting = self.window.store.search_backlog()
-        self.articles = self.window.store.article_count()
+        waiting = self._waiting()
         self._show(waiting, waiting)
         if waiting:
             self.thread = _IndexThread(self.window.store, self)
@@ -84,6 +83,14 @@ class SearchIndexer(QObject):
             self.thread.failed.connect(self._failed)
             self.thread.finished.connect(self._finished)
             self.thread.start()
+
+    def _waiting(self) -> int:
+        """Articles waiting for the index; the articles are counted again only then (the look comes every few
+        seconds, and counting them is a scan of an index)."""
+        waiting = self.window.store.search_backlog()
+        if waiting:
+            self.articles = self.window.store.article_count()
+        return waiting
 
     def _show(self, waiting: int, backlog: int) -> None:
         """The status bar's progress, and the share of the articles a search covers, in the article list."""
@@ -110,8 +117,7 @@ class SearchIndexer(QObject):
         self.thread = None
         if self.closed:
             return
-        waiting = self.window.store.search_backlog()
-        self.articles = self.window.store.article_count()
+        waiting = self._waiting()
         self._show(waiting, waiting)
         if not waiting:  # said in its own place: the status bar's message may be a failure's, not to be covered
             self.window.list_panel.search_again()
